@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The differences between the kernels tcpsm builds against (Debian 6.1
+ * and 6.12), in one place. Kbuild detects the features from the headers
+ * (TCPSM_HAVE_*), which also covers backports.
+ */
+#ifndef _TCPSM_COMPAT_H
+#define _TCPSM_COMPAT_H
+
+#include <net/genetlink.h>
+
+/* 6.10 folded arming the timewait timer into the hash dance. */
+#ifdef TCPSM_HAVE_TW_HASHDANCE_SCHEDULE
+#define TCPSM_SYM_TW_HASHDANCE	"inet_twsk_hashdance_schedule"
+#else
+#define TCPSM_SYM_TW_HASHDANCE	"inet_twsk_hashdance"
+#endif
+
+/* 6.6 gave dumps a full struct genl_info. */
+static inline struct nlattr **tcpsm_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef TCPSM_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+#endif /* _TCPSM_COMPAT_H */

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "tcpsm" (Documentation/netlink/specs/tcpsm.yaml).
+ *
+ * GET_STATS, do: the caller's namespace. GET_STATS, dump: the caller's
+ * namespace, or with ALL_NETNS every namespace, for CAP_NET_ADMIN over
+ * the initial user namespace. Reading stats needs no privilege: it shows
+ * no more than ss does.
+ *
+ * Context: process context; handlers may sleep.
+ */
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "tcpsm.h"
+
+static struct genl_family tcpsm_family;
+
+static const struct nla_policy tcpsm_get_stats_policy[TCPSM_A_STATS_ALL_NETNS + 1] = {
+	[TCPSM_A_STATS_ALL_NETNS] = { .type = NLA_FLAG },
+};
+
+/* the largest reply: every gauge and every edge */
+static size_t tcpsm_stats_size(void)
+{
+	size_t gauge = nla_total_size(nla_total_size(sizeof(u32)) +
+				      nla_total_size_64bit(sizeof(u64)));
+	size_t edge = nla_total_size(2 * nla_total_size(sizeof(u32)) +
+				     nla_total_size_64bit(sizeof(u64)));
+
+	return nla_total_size(sizeof(u32)) +
+	       TCPSM_NSTATES * gauge + TCPSM_NSTATES * TCPSM_NSTATES * edge;
+}
+
+static int tcpsm_put_gauge(struct sk_buff *skb, int state, u64 count)
+{
+	struct nlattr *nest = nla_nest_start(skb, TCPSM_A_STATS_STATE);
+
+	if (!nest ||
+	    nla_put_u32(skb, TCPSM_A_STATE_COUNT_STATE, state) ||
+	    nla_put_u64_64bit(skb, TCPSM_A_STATE_COUNT_COUNT, count,
+			      TCPSM_A_STATE_COUNT_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int tcpsm_put_edge(struct sk_buff *skb, int from, int to, u64 count)
+{
+	struct nlattr *nest = nla_nest_start(skb, TCPSM_A_STATS_TRANSITION);
+
+	if (!nest ||
+	    nla_put_u32(skb, TCPSM_A_TRANSITION_FROM, from) ||
+	    nla_put_u32(skb, TCPSM_A_TRANSITION_TO, to) ||
+	    nla_put_u64_64bit(skb, TCPSM_A_TRANSITION_COUNT, count,
+			      TCPSM_A_TRANSITION_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One namespace's stats as a message. Caller keeps @tn alive. */
+static int tcpsm_fill_stats(struct sk_buff *skb, struct tcpsm_net *tn,
+			    u32 portid, u32 seq, int flags)
+{
+	u64 (*matrix)[TCPSM_NSTATES];
+	u64 gauge[TCPSM_NSTATES];
+	int state, to, err = -EMSGSIZE;
+	void *hdr;
+
+	matrix = kmalloc_array(TCPSM_NSTATES, sizeof(*matrix), GFP_KERNEL);
+	if (!matrix)
+		return -ENOMEM;
+	tcpsm_gauges_read(tn->net, gauge);
+	tcpsm_matrix_read(tn, matrix);
+
+	hdr = genlmsg_put(skb, portid, seq, &tcpsm_family, flags,
+			  TCPSM_CMD_GET_STATS);
+	if (!hdr)
+		goto out;
+	if (nla_put_u32(skb, TCPSM_A_STATS_NETNS, tn->net->ns.inum))
+		goto cancel;
+	/* CLOSED is not a gauge: closed sockets are in no table */
+	for (state = TCPSM_STATE_LISTEN; state < TCPSM_NSTATES; state++)
+		if (tcpsm_put_gauge(skb, state, gauge[state]))
+			goto cancel;
+	for (state = 0; state < TCPSM_NSTATES; state++)
+		for (to = 0; to < TCPSM_NSTATES; to++)
+			if (matrix[state][to] &&
+			    tcpsm_put_edge(skb, state, to, matrix[state][to]))
+				goto cancel;
+	genlmsg_end(skb, hdr);
+	err = 0;
+	goto out;
+cancel:
+	genlmsg_cancel(skb, hdr);
+out:
+	kfree(matrix);
+	return err;
+}
+
+static int tcpsm_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tcpsm_net *tn = tcpsm_net(genl_info_net(info));
+	struct sk_buff *msg;
+	int err;
+
+	if (info->attrs[TCPSM_A_STATS_ALL_NETNS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[TCPSM_A_STATS_ALL_NETNS],
+				    "all-netns needs a dump request (NLM_F_DUMP)");
+		return -EINVAL;
+	}
+
+	msg = genlmsg_new(tcpsm_stats_size(), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = tcpsm_fill_stats(msg, tn, info->snd_portid, info->snd_seq, 0);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Dump state: args[0] is the creation sequence number of the last
+ * namespace sent (namespaces come and go between calls), args[1] is set
+ * once the caller's own namespace has been sent.
+ */
+static int tcpsm_get_stats_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = tcpsm_dump_attrs(cb);
+
+	if (attrs[TCPSM_A_STATS_ALL_NETNS] &&
+	    !netlink_capable(cb->skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPSM_A_STATS_ALL_NETNS],
+				    "all-netns needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int tcpsm_get_stats_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	struct nlattr **attrs = tcpsm_dump_attrs(cb);
+	u32 portid = NETLINK_CB(cb->skb).portid;
+	u32 seq = cb->nlh->nlmsg_seq;
+	struct tcpsm_net *tn;
+	int err = 0;
+
+	if (!attrs[TCPSM_A_STATS_ALL_NETNS]) {
+		if (cb->args[1])
+			return 0;
+		err = tcpsm_fill_stats(skb, tcpsm_net(sock_net(skb->sk)),
+				       portid, seq, NLM_F_MULTI);
+		if (err)
+			return err;
+		cb->args[1] = 1;
+		return skb->len;
+	}
+
+	mutex_lock(&tcpsm_nets_lock);
+	list_for_each_entry(tn, &tcpsm_nets, node) {
+		if (tn->seq <= cb->args[0])
+			continue;
+		err = tcpsm_fill_stats(skb, tn, portid, seq, NLM_F_MULTI);
+		if (err)
+			break;
+		cb->args[0] = tn->seq;
+	}
+	mutex_unlock(&tcpsm_nets_lock);
+
+	/* a full skb ends this round; the next one resumes after args[0] */
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ? err : skb->len;
+}
+
+static const struct genl_ops tcpsm_ops[] = {
+	{
+		.cmd = TCPSM_CMD_GET_STATS,
+		.doit = tcpsm_get_stats_doit,
+		.start = tcpsm_get_stats_start,
+		.dumpit = tcpsm_get_stats_dumpit,
+		.policy = tcpsm_get_stats_policy,
+		.maxattr = TCPSM_A_STATS_ALL_NETNS,
+	},
+};
+
+static struct genl_family tcpsm_family __ro_after_init = {
+	.name = TCPSM_FAMILY_NAME,
+	.version = TCPSM_FAMILY_VERSION,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = tcpsm_ops,
+	.n_ops = ARRAY_SIZE(tcpsm_ops),
+};
+
+int tcpsm_genl_register(void)
+{
+	return genl_register_family(&tcpsm_family);
+}
+
+void tcpsm_genl_unregister(void)
+{
+	genl_unregister_family(&tcpsm_family);
+}
