@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpsm: a tiny streaming JSON writer. */
+#include <inttypes.h>
+
+#include "json.h"
+
+void json_init(struct json *j, FILE *f)
+{
+	j->f = f;
+	j->depth = 0;
+	j->need_comma[0] = false;
+	j->after_key = false;
+}
+
+/* Emit the separator before a value or key at the current level. */
+static void json_sep(struct json *j)
+{
+	if (j->after_key) {
+		j->after_key = false;
+		return;
+	}
+	if (j->need_comma[j->depth])
+		fputs(", ", j->f);
+	j->need_comma[j->depth] = true;
+}
+
+static void json_open(struct json *j, char c)
+{
+	json_sep(j);
+	fputc(c, j->f);
+	if (j->depth < JSON_MAX_DEPTH)
+		j->depth++;
+	j->need_comma[j->depth] = false;
+}
+
+static void json_close(struct json *j, char c)
+{
+	fputc(c, j->f);
+	if (j->depth > 0)
+		j->depth--;
+}
+
+void json_object_begin(struct json *j) { json_open(j, '{'); }
+void json_object_end(struct json *j)   { json_close(j, '}'); }
+void json_array_begin(struct json *j)  { json_open(j, '['); }
+void json_array_end(struct json *j)    { json_close(j, ']'); }
+
+void json_key(struct json *j, const char *key)
+{
+	json_sep(j);
+	json_write_escaped(j->f, key);
+	fputs(": ", j->f);
+	j->after_key = true;
+}
+
+void json_string(struct json *j, const char *s)
+{
+	json_sep(j);
+	json_write_escaped(j->f, s);
+}
+
+void json_u64(struct json *j, uint64_t v)
+{
+	json_sep(j);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+void json_i64(struct json *j, int64_t v)
+{
+	json_sep(j);
+	fprintf(j->f, "%" PRId64, v);
+}
+
+void json_bool(struct json *j, bool v)
+{
+	json_sep(j);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void json_null(struct json *j)
+{
+	json_sep(j);
+	fputs("null", j->f);
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (1..4), or 0 if the bytes there
+ * are not one (overlong forms, surrogates and values past U+10FFFF are
+ * rejected).
+ */
+static int utf8_seq_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	int n, i;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+void json_write_escaped(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	fputc('"', f);
+	while (*s) {
+		unsigned char c = *s;
+		int n;
+
+		switch (c) {
+		case '"':  fputs("\\\"", f); s++; continue;
+		case '\\': fputs("\\\\", f); s++; continue;
+		case '\b': fputs("\\b", f);  s++; continue;
+		case '\f': fputs("\\f", f);  s++; continue;
+		case '\n': fputs("\\n", f);  s++; continue;
+		case '\r': fputs("\\r", f);  s++; continue;
+		case '\t': fputs("\\t", f);  s++; continue;
+		default:
+			break;
+		}
+		if (c < 0x20) {
+			fprintf(f, "\\u%04x", c);
+			s++;
+			continue;
+		}
+		n = utf8_seq_len(s);
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			s++;
+			continue;
+		}
+		fwrite(s, 1, (size_t)n, f);
+		s += n;
+	}
+	fputc('"', f);
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* tcpsm: names of the states of enum tcpsm_state. */
+#ifndef TCPSM_STATES_H
+#define TCPSM_STATES_H
+
+#include <linux/tcpsm.h>
+
+/* Number of states in enum tcpsm_state this build knows (CLOSED..TIME_WAIT). */
+#define TCPSM_NUM_STATES	(TCPSM_STATE_MAX + 1)
+
+/* Number of gauge states (every state but CLOSED). */
+#define TCPSM_NUM_GAUGES	10
+
+/* The gauge states in display order (enum order, CLOSED left out). */
+extern const unsigned int tcpsm_gauge_states[TCPSM_NUM_GAUGES];
+
+/* "ESTABLISHED" for TCPSM_STATE_ESTABLISHED; NULL for an unknown value. */
+const char *tcpsm_state_name(unsigned int state);
+
+/* Inverse of tcpsm_state_name (case-insensitive); -1 if unknown. */
+int tcpsm_state_from_name(const char *name);
+
+#endif /* TCPSM_STATES_H */

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpsm: the stats subcommand: GET_STATS replies, text and JSON. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include <linux/tcpsm.h>
+
+#include "cli.h"
+#include "json.h"
+#include "nl.h"
+#include "states.h"
+#include "stats.h"
+
+/* Longest state name ("ESTABLISHED"): the width of the name columns. */
+#define NAME_W	11
+
+static struct nla_policy stats_policy[TCPSM_A_STATS_MAX + 1] = {
+	[TCPSM_A_STATS_NETNS]		= { .type = NLA_U32 },
+	[TCPSM_A_STATS_ALL_NETNS]	= { .type = NLA_FLAG },
+	[TCPSM_A_STATS_STATE]		= { .type = NLA_NESTED },
+	[TCPSM_A_STATS_TRANSITION]	= { .type = NLA_NESTED },
+};
+
+static struct nla_policy state_count_policy[TCPSM_A_STATE_COUNT_MAX + 1] = {
+	[TCPSM_A_STATE_COUNT_STATE]	= { .type = NLA_U32 },
+	[TCPSM_A_STATE_COUNT_COUNT]	= { .type = NLA_U64 },
+};
+
+static struct nla_policy transition_policy[TCPSM_A_TRANSITION_MAX + 1] = {
+	[TCPSM_A_TRANSITION_FROM]	= { .type = NLA_U32 },
+	[TCPSM_A_TRANSITION_TO]		= { .type = NLA_U32 },
+	[TCPSM_A_TRANSITION_COUNT]	= { .type = NLA_U64 },
+};
+
+static int parse_state_count(struct nlattr *nest, struct tcpsm_stats *st)
+{
+	struct nlattr *tb[TCPSM_A_STATE_COUNT_MAX + 1];
+	uint32_t state;
+
+	if (nla_parse_nested(tb, TCPSM_A_STATE_COUNT_MAX, nest,
+			     state_count_policy) < 0)
+		return -EBADMSG;
+	if (!tb[TCPSM_A_STATE_COUNT_STATE] || !tb[TCPSM_A_STATE_COUNT_COUNT])
+		return -EBADMSG;
+	state = nla_get_u32(tb[TCPSM_A_STATE_COUNT_STATE]);
+	if (state < TCPSM_NUM_STATES)	/* newer kernel, newer state: skip */
+		st->state[state] = nla_get_u64(tb[TCPSM_A_STATE_COUNT_COUNT]);
+	return 0;
+}
+
+static int parse_transition(struct nlattr *nest, struct tcpsm_stats *st)
+{
+	struct nlattr *tb[TCPSM_A_TRANSITION_MAX + 1];
+	uint32_t from, to;
+
+	if (nla_parse_nested(tb, TCPSM_A_TRANSITION_MAX, nest,
+			     transition_policy) < 0)
+		return -EBADMSG;
+	if (!tb[TCPSM_A_TRANSITION_FROM] || !tb[TCPSM_A_TRANSITION_TO] ||
+	    !tb[TCPSM_A_TRANSITION_COUNT])
+		return -EBADMSG;
+	from = nla_get_u32(tb[TCPSM_A_TRANSITION_FROM]);
+	to = nla_get_u32(tb[TCPSM_A_TRANSITION_TO]);
+	if (from < TCPSM_NUM_STATES && to < TCPSM_NUM_STATES)
+		st->trans[from][to] = nla_get_u64(tb[TCPSM_A_TRANSITION_COUNT]);
+	return 0;
+}
+
+int tcpsm_stats_parse(struct nlmsghdr *nlh, struct tcpsm_stats *st)
+{
+	struct nlattr *tb[TCPSM_A_STATS_MAX + 1];
+	struct genlmsghdr *gnlh;
+	struct nlattr *nla;
+	int rem, r;
+
+	memset(st, 0, sizeof(*st));
+	/* Checks the header and every attribute we know; ignores others. */
+	if (genlmsg_parse(nlh, 0, tb, TCPSM_A_STATS_MAX, stats_policy) < 0)
+		return -EBADMSG;
+	if (tb[TCPSM_A_STATS_NETNS]) {
+		st->has_netns = true;
+		st->netns = nla_get_u32(tb[TCPSM_A_STATS_NETNS]);
+	}
+
+	/* nla_parse() keeps only the last of a repeated attribute: walk. */
+	gnlh = genlmsg_hdr(nlh);
+	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		switch (nla_type(nla)) {
+		case TCPSM_A_STATS_STATE:
+			r = parse_state_count(nla, st);
+			break;
+		case TCPSM_A_STATS_TRANSITION:
+			r = parse_transition(nla, st);
+			break;
+		default:
+			r = 0;
+			break;
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int u64_width(uint64_t v)
+{
+	int w = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		w++;
+	}
+	return w;
+}
+
+void tcpsm_stats_print_text(FILE *f, const struct tcpsm_stats *st)
+{
+	int gw = (int)strlen("SOCKETS"), tw = (int)strlen("COUNT");
+	bool any = false;
+	unsigned int i, from, to;
+
+	for (i = 0; i < TCPSM_NUM_GAUGES; i++) {
+		int w = u64_width(st->state[tcpsm_gauge_states[i]]);
+
+		if (w > gw)
+			gw = w;
+	}
+	for (from = 0; from < TCPSM_NUM_STATES; from++)
+		for (to = 0; to < TCPSM_NUM_STATES; to++) {
+			int w = u64_width(st->trans[from][to]);
+
+			if (w > tw)
+				tw = w;
+		}
+
+	if (st->has_netns)
+		fprintf(f, "netns %" PRIu32 "\n\n", st->netns);
+	else
+		fprintf(f, "netns unknown\n\n");
+
+	fprintf(f, "%-*s  %*s\n", NAME_W, "STATE", gw, "SOCKETS");
+	for (i = 0; i < TCPSM_NUM_GAUGES; i++) {
+		unsigned int s = tcpsm_gauge_states[i];
+
+		fprintf(f, "%-*s  %*" PRIu64 "\n", NAME_W, tcpsm_state_name(s),
+			gw, st->state[s]);
+	}
+
+	fprintf(f, "\n%-*s  %*s\n", NAME_W + 4 + NAME_W, "TRANSITION", tw,
+		"COUNT");
+	for (from = 0; from < TCPSM_NUM_STATES; from++)
+		for (to = 0; to < TCPSM_NUM_STATES; to++) {
+			if (!st->trans[from][to])
+				continue;
+			any = true;
+			fprintf(f, "%*s -> %-*s  %*" PRIu64 "\n",
+				NAME_W, tcpsm_state_name(from),
+				NAME_W, tcpsm_state_name(to),
+				tw, st->trans[from][to]);
+		}
+	if (!any)
+		fprintf(f, "(none since the module was loaded)\n");
+}
+
+void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st)
+{
+	unsigned int i, from, to;
+
+	json_object_begin(j);
+	json_key(j, "netns");
+	if (st->has_netns)
+		json_u64(j, st->netns);
+	else
+		json_null(j);
+
+	json_key(j, "states");
+	json_object_begin(j);
+	for (i = 0; i < TCPSM_NUM_GAUGES; i++) {
+		unsigned int s = tcpsm_gauge_states[i];
+
+		json_key(j, tcpsm_state_name(s));
+		json_u64(j, st->state[s]);
+	}
+	json_object_end(j);
+
+	json_key(j, "transitions");
+	json_array_begin(j);
+	for (from = 0; from < TCPSM_NUM_STATES; from++)
+		for (to = 0; to < TCPSM_NUM_STATES; to++) {
+			if (!st->trans[from][to])
+				continue;
+			json_object_begin(j);
+			json_key(j, "from");
+			json_string(j, tcpsm_state_name(from));
+			json_key(j, "to");
+			json_string(j, tcpsm_state_name(to));
+			json_key(j, "count");
+			json_u64(j, st->trans[from][to]);
+			json_object_end(j);
+		}
+	json_array_end(j);
+	json_object_end(j);
+}
+
+/* ---- the subcommand ---------------------------------------------------- */
+
+struct stats_replies {
+	struct tcpsm_stats *v;
+	size_t n, cap;
+};
+
+static int on_stats_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct stats_replies *rs = arg;
+	int r;
+
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 4;
+		struct tcpsm_stats *v = realloc(rs->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		rs->v = v;
+		rs->cap = cap;
+	}
+	r = tcpsm_stats_parse(nlh, &rs->v[rs->n]);
+	if (r < 0)
+		return r;
+	rs->n++;
+	return 0;
+}
+
+static int fill_all_netns(struct nl_msg *msg, void *arg)
+{
+	(void)arg;
+	return nla_put_flag(msg, TCPSM_A_STATS_ALL_NETNS) < 0 ? -EMSGSIZE : 0;
+}
+
+void cmd_stats_help(FILE *f)
+{
+	fputs("Usage: tcpsm stats [--all-netns] [--json]\n"
+	      "\n"
+	      "Show how many TCP sockets sit in each state now, and how often\n"
+	      "each state transition was taken since the module was loaded.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -a, --all-netns  every network namespace (needs CAP_NET_ADMIN)\n"
+	      "  -j, --json       one line of JSON (an array with --all-netns)\n"
+	      "  -h, --help       show this help\n", f);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all-netns",	no_argument,	NULL, 'a' },
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct stats_replies rs = { NULL, 0, 0 };
+	bool all = false, json = false;
+	struct tcpsm_nl nl;
+	int c, r, rc;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":ajh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			all = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			cmd_stats_help(stdout);
+			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
+		default:
+			return tcpsm_getopt_err("stats", c, argv);
+		}
+	}
+	if (optind < argc)
+		return tcpsm_usage_err("stats: unexpected argument '%s' (see 'tcpsm stats --help')",
+				       argv[optind]);
+
+	rc = tcpsm_nl_open(&nl);
+	if (rc)
+		return rc;
+
+	r = tcpsm_nl_request(&nl, TCPSM_CMD_GET_STATS, all ? NLM_F_DUMP : 0,
+			     all ? fill_all_netns : NULL, NULL,
+			     on_stats_reply, &rs);
+	if (r < 0 && nl.reply_err == -EBADMSG) {
+		tcpsm_err("malformed GET_STATS reply from the kernel (module and tool out of step?)");
+		rc = TCPSM_EXIT_ERROR;
+		goto out;
+	}
+	if (r < 0) {
+		const char *hint = NULL;
+
+		if (r == -EPERM || r == -EACCES)
+			hint = all ? "--all-netns needs CAP_NET_ADMIN; try: sudo tcpsm stats --all-netns"
+				   : "try: sudo tcpsm stats";
+		tcpsm_nl_perror(&nl, r, "reading statistics failed", hint);
+		rc = TCPSM_EXIT_ERROR;
+		goto out;
+	}
+	if (!all && rs.n == 0) {
+		tcpsm_err("the kernel sent no statistics");
+		rc = TCPSM_EXIT_ERROR;
+		goto out;
+	}
+
+	if (json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		if (all)
+			json_array_begin(&j);
+		for (size_t i = 0; i < (all ? rs.n : 1); i++)
+			tcpsm_stats_print_json(&j, &rs.v[i]);
+		if (all)
+			json_array_end(&j);
+		fputc('\n', stdout);
+	} else {
+		for (size_t i = 0; i < rs.n; i++) {
+			if (i)
+				fputc('\n', stdout);
+			tcpsm_stats_print_text(stdout, &rs.v[i]);
+		}
+	}
+	rc = tcpsm_finish_stdout(TCPSM_EXIT_OK);
+out:
+	free(rs.v);
+	tcpsm_nl_close(&nl);
+	return rc;
+}

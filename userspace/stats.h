@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* tcpsm: the stats subcommand: GET_STATS replies, text and JSON. */
+#ifndef TCPSM_STATS_H
+#define TCPSM_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/netlink.h>
+
+#include "json.h"
+#include "states.h"
+
+/* One GET_STATS reply: the counters of one network namespace. */
+struct tcpsm_stats {
+	bool has_netns;
+	uint32_t netns;				/* inode of the namespace */
+	uint64_t state[TCPSM_NUM_STATES];	/* gauges, by enum tcpsm_state */
+	uint64_t trans[TCPSM_NUM_STATES][TCPSM_NUM_STATES]; /* [from][to] */
+};
+
+/*
+ * Parse one GET_STATS reply (a whole generic netlink message) into st,
+ * which is cleared first. Unknown attributes, and states past the ones
+ * this build knows, are ignored. Returns 0, or -EBADMSG if malformed.
+ */
+int tcpsm_stats_parse(struct nlmsghdr *nlh, struct tcpsm_stats *st);
+
+/* The operator's view of one namespace (several lines). */
+void tcpsm_stats_print_text(FILE *f, const struct tcpsm_stats *st);
+
+/* One JSON object for one namespace (no newline). */
+void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st);
+
+#endif /* TCPSM_STATS_H */
