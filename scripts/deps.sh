@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install everything tcpsm needs to build, lint and test (idempotent).
+# Runs as root (CI) or through sudo. KVER= pins the kernel ABI
+# (e.g. KVER=6.1.0-56-amd64); by default it follows linux-image-amd64.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+PKGS=(
+	build-essential pkg-config libnl-3-dev libnl-genl-3-dev libncurses-dev
+	sparse linux-source-6.1
+	qemu-system-x86 busybox-static cpio kmod
+	iproute2 jq tmux
+)
+
+updated=
+apt_update()
+{
+	if [ -z "$updated" ]; then
+		$SUDO apt-get update -qq
+		updated=1
+	fi
+}
+
+missing()
+{
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+# Package lists are needed to resolve the ABI on a fresh machine.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -print -quit 2>/dev/null)" ]; then
+	apt_update
+fi
+
+KVER=$(scripts/kernel.sh kver)
+export KVER
+PKGS+=("linux-headers-$KVER")
+
+mapfile -t todo < <(missing "${PKGS[@]}")
+if [ "${#todo[@]}" -gt 0 ]; then
+	echo "deps.sh: installing ${todo[*]}"
+	# The lists may be stale (an ABI the archive dropped): update first.
+	apt_update
+	$SUDO apt-get install -y -qq --no-install-recommends "${todo[@]}"
+fi
+
+# The VM kernel image (cached outside the clone).
+$SUDO env KVER="$KVER" ${TCPSM_CACHE:+TCPSM_CACHE="$TCPSM_CACHE"} \
+	scripts/kernel.sh "$KVER" >/dev/null
+echo "deps.sh: ok (KVER=$KVER)"

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 in the test VM (started by scripts/vm.sh through the initramfs).
+# The host root is / (read-only 9p); /run is a tmpfs; /run/tcpsm is the
+# writable results share (TCPSM_OUT on the host) holding env.sh, cmd.sh.
+# Never run this on a host.
+set -u
+R=/run/tcpsm
+
+if [ "$$" -ne 1 ]; then
+	echo "guest.sh: must be PID 1 inside the VM (use scripts/vm.sh)" >&2
+	exit 1
+fi
+
+# shellcheck source=/dev/null
+. "$R/env.sh"
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp TERM=${TERM:-linux} LANG=C.UTF-8
+
+poweroff_vm()
+{
+	sync
+	# isa-debug-exit: QEMU exits with (value << 1) | 1; 0 = "finished".
+	printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+	echo o > /proc/sysrq-trigger
+	sleep 10
+}
+
+mnt() { mountpoint -q "$3" 2>/dev/null || mount -t "$1" "$2" "$3"; }
+mnt proc proc /proc
+mnt sysfs sysfs /sys
+mnt devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+ln -sfn /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+mnt devpts devpts /dev/pts
+mnt tmpfs tmpfs /dev/shm
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mkdir -p /run/netns /run/lock /run/user
+mnt debugfs debugfs /sys/kernel/debug
+mnt tracefs tracefs /sys/kernel/tracing
+mnt cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+mount --bind "$TCPSM_MODULES" /lib/modules || echo "guest.sh: cannot bind /lib/modules" >&2
+hostname tcpsm-vm 2>/dev/null
+ip link set lo up
+
+cd "$TCPSM_ROOT" || cd /
+
+rc=0
+case "$TCPSM_MODE" in
+run)
+	bash "$R/cmd.sh" > "$R/output" 2>&1 < /dev/null
+	rc=$?
+	;;
+shell)
+	if [ -e "$TCPSM_KO" ]; then
+		insmod "$TCPSM_KO" && echo "guest.sh: loaded $TCPSM_KO"
+	else
+		echo "guest.sh: $TCPSM_KO not built; no module loaded"
+	fi
+	echo "guest.sh: tcpsm VM ($KVER). exit the shell to power off. CLI: \$TCPSM_CLI"
+	setsid -c bash -l < /dev/ttyS0 > /dev/ttyS0 2>&1
+	rc=$?
+	;;
+esac
+
+dmesg > "$R/dmesg" 2>&1
+cat /proc/sys/kernel/tainted > "$R/tainted"
+echo "$rc" > "$R/rc"
+poweroff_vm

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run the tcpsm selftests INSIDE the VM:  scripts/vm.sh run tests/run.sh
+# (make check does this). Prints KTAP on stdout (also saved to
+# $TCPSM_RESULTS/tap, i.e. build/vm/tap on the host) and exits non-zero if
+# any test failed.
+#
+# Module handling: the suite is framed by two pseudo-tests, insmod_tcpsm
+# (insmod $TCPSM_KO unless already loaded) and rmmod_tcpsm (rmmod tcpsm must
+# succeed). Tests that need load/unload cycles do them themselves and must
+# leave the module loaded when they end.
+#
+# Environment (set by scripts/vm.sh): TCPSM_ROOT, TCPSM_KO, TCPSM_CLI, KVER,
+# TCPSM_RESULTS. Per-test timeout: TCPSM_TEST_TIMEOUT, else "timeout=N" in
+# tests/settings, else 300 s. Only run some tests: TCPSM_TESTS="a.sh b".
+set -u
+
+ROOT=${TCPSM_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+export TCPSM_ROOT=$ROOT
+export TCPSM_KO=${TCPSM_KO:-$ROOT/kmod/tcpsm.ko}
+export TCPSM_CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
+export BASE_DIR=$ROOT/build/kselftest
+RESULTS=${TCPSM_RESULTS:-/tmp}
+
+if [ ! -r "$BASE_DIR/kselftest/runner.sh" ]; then
+	echo "run.sh: $BASE_DIR/kselftest/runner.sh missing (scripts/kselftest.sh build)" >&2
+	exit 1
+fi
+
+timeout=300
+if [ -r "$ROOT/tests/settings" ]; then
+	t=$(sed -n 's/^timeout=\([0-9]\+\)$/\1/p' "$ROOT/tests/settings" | tail -n1)
+	[ -z "$t" ] || timeout=$t
+fi
+timeout=${TCPSM_TEST_TIMEOUT:-$timeout}
+
+mapfile -t tests < <(make -s --no-print-directory -C "$ROOT/tests" list)
+if [ -n "${TCPSM_TESTS:-}" ]; then
+	sel=()
+	for t in "${tests[@]}"; do
+		for want in $TCPSM_TESTS; do
+			[ "$(basename "$t")" != "$want" ] || sel+=("$t")
+		done
+	done
+	tests=("${sel[@]}")
+fi
+
+# The module pseudo-tests live in /tmp (the root is read-only in the VM).
+steps=$(mktemp -d /tmp/tcpsm-steps.XXXXXX)
+cat > "$steps/insmod_tcpsm" <<'STEP'
+#!/bin/bash
+if grep -q '^tcpsm ' /proc/modules; then
+	echo "tcpsm already loaded"
+	exit 0
+fi
+if [ ! -e "$TCPSM_KO" ]; then
+	echo "$TCPSM_KO not built"
+	exit 1
+fi
+insmod "$TCPSM_KO"
+STEP
+cat > "$steps/rmmod_tcpsm" <<'STEP'
+#!/bin/bash
+if ! grep -q '^tcpsm ' /proc/modules; then
+	echo "tcpsm not loaded at the end of the suite"
+	exit 1
+fi
+rmmod tcpsm
+STEP
+chmod +x "$steps"/*
+
+set +u # runner.sh is not set -u clean
+# shellcheck source=/dev/null
+. "$BASE_DIR/kselftest/runner.sh"
+export kselftest_default_timeout=$timeout
+export logfile=/dev/stdout
+
+cd "$ROOT/tests" || exit 1
+run_many "$steps/insmod_tcpsm" "${tests[@]}" "$steps/rmmod_tcpsm" |
+	tee "$RESULTS/tap"
+
+pass=$(grep -c -E '^ok [0-9]+ ' "$RESULTS/tap" | tr -d '\n')
+skip=$(grep -c -E '^ok [0-9]+ .*# SKIP' "$RESULTS/tap" | tr -d '\n')
+fail=$(grep -c -E '^not ok [0-9]+ ' "$RESULTS/tap" | tr -d '\n')
+echo "# tcpsm: $((pass - skip)) passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
