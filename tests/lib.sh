@@ -1,0 +1,257 @@
+#!/bin/sh
+# tests/lib.sh - shell helpers for tcpsm tests (POSIX sh; bash and dash OK).
+#
+# Usage:   . tests/lib.sh            (source it, then call tcpsm_* functions)
+#   or:    tests/lib.sh CMD ARGS...  (run one function: "tests/lib.sh block a2b 4 40001"
+#                                     == tcpsm_block a2b 4 40001; used by
+#                                     tcpsm_traffic --block-cmd tests/lib.sh)
+#
+# Topology made by tcpsm_ns_setup (all addresses live only inside the netns):
+#
+#   netns $TCPSM_NS_A (tcpsmA)                      netns $TCPSM_NS_B (tcpsmB)
+#   dev $TCPSM_DEV_A (tcpsm-a)  <----- veth ----->  dev $TCPSM_DEV_B (tcpsm-b)
+#   192.0.2.1/24  2001:db8::1/64 nodad              192.0.2.2/24  2001:db8::2/64 nodad
+#
+# Neighbours are static (nud permanent) so no ARP/ND traffic exists and the
+# ingress drop filters only ever see our TCP segments.
+#
+# Loss is simulated at the RECEIVING side's ingress (tc ingress qdisc + u32):
+#   "a2b" = segments from A to B are dropped at B's ingress,
+#   "b2a" = segments from B to A are dropped at A's ingress.
+# (A drop at the sender's own egress would be a local transmit failure, which
+# e.g. removes a request socket at its first SYN-ACK retransmit.)
+# Drop action: "gact drop" (act_gact); if act_gact is unavailable we fall back
+# to "mirred egress redirect" to a veth device that is kept DOWN, which the
+# kernel drops (TC_ACT_SHOT). Force one with TCPSM_DROP=gact|mirred.
+
+: "${TCPSM_NS_A:=tcpsmA}"
+: "${TCPSM_NS_B:=tcpsmB}"
+: "${TCPSM_DEV_A:=tcpsm-a}"
+: "${TCPSM_DEV_B:=tcpsm-b}"
+: "${TCPSM_A4:=192.0.2.1}"
+: "${TCPSM_B4:=192.0.2.2}"
+: "${TCPSM_A6:=2001:db8::1}"
+: "${TCPSM_B6:=2001:db8::2}"
+: "${TCPSM_RUNDIR:=/tmp/tcpsm-test.$$}"
+: "${TCPSM_DROP:=auto}"
+TCPSM_BH_DEV=tcpsm-bh0
+
+tcpsm_log() { echo "lib.sh: $*" >&2; }
+
+# tcpsm_modprobe: load what the tests need (ignore failures: may be built in)
+tcpsm_modprobe() {
+	for m in veth sch_ingress cls_u32 act_gact act_mirred sch_netem tcp_diag inet_diag; do
+		modprobe -q "$m" 2>/dev/null || :
+	done
+}
+
+# tcpsm_ns_setup: create netns A and B joined by a veth pair (idempotent: it
+# destroys an old pair of the same names first).
+tcpsm_ns_setup() {
+	tcpsm_ns_teardown 2>/dev/null
+	tcpsm_modprobe
+	mkdir -p "$TCPSM_RUNDIR" || return 1
+	ip netns add "$TCPSM_NS_A" || return 1
+	ip netns add "$TCPSM_NS_B" || return 1
+	ip link add "$TCPSM_DEV_A" netns "$TCPSM_NS_A" type veth \
+		peer name "$TCPSM_DEV_B" netns "$TCPSM_NS_B" || return 1
+	for side in A B; do
+		if [ $side = A ]; then ns=$TCPSM_NS_A dev=$TCPSM_DEV_A a4=$TCPSM_A4 a6=$TCPSM_A6
+		else ns=$TCPSM_NS_B dev=$TCPSM_DEV_B a4=$TCPSM_B4 a6=$TCPSM_B6; fi
+		ip -n "$ns" link set lo up
+		ip -n "$ns" addr add "$a4/24" dev "$dev"
+		ip -n "$ns" -6 addr add "$a6/64" dev "$dev" nodad
+		ip -n "$ns" link set "$dev" up
+		tc -n "$ns" qdisc add dev "$dev" ingress || return 1
+	done
+	macA=$(ip -n "$TCPSM_NS_A" -o link show "$TCPSM_DEV_A" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+	macB=$(ip -n "$TCPSM_NS_B" -o link show "$TCPSM_DEV_B" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+	ip -n "$TCPSM_NS_A" neigh replace "$TCPSM_B4" lladdr "$macB" dev "$TCPSM_DEV_A" nud permanent
+	ip -n "$TCPSM_NS_A" neigh replace "$TCPSM_B6" lladdr "$macB" dev "$TCPSM_DEV_A" nud permanent
+	ip -n "$TCPSM_NS_B" neigh replace "$TCPSM_A4" lladdr "$macA" dev "$TCPSM_DEV_B" nud permanent
+	ip -n "$TCPSM_NS_B" neigh replace "$TCPSM_A6" lladdr "$macA" dev "$TCPSM_DEV_B" nud permanent
+	# wait for the link to be usable (veth carrier comes up almost at once)
+	i=0
+	while [ $i -lt 100 ]; do
+		if ip -n "$TCPSM_NS_A" link show "$TCPSM_DEV_A" | grep -q LOWER_UP &&
+		   ip -n "$TCPSM_NS_B" link show "$TCPSM_DEV_B" | grep -q LOWER_UP; then
+			return 0
+		fi
+		sleep 0.05; i=$((i + 1))
+	done
+	tcpsm_log "veth did not come up"; return 1
+}
+
+tcpsm_ns_teardown() {
+	ip netns del "$TCPSM_NS_A" 2>/dev/null
+	ip netns del "$TCPSM_NS_B" 2>/dev/null
+	rm -rf "$TCPSM_RUNDIR" 2>/dev/null
+	return 0
+}
+
+# internal: receiving namespace/device for a direction
+_tcpsm_rx() { # DIR -> sets _ns _dev _src4 _src6
+	case "$1" in
+	a2b) _ns=$TCPSM_NS_B _dev=$TCPSM_DEV_B _src4=$TCPSM_A4 _src6=$TCPSM_A6 ;;
+	b2a) _ns=$TCPSM_NS_A _dev=$TCPSM_DEV_A _src4=$TCPSM_B4 _src6=$TCPSM_B6 ;;
+	*) tcpsm_log "bad direction '$1' (a2b|b2a|both)"; return 1 ;;
+	esac
+}
+
+# internal: add one u32 filter with a drop action, gact or mirred fallback
+_tcpsm_add_drop() { # NS DEV PREF PROTO MATCH...
+	ns=$1 dev=$2 pref=$3 proto=$4; shift 4
+	if [ "$TCPSM_DROP" != mirred ] &&
+	   tc -n "$ns" filter add dev "$dev" ingress pref "$pref" protocol "$proto" \
+		u32 "$@" action drop 2>/dev/null; then
+		return 0
+	fi
+	[ "$TCPSM_DROP" = gact ] && { tcpsm_log "gact drop failed"; return 1; }
+	if ! ip -n "$ns" link show "$TCPSM_BH_DEV" >/dev/null 2>&1; then
+		# a veth pair that stays DOWN: mirred redirect to it => TC_ACT_SHOT
+		ip -n "$ns" link add "$TCPSM_BH_DEV" type veth peer name tcpsm-bh1 || return 1
+	fi
+	tc -n "$ns" filter add dev "$dev" ingress pref "$pref" protocol "$proto" \
+		u32 "$@" action mirred egress redirect dev "$TCPSM_BH_DEV"
+}
+
+# tcpsm_block DIR [FAMILY [CLIENT_PORT]]
+#   DIR: a2b | b2a | both.  FAMILY: 4 | 6 | all (default all).
+#   CLIENT_PORT (the A-side TCP port): only that flow is blocked (a2b matches
+#   tcp sport, b2a matches tcp dport).  Without a port the whole direction of
+#   that family is blocked.  Filter pref = port (or 1 for v4 / 2 for v6
+#   whole-direction), so ports must be > 2 and a port can only be blocked for
+#   one family at a time.
+tcpsm_block() {
+	dir=$1 fam=${2:-all} port=${3:-}
+	if [ "$dir" = both ]; then
+		tcpsm_block a2b "$fam" "$port" && tcpsm_block b2a "$fam" "$port"; return
+	fi
+	if [ "$fam" = all ]; then
+		tcpsm_block "$dir" 4 "$port" && tcpsm_block "$dir" 6 "$port"; return
+	fi
+	_tcpsm_rx "$dir" || return 1
+	if [ "$fam" = 4 ]; then proto=ip sel=ip src=$_src4/32 pref=${port:-1}
+	else proto=ipv6 sel=ip6 src=$_src6/128 pref=${port:-2}; fi
+	if [ -n "$port" ]; then
+		if [ "$dir" = a2b ]; then pm="sport"; else pm="dport"; fi
+		_tcpsm_add_drop "$_ns" "$_dev" "$pref" "$proto" \
+			match $sel src "$src" match $sel protocol 6 0xff match $sel $pm "$port" 0xffff
+	else
+		_tcpsm_add_drop "$_ns" "$_dev" "$pref" "$proto" match $sel src "$src"
+	fi
+}
+
+# tcpsm_unblock DIR [FAMILY [CLIENT_PORT]]   (same arguments as tcpsm_block)
+# tcpsm_unblock all                          (remove every drop filter)
+tcpsm_unblock() {
+	dir=$1 fam=${2:-all} port=${3:-}
+	if [ "$dir" = all ]; then
+		for x in "$TCPSM_NS_A:$TCPSM_DEV_A" "$TCPSM_NS_B:$TCPSM_DEV_B"; do
+			tc -n "${x%%:*}" filter del dev "${x#*:}" ingress 2>/dev/null
+		done
+		return 0
+	fi
+	if [ "$dir" = both ]; then
+		tcpsm_unblock a2b "$fam" "$port"; tcpsm_unblock b2a "$fam" "$port"; return 0
+	fi
+	if [ "$fam" = all ]; then
+		tcpsm_unblock "$dir" 4 "$port"; tcpsm_unblock "$dir" 6 "$port"; return 0
+	fi
+	_tcpsm_rx "$dir" || return 1
+	if [ "$fam" = 4 ]; then pref=${port:-1}; else pref=${port:-2}; fi
+	tc -n "$_ns" filter del dev "$_dev" ingress pref "$pref" 2>/dev/null
+	return 0
+}
+
+# tcpsm_blocks: show installed drop filters (debug)
+tcpsm_blocks() {
+	for x in "$TCPSM_NS_A:$TCPSM_DEV_A" "$TCPSM_NS_B:$TCPSM_DEV_B"; do
+		echo "== ${x%%:*} ${x#*:} ingress"
+		tc -n "${x%%:*}" -s filter show dev "${x#*:}" ingress
+	done
+}
+
+# tcpsm_delay on|off [MS]: netem delay on both veth egress qdiscs (needs
+# sch_netem).  Used by "tcpsm_traffic edges simclose-both".
+tcpsm_delay() {
+	case "$1" in
+	on)  tc -n "$TCPSM_NS_A" qdisc replace dev "$TCPSM_DEV_A" root netem delay "${2:-50}ms" &&
+	     tc -n "$TCPSM_NS_B" qdisc replace dev "$TCPSM_DEV_B" root netem delay "${2:-50}ms" ;;
+	off) tc -n "$TCPSM_NS_A" qdisc del dev "$TCPSM_DEV_A" root 2>/dev/null
+	     tc -n "$TCPSM_NS_B" qdisc del dev "$TCPSM_DEV_B" root 2>/dev/null; return 0 ;;
+	*) tcpsm_log "tcpsm_delay on|off [ms]"; return 1 ;;
+	esac
+}
+
+# tcpsm_ss_states NS [FAMILY]: count `ss -Htan` states in NS (FAMILY 4|6|all)
+# and print one JSON object with all 10 tcpsm state names, e.g.
+# {"LISTEN":1,"SYN_SENT":0,...,"TIME_WAIT":2}
+tcpsm_ss_states() {
+	ns=$1 fam=${2:-all}
+	case "$fam" in 4) f=-4 ;; 6) f=-6 ;; *) f= ;; esac
+	ip netns exec "$ns" ss -Htan $f | awk '
+	BEGIN {
+		n = split("LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT", order, " ")
+		m["LISTEN"]="LISTEN"; m["SYN-SENT"]="SYN_SENT"; m["SYN-RECV"]="SYN_RCVD"
+		m["ESTAB"]="ESTABLISHED"; m["FIN-WAIT-1"]="FIN_WAIT_1"; m["FIN-WAIT-2"]="FIN_WAIT_2"
+		m["CLOSE-WAIT"]="CLOSE_WAIT"; m["CLOSING"]="CLOSING"; m["LAST-ACK"]="LAST_ACK"
+		m["TIME-WAIT"]="TIME_WAIT"
+		for (i = 1; i <= n; i++) c[order[i]] = 0
+	}
+	{ if ($1 in m) c[m[$1]]++; else other[$1]++ }
+	END {
+		s = "{"
+		for (i = 1; i <= n; i++) s = s (i > 1 ? "," : "") "\"" order[i] "\":" c[order[i]]
+		for (k in other) s = s ",\"" k "\":" other[k]
+		print s "}"
+	}'
+}
+
+# tcpsm_ss_count NS STATE [FAMILY]: print the number of sockets in tcpsm STATE
+tcpsm_ss_count() {
+	tcpsm_ss_states "$1" "${3:-all}" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
+}
+
+# tcpsm_wait_count NS STATE N [TIMEOUT_S]: poll ss until STATE has exactly N
+# sockets in NS (default timeout 10 s); returns 1 on timeout.
+tcpsm_wait_count() {
+	end=$(( $(date +%s) + ${4:-10} ))
+	while :; do
+		[ "$(tcpsm_ss_count "$1" "$2")" = "$3" ] && return 0
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.02
+	done
+}
+
+# tcpsm_nstat_snap NS: remember absolute SNMP/netstat counters of NS
+# tcpsm_nstat_delta NS [COUNTER...]: print JSON {"Counter":delta,...} since
+#   the last snap (default counters below).  Uses `nstat -asz` (absolute, no
+#   history update) so nstat's shared history file is never involved.
+TCPSM_NSTAT_DEFAULT="TcpActiveOpens TcpPassiveOpens TcpAttemptFails TcpEstabResets TcpCurrEstab TcpOutRsts TcpExtTW TcpExtTCPAbortOnClose TcpExtTCPAbortOnData TcpExtTCPAbortOnLinger TcpExtTCPAbortOnTimeout"
+tcpsm_nstat_snap() {
+	mkdir -p "$TCPSM_RUNDIR"
+	ip netns exec "$1" nstat -asz > "$TCPSM_RUNDIR/nstat.$1" 2>/dev/null
+}
+tcpsm_nstat_delta() {
+	ns=$1; shift
+	[ $# -eq 0 ] && set -- $TCPSM_NSTAT_DEFAULT
+	ip netns exec "$ns" nstat -asz 2>/dev/null | awk -v want="$*" -v snap="$TCPSM_RUNDIR/nstat.$ns" '
+	BEGIN { while ((getline l < snap) > 0) { split(l, f, " "); old[f[1]] = f[2] } }
+	$1 !~ /^#/ { now[$1] = $2 }
+	END {
+		n = split(want, w, " "); s = "{"
+		for (i = 1; i <= n; i++) s = s (i > 1 ? "," : "") "\"" w[i] "\":" (now[w[i]] - old[w[i]])
+		print s "}"
+	}'
+}
+
+# When executed (not sourced): tests/lib.sh FUNC ARGS -> tcpsm_FUNC ARGS
+case "${0##*/}" in
+lib.sh)
+	if [ $# -gt 0 ]; then
+		f=$1; shift
+		"tcpsm_$f" "$@"
+		exit $?
+	fi ;;
+esac
