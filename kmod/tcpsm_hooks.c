@@ -103,55 +103,36 @@ static void tcpsm_find_tracepoint(struct tracepoint *tp, void *priv)
 
 /* --- request sockets ------------------------------------------------------ */
 
-struct tcpsm_krp_data {
-	struct net *net;
-	const void *obj;
-	int sub;
-};
-
-/* bool inet_csk_reqsk_queue_hash_add(sk, req, timeout) */
-static int tcpsm_reqsk_hash_entry(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
+/*
+ * inet_csk_reqsk_queue_hash_add(sk, req, timeout): a SYN made a request
+ * socket and it goes into the established hash. (It can fail only when
+ * a duplicate request for the same 4-tuple raced in on another CPU.)
+ */
+static int tcpsm_reqsk_hashed(struct kprobe *p, struct pt_regs *regs)
 {
-	struct tcpsm_krp_data *d = (void *)ri->data;
 	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
 
-	if (sk->sk_protocol != IPPROTO_TCP)
-		return 1;	/* no return handler */
-	d->net = sock_net(sk);
-	return 0;
-}
-
-static int tcpsm_reqsk_hash_ret(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
-{
-	struct tcpsm_krp_data *d = (void *)ri->data;
-
-	if ((u8)regs_return_value(regs))
-		tcpsm_count(d->net, offsetof(struct tcpsm_pcpu, reqsk_hashed));
+	if (sk->sk_protocol == IPPROTO_TCP)
+		tcpsm_count(sock_net(sk),
+			    offsetof(struct tcpsm_pcpu, reqsk_hashed));
 	return 0;
 }
 
 /*
- * bool __inet_csk_reqsk_queue_drop(sk, req, from_timer): true when it
- * took the request socket out of the hash. A request socket that becomes
- * a full socket has already been replaced in the hash by its child, so
- * this counts half-open connections that ended: timeout, RST, listener
- * gone.
+ * __inet_csk_reqsk_queue_drop(sk, req, from_timer): takes a request
+ * socket out of the hash when it is still there: a half-open connection
+ * ends (SYN-ACK retries exhausted, RST, listener gone). A request socket
+ * that became a full socket was already replaced in the hash by its
+ * child, so it is not counted here.
  */
-static int tcpsm_reqsk_drop_entry(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
+static int tcpsm_reqsk_dropped(struct kprobe *p, struct pt_regs *regs)
 {
-	return tcpsm_reqsk_hash_entry(ri, regs);
-}
+	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	struct sock *req = (void *)regs_get_kernel_argument(regs, 1);
 
-static int tcpsm_reqsk_drop_ret(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
-{
-	struct tcpsm_krp_data *d = (void *)ri->data;
-
-	if ((u8)regs_return_value(regs))
-		tcpsm_count(d->net, offsetof(struct tcpsm_pcpu, reqsk_dropped));
+	if (sk->sk_protocol == IPPROTO_TCP && sk_hashed(req))
+		tcpsm_count(sock_net(sk),
+			    offsetof(struct tcpsm_pcpu, reqsk_dropped));
 	return 0;
 }
 
@@ -193,31 +174,37 @@ static int tcpsm_tw_enter(struct kprobe *p, struct pt_regs *regs)
 }
 
 /*
- * tcp_timewait_state_process(tw, skb, th, ...): the peer's FIN moves an
- * orphaned FIN_WAIT_2 into TIME_WAIT, and then it returns TCP_TW_ACK with
- * the caller's reference on @tw still held.
+ * The peer's FIN moves an orphaned FIN_WAIT_2 timewait socket to
+ * TIME_WAIT inside tcp_timewait_state_process(), which then re-arms its
+ * timer with __inet_twsk_schedule(tw, timeo, rearm = true). Re-arming
+ * happens only there, in TIME_WAIT too, so remember on entry which
+ * timewait socket was in FIN_WAIT_2, and count the switch when that one
+ * is re-armed in TIME_WAIT. Both run in one softirq on this CPU.
  */
-static int tcpsm_tw_process_entry(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
+static DEFINE_PER_CPU(const struct inet_timewait_sock *, tcpsm_tw_in_fw2);
+
+/* tcp_timewait_state_process(tw, skb, th, ...) */
+static int tcpsm_tw_segment(struct kprobe *p, struct pt_regs *regs)
 {
-	struct tcpsm_krp_data *d = (void *)ri->data;
 	struct inet_timewait_sock *tw = (void *)regs_get_kernel_argument(regs, 0);
 
 	if (tcpsm_tw_sub(tw) != TCPSM_TW_FIN_WAIT_2)
-		return 1;
-	d->obj = tw;
-	d->net = twsk_net(tw);
+		tw = NULL;
+	this_cpu_write(tcpsm_tw_in_fw2, tw);
 	return 0;
 }
 
-static int tcpsm_tw_process_ret(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
+/* __inet_twsk_schedule(tw, timeo, rearm) */
+static int tcpsm_tw_rearm(struct kprobe *p, struct pt_regs *regs)
 {
-	struct tcpsm_krp_data *d = (void *)ri->data;
+	struct inet_timewait_sock *tw = (void *)regs_get_kernel_argument(regs, 0);
+	bool rearm = regs_get_kernel_argument(regs, 2) & 0xff;
 
-	if (regs_return_value(regs) == TCP_TW_ACK &&
-	    tcpsm_tw_sub(d->obj) == TCPSM_TW_TIME_WAIT)
-		tcpsm_count(d->net, offsetof(struct tcpsm_pcpu, tw_fin));
+	if (!rearm || this_cpu_read(tcpsm_tw_in_fw2) != tw)
+		return 0;
+	this_cpu_write(tcpsm_tw_in_fw2, NULL);
+	if (tcpsm_tw_sub(tw) == TCPSM_TW_TIME_WAIT)
+		tcpsm_count(twsk_net(tw), offsetof(struct tcpsm_pcpu, tw_fin));
 	return 0;
 }
 
@@ -233,53 +220,28 @@ static int tcpsm_tw_end(struct kprobe *p, struct pt_regs *regs)
 
 /* --- registration ----------------------------------------------------------- */
 
-static struct kprobe tcpsm_kp_reqsk_grown = {
-	.symbol_name = "inet_csk_complete_hashdance",
-	.pre_handler = tcpsm_reqsk_grown,
+/*
+ * Entry probes only: return probes (rethook) crashed the 6.1 guest when
+ * unloaded under load, and nothing here needs a return value.
+ */
+static struct kprobe tcpsm_kprobes_all[] = {
+	{ .symbol_name = "inet_csk_reqsk_queue_hash_add",
+	  .pre_handler = tcpsm_reqsk_hashed },
+	{ .symbol_name = "__inet_csk_reqsk_queue_drop",
+	  .pre_handler = tcpsm_reqsk_dropped },
+	{ .symbol_name = "inet_csk_complete_hashdance",
+	  .pre_handler = tcpsm_reqsk_grown },
+	{ .symbol_name = TCPSM_SYM_TW_HASHDANCE,
+	  .pre_handler = tcpsm_tw_enter },
+	{ .symbol_name = "tcp_timewait_state_process",
+	  .pre_handler = tcpsm_tw_segment },
+	{ .symbol_name = "__inet_twsk_schedule",
+	  .pre_handler = tcpsm_tw_rearm },
+	{ .symbol_name = "tcp_twsk_destructor",
+	  .pre_handler = tcpsm_tw_end },
 };
 
-static struct kprobe tcpsm_kp_tw_enter = {
-	.symbol_name = TCPSM_SYM_TW_HASHDANCE,
-	.pre_handler = tcpsm_tw_enter,
-};
-
-static struct kprobe tcpsm_kp_tw_end = {
-	.symbol_name = "tcp_twsk_destructor",
-	.pre_handler = tcpsm_tw_end,
-};
-
-static struct kprobe *tcpsm_kprobes[] = {
-	&tcpsm_kp_reqsk_grown,
-	&tcpsm_kp_tw_enter,
-	&tcpsm_kp_tw_end,
-};
-
-static struct kretprobe tcpsm_krp_reqsk_hash = {
-	.kp.symbol_name = "inet_csk_reqsk_queue_hash_add",
-	.entry_handler = tcpsm_reqsk_hash_entry,
-	.handler = tcpsm_reqsk_hash_ret,
-	.data_size = sizeof(struct tcpsm_krp_data),
-};
-
-static struct kretprobe tcpsm_krp_reqsk_drop = {
-	.kp.symbol_name = "__inet_csk_reqsk_queue_drop",
-	.entry_handler = tcpsm_reqsk_drop_entry,
-	.handler = tcpsm_reqsk_drop_ret,
-	.data_size = sizeof(struct tcpsm_krp_data),
-};
-
-static struct kretprobe tcpsm_krp_tw_process = {
-	.kp.symbol_name = "tcp_timewait_state_process",
-	.entry_handler = tcpsm_tw_process_entry,
-	.handler = tcpsm_tw_process_ret,
-	.data_size = sizeof(struct tcpsm_krp_data),
-};
-
-static struct kretprobe *tcpsm_kretprobes[] = {
-	&tcpsm_krp_reqsk_hash,
-	&tcpsm_krp_reqsk_drop,
-	&tcpsm_krp_tw_process,
-};
+static struct kprobe *tcpsm_kprobes[ARRAY_SIZE(tcpsm_kprobes_all)];
 
 /*
  * The kprobes go in before the tracepoint and come out after it, so that
@@ -295,47 +257,32 @@ int tcpsm_hooks_register(void)
 		return -ENOENT;
 	}
 
-	for (i = 0; i < ARRAY_SIZE(tcpsm_kretprobes); i++)
-		tcpsm_kretprobes[i]->maxactive = 4 * num_possible_cpus();
-	err = register_kretprobes(tcpsm_kretprobes, ARRAY_SIZE(tcpsm_kretprobes));
-	if (err) {
-		pr_err("cannot probe the TCP request/timewait functions: %d\n", err);
-		return err;
-	}
-	err = register_kprobes(tcpsm_kprobes, ARRAY_SIZE(tcpsm_kprobes));
-	if (err) {
-		pr_err("cannot probe the TCP request/timewait functions: %d\n", err);
-		goto err_kretprobes;
+	for (i = 0; i < ARRAY_SIZE(tcpsm_kprobes_all); i++) {
+		tcpsm_kprobes[i] = &tcpsm_kprobes_all[i];
+		err = register_kprobe(tcpsm_kprobes[i]);
+		if (err) {
+			pr_err("cannot probe %s: %d\n",
+			       tcpsm_kprobes_all[i].symbol_name, err);
+			unregister_kprobes(tcpsm_kprobes, i);
+			return err;
+		}
 	}
 
 	check_trace_callback_type_inet_sock_set_state(tcpsm_set_state);
 	err = tracepoint_probe_register(tcpsm_tp_set_state, tcpsm_set_state, NULL);
 	if (err) {
 		pr_err("cannot attach to sock:inet_sock_set_state: %d\n", err);
-		goto err_kprobes;
+		unregister_kprobes(tcpsm_kprobes, ARRAY_SIZE(tcpsm_kprobes));
+		return err;
 	}
 	return 0;
-
-err_kprobes:
-	unregister_kprobes(tcpsm_kprobes, ARRAY_SIZE(tcpsm_kprobes));
-err_kretprobes:
-	unregister_kretprobes(tcpsm_kretprobes, ARRAY_SIZE(tcpsm_kretprobes));
-	return err;
 }
 
 /* Returns with no handler running or about to run. */
 void tcpsm_hooks_unregister(void)
 {
-	int i;
-
 	tracepoint_probe_unregister(tcpsm_tp_set_state, tcpsm_set_state, NULL);
 	tracepoint_synchronize_unregister();
+	/* waits for running handlers (synchronize_rcu) */
 	unregister_kprobes(tcpsm_kprobes, ARRAY_SIZE(tcpsm_kprobes));
-	unregister_kretprobes(tcpsm_kretprobes, ARRAY_SIZE(tcpsm_kretprobes));
-
-	for (i = 0; i < ARRAY_SIZE(tcpsm_kretprobes); i++)
-		if (tcpsm_kretprobes[i]->nmissed)
-			pr_warn("%s: %d return probes missed, counts may be short\n",
-				tcpsm_kretprobes[i]->kp.symbol_name,
-				tcpsm_kretprobes[i]->nmissed);
 }
