@@ -129,20 +129,10 @@ static int tcpsm_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
  * Dump state: args[0] is the creation sequence number of the last
  * namespace sent (namespaces come and go between calls), args[1] is set
  * once the caller's own namespace has been sent.
+ *
+ * The privilege check is in the dump rather than in .start: 6.1 calls
+ * .start without an extack, and the message would be lost.
  */
-static int tcpsm_get_stats_start(struct netlink_callback *cb)
-{
-	struct nlattr **attrs = tcpsm_dump_attrs(cb);
-
-	if (attrs[TCPSM_A_STATS_ALL_NETNS] &&
-	    !netlink_capable(cb->skb, CAP_NET_ADMIN)) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPSM_A_STATS_ALL_NETNS],
-				    "all-netns needs CAP_NET_ADMIN in the initial user namespace");
-		return -EPERM;
-	}
-	return 0;
-}
-
 static int tcpsm_get_stats_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
@@ -161,6 +151,12 @@ static int tcpsm_get_stats_dumpit(struct sk_buff *skb,
 			return err;
 		cb->args[1] = 1;
 		return skb->len;
+	}
+
+	if (!netlink_capable(cb->skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPSM_A_STATS_ALL_NETNS],
+				    "all-netns needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
 	}
 
 	mutex_lock(&tcpsm_nets_lock);
@@ -184,7 +180,6 @@ static const struct genl_ops tcpsm_ops[] = {
 	{
 		.cmd = TCPSM_CMD_GET_STATS,
 		.doit = tcpsm_get_stats_doit,
-		.start = tcpsm_get_stats_start,
 		.dumpit = tcpsm_get_stats_dumpit,
 		.policy = tcpsm_get_stats_policy,
 		.maxattr = TCPSM_A_STATS_ALL_NETNS,
