@@ -2,7 +2,8 @@
 # tcpsm top-level Makefile.
 #
 #   make / make all   build kmod/tcpsm.ko and userspace/tcpsm
-#   make tests        build the C selftests into build/tests/
+#   make tests        build the C selftests into build/tests/ (and build/ynl)
+#   make uapi         regenerate include/uapi/linux/tcpsm.h from the spec
 #   make check        deps + lint + build + selftests in the VM;
 #                     ends with "N passed, N failed"
 #   make vm           interactive shell in the VM, tcpsm.ko loaded
@@ -32,7 +33,7 @@ KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),$(VM_KDIR))
 CHECKPATCH := build/checkpatch/checkpatch.pl
 LINT_FILES = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 
-.PHONY: all module cli tests kselftest check vm-test vm lint checkpatch \
+.PHONY: all module cli tests kselftest ynl uapi check vm-test vm lint checkpatch \
 	lint-w1 lint-sparse install deps clean
 
 all: module cli
@@ -46,8 +47,17 @@ cli:
 kselftest:
 	scripts/kselftest.sh build
 
-tests: kselftest
+tests: kselftest ynl
 	$(MAKE) -C tests
+
+# the kernel's YNL tools, from linux-source-6.12 (tests/spec_sync.sh)
+ynl:
+	scripts/ynl.sh
+
+uapi: ynl
+	cd build/ynl && /usr/bin/python3 tools/net/ynl/ynl-gen-c.py --mode uapi \
+		--header --spec Documentation/netlink/specs/tcpsm.yaml \
+		-o $(CURDIR)/include/uapi/linux/tcpsm.h
 
 deps:
 	scripts/deps.sh

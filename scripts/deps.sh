@@ -16,6 +16,7 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS=(
 	build-essential pkg-config libnl-3-dev libnl-genl-3-dev libncurses-dev
 	sparse linux-source-6.1
+	linux-source-6.12 python3-yaml python3-jsonschema
 	qemu-system-x86 busybox-static cpio kmod
 	iproute2 jq tmux
 )

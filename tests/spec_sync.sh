@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The spec, the uapi header and the kernel agree (runs in the VM, as root,
+# module loaded by tests/run.sh; the repo is read-only there):
+#   - include/uapi/linux/tcpsm.h is exactly what the kernel's ynl-gen-c.py
+#     makes of Documentation/netlink/specs/tcpsm.yaml (regenerated into a
+#     temp dir; any difference fails: run make uapi);
+#   - the kernel's generic YNL client, tools/net/ynl/cli.py driven by our
+#     spec alone, can talk to the module: --do get-stats and
+#     --dump get-stats --json '{"all-netns": true}' decode, and agree with
+#     tcpsm stats --json (netns inode and gauges, at quiescence).
+# Needs build/ynl (scripts/ynl.sh, run on the host by make tests) and
+# /usr/bin/python3 with yaml and jsonschema. Exit 0 pass, 1 fail, 4 skip.
+
+set -u
+KSFT_SKIP=4
+
+ROOT=${TCPSM_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
+YNL=$ROOT/build/ynl
+PY=/usr/bin/python3
+SPEC=$ROOT/Documentation/netlink/specs/tcpsm.yaml
+HDR=$ROOT/include/uapi/linux/tcpsm.h
+TMP=$(mktemp -d /tmp/tcpsm-spec.XXXXXX)
+hold=
+trap '[ -z "$hold" ] || { kill "$hold"; wait "$hold"; } 2>/dev/null; rm -rf "$TMP"' EXIT
+fails=0
+
+ok()   { echo "ok - $*"; }
+fail() { echo "not ok - $*"; fails=$((fails + 1)); }
+check()
+{
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1: expected '$2', got '$3'"
+	fi
+}
+
+if [ ! -r "$YNL/tools/net/ynl/ynl-gen-c.py" ] ||
+   [ ! -r "$YNL/Documentation/netlink/genetlink.yaml" ]; then
+	echo "SKIP: $YNL not extracted (scripts/ynl.sh, make tests)"
+	exit $KSFT_SKIP
+fi
+if ! "$PY" -c 'import yaml, jsonschema' 2>/dev/null; then
+	echo "SKIP: $PY lacks yaml/jsonschema (python3-yaml python3-jsonschema)"
+	exit $KSFT_SKIP
+fi
+command -v jq >/dev/null || { echo "SKIP: jq missing"; exit $KSFT_SKIP; }
+
+# ynl-gen-c.py walks up from the spec to a tree root with MAINTAINERS (it
+# never returns without one) and names the spec relative to it; the schema
+# is ../genetlink.yaml next to specs/. Build that tree around the CURRENT
+# spec of the repo, not build/ynl's copy, which may be stale.
+tree=$TMP/tree
+mkdir -p "$tree/Documentation/netlink/specs"
+: > "$tree/MAINTAINERS"
+cp "$YNL"/Documentation/netlink/genetlink*.yaml "$tree/Documentation/netlink/"
+cp "$SPEC" "$tree/Documentation/netlink/specs/tcpsm.yaml"
+if (cd "$tree" && timeout 120 "$PY" "$YNL/tools/net/ynl/ynl-gen-c.py" \
+	--mode uapi --header --spec Documentation/netlink/specs/tcpsm.yaml \
+	-o "$TMP/tcpsm.h") > "$TMP/gen.log" 2>&1; then
+	ok "ynl-gen-c.py accepts the spec"
+else
+	fail "ynl-gen-c.py failed: $(tail -n 5 "$TMP/gen.log")"
+	exit 1
+fi
+if diff -u "$HDR" "$TMP/tcpsm.h" > "$TMP/diff"; then
+	ok "include/uapi/linux/tcpsm.h is generated from the spec"
+else
+	sed 's/^/# /' "$TMP/diff"
+	fail "include/uapi/linux/tcpsm.h differs from the spec (run make uapi)"
+fi
+
+# the kernel's YNL client, driven by the spec alone
+ynl()
+{
+	"$PY" "$YNL/tools/net/ynl/cli.py" --spec "$tree/Documentation/netlink/specs/tcpsm.yaml" \
+		--output-json "$@"
+}
+
+# Something to see: a listener and two loopback connections, held open.
+cat > "$TMP/hold.py" <<'EOF'
+import signal, socket
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(4)
+keep = []
+for _ in range(2):
+    keep.append(socket.create_connection(l.getsockname()))
+    keep.append(l.accept()[0])
+print("ready", flush=True)
+signal.pause()
+EOF
+"$PY" "$TMP/hold.py" > "$TMP/hold.out" 2>&1 &
+hold=$!
+for ((i = 0; i < 200; i++)); do
+	grep -q ready "$TMP/hold.out" && break
+	sleep 0.05
+done
+grep -q ready "$TMP/hold.out" || { fail "hold.py: $(cat "$TMP/hold.out")"; exit 1; }
+
+# gauges as {"LISTEN": n, ...} from ynl's list of state nests
+YNL_STATES='[.state[] | {key: (.state | ascii_upcase | gsub("-"; "_")), value: .count}] | from_entries'
+YNL_EDGES='[(.transition // [])[] | {from: (.from | ascii_upcase | gsub("-"; "_")), to: (.to | ascii_upcase | gsub("-"; "_")), count}] | sort_by(.from, .to)'
+CLI_EDGES='[.transitions[]] | sort_by(.from, .to)'
+
+# Quiescence: the counts must not move between the two reads, so retry a
+# few times if something (a timer) moved them.
+for _ in 1 2 3 4 5; do
+	do_out=$(ynl --do get-stats 2> "$TMP/ynl.err")
+	rc=$?
+	cli_out=$("$CLI" stats --json)
+	do_again=$(ynl --do get-stats 2>/dev/null)
+	[ "$rc" -ne 0 ] || [ "$do_out" = "$do_again" ] && break
+	sleep 0.2
+done
+check "cli.py --do get-stats exits 0" 0 "$rc"
+[ "$rc" -eq 0 ] || echo "# $(cat "$TMP/ynl.err")"
+echo "# ynl do: $(jq -c . <<< "$do_out")"
+check "do: netns = tcpsm stats" "$(jq .netns <<< "$cli_out")" "$(jq .netns <<< "$do_out")"
+check "do: netns = /proc/self/ns/net" "$(stat -L -c %i /proc/self/ns/net)" \
+	"$(jq .netns <<< "$do_out")"
+check "do: ten gauges" 10 "$(jq '.state | length' <<< "$do_out")"
+check "do: our listener and connections are seen" true \
+	"$(jq '[.state[] | select(.state == "listen" or .state == "established") | .count >= 1] | all' <<< "$do_out")"
+check "do: gauges = tcpsm stats" "$(jq -cS .states <<< "$cli_out")" \
+	"$(jq -cS "$YNL_STATES" <<< "$do_out")"
+check "do: transitions = tcpsm stats" "$(jq -cS "$CLI_EDGES" <<< "$cli_out")" \
+	"$(jq -cS "$YNL_EDGES" <<< "$do_out")"
+
+for _ in 1 2 3 4 5; do
+	dump_out=$(ynl --dump get-stats --json '{"all-netns": true}' 2> "$TMP/ynl.err")
+	rc=$?
+	cli_all=$("$CLI" stats --all-netns --json)
+	dump_again=$(ynl --dump get-stats --json '{"all-netns": true}' 2>/dev/null)
+	[ "$rc" -ne 0 ] || [ "$dump_out" = "$dump_again" ] && break
+	sleep 0.2
+done
+check "cli.py --dump get-stats all-netns exits 0" 0 "$rc"
+[ "$rc" -eq 0 ] || echo "# $(cat "$TMP/ynl.err")"
+echo "# ynl dump: $(jq -c '[.[] | {netns}]' <<< "$dump_out")"
+check "dump: same namespaces, same order, as tcpsm stats --all-netns" \
+	"$(jq -c '[.[].netns]' <<< "$cli_all")" "$(jq -c '[.[].netns]' <<< "$dump_out")"
+check "dump: gauges of every namespace = tcpsm stats --all-netns" \
+	"$(jq -cS '[.[].states]' <<< "$cli_all")" \
+	"$(jq -cS "[.[] | $YNL_STATES]" <<< "$dump_out")"
+check "dump: transitions of every namespace = tcpsm stats --all-netns" \
+	"$(jq -cS "[.[] | $CLI_EDGES]" <<< "$cli_all")" \
+	"$(jq -cS "[.[] | $YNL_EDGES]" <<< "$dump_out")"
+check "dump: lists our netns" 1 \
+	"$(jq "[.[] | select(.netns == $(stat -L -c %i /proc/self/ns/net))] | length" <<< "$dump_out")"
+
+# a dump without all-netns: our namespace only
+out=$(ynl --dump get-stats)
+check "cli.py --dump get-stats: one namespace, ours" \
+	"[$(stat -L -c %i /proc/self/ns/net)]" "$(jq -c '[.[].netns]' <<< "$out")"
+
+# and the kernel refuses all-netns in a do, with its reason
+ynl --do get-stats --json '{"all-netns": true}' > "$TMP/out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -q 'dump' "$TMP/out"; then
+	ok "cli.py --do get-stats all-netns refused with the extack"
+else
+	fail "cli.py --do get-stats all-netns: rc $rc, $(tail -n 3 "$TMP/out")"
+fi
+
+[ $fails -eq 0 ] || { echo "# $fails check(s) failed"; exit 1; }
+exit 0
