@@ -60,8 +60,10 @@ shell)
 	else
 		echo "guest.sh: $TCPSM_KO not built; no module loaded"
 	fi
-	echo "guest.sh: tcpsm VM ($KVER). exit the shell to power off. CLI: \$TCPSM_CLI"
-	setsid -c bash -l < /dev/ttyS0 > /dev/ttyS0 2>&1
+	# the CLI on PATH, so `tcpsm stats` works as on a server
+	printf 'export PATH=%q:$PATH\ncd %q\n' "$(dirname "$TCPSM_CLI")" "$TCPSM_ROOT" > /tmp/tcpsm.bashrc
+	echo "guest.sh: tcpsm VM ($KVER). Try: tcpsm stats; exit the shell to power off."
+	setsid -c bash --rcfile /tmp/tcpsm.bashrc -i < /dev/ttyS0 > /dev/ttyS0 2>&1
 	rc=$?
 	;;
 esac
