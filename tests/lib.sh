@@ -35,6 +35,8 @@
 : "${TCPSM_RUNDIR:=/tmp/tcpsm-test.$$}"
 : "${TCPSM_DROP:=auto}"
 TCPSM_BH_DEV=tcpsm-bh0
+# the ten gauge states, in the order tcpsm prints them
+TCPSM_STATES="LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT"
 
 tcpsm_log() { echo "lib.sh: $*" >&2; }
 
@@ -184,21 +186,23 @@ tcpsm_delay() {
 	esac
 }
 
-# tcpsm_ss_states NS [FAMILY]: count `ss -Htan` states in NS (FAMILY 4|6|all)
-# and print one JSON object with all 10 tcpsm state names, e.g.
-# {"LISTEN":1,"SYN_SENT":0,...,"TIME_WAIT":2}
+# tcpsm_ss_states NS [FAMILY]: count `ss -Htan` states in NS (FAMILY 4|6|all;
+# NS "-" = the current namespace) and print one JSON object with all 10 tcpsm
+# state names, e.g. {"LISTEN":1,"SYN_SENT":0,...,"TIME_WAIT":2}
 tcpsm_ss_states() {
-	ns=$1 fam=${2:-all}
+	ns=$1 fam=${2:-all} local_re=${3:-}
 	case "$fam" in 4) f=-4 ;; 6) f=-6 ;; *) f= ;; esac
-	ip netns exec "$ns" ss -Htan $f | awk '
+	if [ "$ns" = - ]; then set -- ; else set -- ip netns exec "$ns"; fi
+	"$@" ss -Htan $f | awk -v order_s="$TCPSM_STATES" -v local_re="$local_re" '
 	BEGIN {
-		n = split("LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT", order, " ")
+		n = split(order_s, order, " ")
 		m["LISTEN"]="LISTEN"; m["SYN-SENT"]="SYN_SENT"; m["SYN-RECV"]="SYN_RCVD"
 		m["ESTAB"]="ESTABLISHED"; m["FIN-WAIT-1"]="FIN_WAIT_1"; m["FIN-WAIT-2"]="FIN_WAIT_2"
 		m["CLOSE-WAIT"]="CLOSE_WAIT"; m["CLOSING"]="CLOSING"; m["LAST-ACK"]="LAST_ACK"
 		m["TIME-WAIT"]="TIME_WAIT"
 		for (i = 1; i <= n; i++) c[order[i]] = 0
 	}
+	local_re != "" && $4 !~ local_re { next }
 	{ if ($1 in m) c[m[$1]]++; else other[$1]++ }
 	END {
 		s = "{"
@@ -255,3 +259,21 @@ lib.sh)
 		exit $?
 	fi ;;
 esac
+
+# tcpsm_stats NS: `tcpsm stats --json` in namespace NS ('-' = current)
+tcpsm_stats() {
+	if [ "$1" = - ]; then "$TCPSM_CLI" stats --json
+	else ip netns exec "$1" "$TCPSM_CLI" stats --json; fi
+}
+
+# tcpsm_edge STATS_JSON FROM TO: how often FROM -> TO was taken
+tcpsm_edge() {
+	printf '%s' "$1" | jq -r --arg f "$2" --arg t "$3" \
+		'[.transitions[] | select(.from == $f and .to == $t) | .count] | add // 0'
+}
+
+# tcpsm_edges_into STATS_JSON STATE: the sum of all edges into STATE
+tcpsm_edges_into() {
+	printf '%s' "$1" | jq -r --arg t "$2" \
+		'[.transitions[] | select(.to == $t) | .count] | add // 0'
+}
