@@ -29,13 +29,9 @@ fail() {
 }
 
 stats() {
-	ip netns exec "$NS" "$TCPSM_CLI" stats --json
+	tcpsm_stats "$NS"
 }
 
-edge() {
-	jq -r --arg f "$2" --arg t "$3" \
-		'[.transitions[] | select(.from == $f and .to == $t) | .count] | add // 0' <<<"$1"
-}
 
 # connect, accept, exchange a byte and close (or hold with "hold")
 pyconn() {	# proto port [hold]
@@ -90,7 +86,7 @@ echo "ok: gauges with an MPTCP connection open equal ss -tan: $g"
 
 for e in "CLOSED LISTEN" "CLOSED SYN_SENT" "SYN_SENT ESTABLISHED"; do
 	# shellcheck disable=SC2086
-	n=$(( $(edge "$s" $e) - $(edge "$before" $e) ))
+	n=$(( $(tcpsm_edge "$s" $e) - $(tcpsm_edge "$before" $e) ))
 	[ "$n" = 1 ] || fail "MPTCP connection: ${e/ / -> } counted $n times, want 1 (its subflow)"
 	echo "ok: MPTCP connection: ${e/ / -> } counted once"
 done

@@ -45,19 +45,10 @@ fail() {
 }
 
 stats() {
-	ip netns exec "$NS" "$TCPSM_CLI" stats --json
+	tcpsm_stats "$NS"
 }
 
-# the number of times edge $2 -> $3 was taken, in stats JSON $1
-edge() {
-	jq -r --arg f "$2" --arg t "$3" \
-		'[.transitions[] | select(.from == $f and .to == $t) | .count] | add // 0' <<<"$1"
-}
 
-# the sum of all edges into state $2
-into() {
-	jq -r --arg t "$2" '[.transitions[] | select(.to == $t) | .count] | add // 0' <<<"$1"
-}
 
 ip netns add "$NS" && ip -n "$NS" link set lo up || fail "cannot create $NS"
 dmesg_before=$(dmesg | wc -l)
@@ -87,7 +78,7 @@ pids+=($!)
 
 sleep 1
 for i in $(seq "$CYCLES"); do
-	for try in $(seq 50); do
+	for _ in $(seq 50); do
 		rmmod tcpsm 2>/dev/null && break
 		sleep 0.1
 	done
@@ -125,12 +116,12 @@ check() {	# name tcpsm kernel
 	echo "ok: $1 = $2"
 }
 check "CLOSED->SYN_SENT vs TcpActiveOpens" \
-	"$(edge "$s" CLOSED SYN_SENT)" "$(jq .TcpActiveOpens <<<"$nstat")"
+	"$(tcpsm_edge "$s" CLOSED SYN_SENT)" "$(jq .TcpActiveOpens <<<"$nstat")"
 check "LISTEN->SYN_RCVD vs TcpPassiveOpens" \
-	"$(edge "$s" LISTEN SYN_RCVD)" "$(jq .TcpPassiveOpens <<<"$nstat")"
+	"$(tcpsm_edge "$s" LISTEN SYN_RCVD)" "$(jq .TcpPassiveOpens <<<"$nstat")"
 check "edges into TIME_WAIT vs TcpExtTW" \
-	"$(into "$s" TIME_WAIT)" "$(jq .TcpExtTW <<<"$nstat")"
-[ "$(edge "$s" CLOSED SYN_SENT)" -gt 1000 ] ||
+	"$(tcpsm_edges_into "$s" TIME_WAIT)" "$(jq .TcpExtTW <<<"$nstat")"
+[ "$(tcpsm_edge "$s" CLOSED SYN_SENT)" -gt 1000 ] ||
 	fail "churn made too few connections to mean anything"
 
 # Gauges against ss. TIME_WAIT sockets of the first churn keep expiring

@@ -1,0 +1,170 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# edges.sh: the transition matrix of tcpsm against known traffic.
+#
+# For IPv4 and IPv6, each in a FRESH pair of namespaces (tcpsmA = client,
+# tcpsmB = server; a new namespace starts with an empty matrix and no
+# sockets), run "tcpsm_traffic edges --count 2 all" and assert per namespace:
+#  (a) the tcpsm matrix equals the tool's expected transitions_by_ns EXACTLY
+#      (same edges, same counts);
+#  (b) nstat deltas of the namespace agree with the matrix:
+#        TcpActiveOpens  == CLOSED->SYN_SENT
+#        TcpPassiveOpens == LISTEN->SYN_RCVD - SYN_RCVD->CLOSED  (completed
+#                           handshakes; all SYN_RCVD->CLOSED here are request
+#                           sockets that timed out)
+#        TcpExtTW        == sum of edges into TIME_WAIT (6.1 counts a
+#                           timewait socket when it is scheduled with a
+#                           timeout > 4 s; the orphaned FIN_WAIT_2 ones with
+#                           a 1 s timeout count as TcpExtTWKilled instead)
+#      and the tool's own per-counter expectations (nstat_ok);
+#  (c) flow invariant: for every state S but CLOSED,
+#        sum(edges into S) - sum(edges out of S) == gauge S
+#      (checks the matrix against the independent socket-table gauges);
+#      LISTEN->SYN_RCVD is a request socket being born, the listener stays
+#      in LISTEN, so it does not count as an edge out of LISTEN;
+#  (d) every gauge == the `ss -tan` count.
+# Runs in the VM with tcpsm loaded (tests/run.sh). Exit 0 pass, 1 fail, 4 skip.
+set -u
+
+cd "$(dirname "$0")" || exit 1
+TESTS_DIR=$PWD
+ROOT=${TCPSM_ROOT:-$(cd .. && pwd)}
+CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
+TRAFFIC=$ROOT/build/tests/tcpsm_traffic
+export TCPSM_RUNDIR=/tmp/tcpsm-edges.$$
+# shellcheck source=tests/lib.sh
+. "$TESTS_DIR/lib.sh"
+
+KSFT_SKIP=4
+STATES=$TCPSM_STATES
+COUNT=${TCPSM_EDGES_COUNT:-2}
+
+for t in ip tc ss nstat jq; do
+	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit $KSFT_SKIP; }
+done
+[ -x "$TRAFFIC" ] || { echo "SKIP: $TRAFFIC not built (make tests)"; exit $KSFT_SKIP; }
+[ -x "$CLI" ] || { echo "SKIP: $CLI not built"; exit $KSFT_SKIP; }
+if ! grep -q '^tcpsm ' /proc/modules; then
+	echo "FAIL: tcpsm is not loaded"
+	exit 1
+fi
+
+# shellcheck disable=SC2317 # called from the trap
+cleanup() {
+	tcpsm_ns_teardown
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail=0
+err() { echo "FAIL: $*"; fail=1; }
+
+# edge_lines JSON_ARRAY: "FROM->TO COUNT" lines, sorted
+edge_lines() { jq -r '.[] | "\(.from)->\(.to) \(.count)"' | sort; }
+
+check_ns() { # FAMILY NS TOOL_JSON
+	local fam=$1 ns=$2 tool=$3 stats ss nst exp got bad
+	if ! stats=$(ip netns exec "$ns" "$CLI" stats --json); then
+		err "IPv$fam $ns: '$CLI stats --json' failed"; return
+	fi
+	ss=$(tcpsm_ss_states "$ns")
+	nst=$(tcpsm_nstat_delta "$ns" TcpActiveOpens TcpPassiveOpens TcpAttemptFails \
+		TcpEstabResets TcpExtTW TcpExtTWKilled)
+	echo "# IPv$fam $ns tcpsm: $stats"
+	echo "# IPv$fam $ns ss:    $ss"
+	echo "# IPv$fam $ns nstat: $nst"
+
+	# (a) exact matrix
+	exp=$(echo "$tool" | jq --arg ns "$ns" '.transitions_by_ns[$ns]' | edge_lines)
+	got=$(echo "$stats" | jq '.transitions' | edge_lines)
+	if [ "$exp" != "$got" ]; then
+		err "IPv$fam $ns: tcpsm matrix != expected transitions (- expected, + tcpsm):"
+		diff -u <(echo "$exp") <(echo "$got") | tail -n +3 | sed 's/^/#   /'
+		echo "#   expected, per scenario:"
+		echo "$tool" | jq -r --arg ns "$ns" '.scenarios[] | "#     \(.name): " +
+			([.transitions[$ns][] | "\(.from)->\(.to) \(.count)"] | join(", "))'
+	else
+		echo "ok: IPv$fam $ns matrix == expected ($(echo "$got" | wc -l) edges," \
+			"$(echo "$got" | awk '{s += $2} END {print s}') transitions)"
+	fi
+
+	# (b) nstat cross-check
+	bad=$(jq -rn --argjson s "$stats" --argjson n "$nst" '
+		def e(f; t): [$s.transitions[] | select(.from == f and .to == t) | .count] | add // 0;
+		def into(t): [$s.transitions[] | select(.to == t and .from != t) | .count] | add // 0;
+		[["TcpActiveOpens", "CLOSED->SYN_SENT", e("CLOSED"; "SYN_SENT")],
+		 ["TcpPassiveOpens", "LISTEN->SYN_RCVD - SYN_RCVD->CLOSED",
+		  e("LISTEN"; "SYN_RCVD") - e("SYN_RCVD"; "CLOSED")],
+		 ["TcpExtTW", "edges into TIME_WAIT", into("TIME_WAIT")]][] |
+		select($n[.[0]] != .[2]) |
+		"\(.[0]) = \($n[.[0]]), expected \(.[1]) = \(.[2])"')
+	if [ -n "$bad" ]; then
+		err "IPv$fam $ns: nstat disagrees with the tcpsm matrix:"
+		echo "$bad" | sed 's/^/#   /'
+	else
+		echo "ok: IPv$fam $ns nstat ActiveOpens/PassiveOpens/TW agree with the matrix"
+	fi
+	bad=$(jq -rn --argjson t "$tool" --argjson n "$nst" --arg ns "$ns" '
+		$t.nstat[$ns] | to_entries[] | select($n[.key] != .value) |
+		"\(.key): observed \($n[.key]), tool expected \(.value)"')
+	if [ -n "$bad" ]; then
+		err "IPv$fam $ns: nstat deltas != the tool's expectations:"
+		echo "$bad" | sed 's/^/#   /'
+	fi
+
+	# (c) flow invariant and (d) gauges == ss
+	bad=$(jq -rn --argjson s "$stats" --argjson ss "$ss" --arg states "$STATES" '
+		($states | split(" "))[] as $x |
+		([$s.transitions[] | select(.to == $x) | .count] | add // 0) as $in |
+		([$s.transitions[] | select(.from == $x and
+			($x != "LISTEN" or .to != "SYN_RCVD")) | .count] | add // 0) as $out |
+		"\($x) \($in) \($out) \($in - $out) \($s.states[$x]) \($ss[$x])"')
+	if echo "$bad" | awk '$4 != $5 || $5 != $6 { e = 1 } END { exit !e }'; then
+		err "IPv$fam $ns: flow invariant (in - out == gauge) or gauge == ss broken:"
+		{ echo "state in out in-out gauge ss"; echo "$bad"; } |
+			awk '{ printf "#   %-12s %6s %6s %7s %6s %6s%s\n", $1, $2, $3, $4, $5, $6,
+				(NR > 1 && ($4 != $5 || $5 != $6)) ? "  <-- mismatch" : "" }'
+	else
+		echo "ok: IPv$fam $ns flow invariant holds for all 10 states, gauges == ss"
+	fi
+}
+
+run_family() { # FAMILY
+	local fam=$1 out line rc t0 t1
+	if ! tcpsm_ns_setup; then
+		err "IPv$fam: namespace setup failed"; return
+	fi
+	tcpsm_nstat_snap "$TCPSM_NS_A"
+	tcpsm_nstat_snap "$TCPSM_NS_B"
+	t0=$(date +%s.%N)
+	out=$("$TRAFFIC" edges --family "$fam" --count "$COUNT" --block-cmd "$TESTS_DIR/lib.sh" all)
+	rc=$?
+	t1=$(date +%s.%N)
+	line=$(echo "$out" | grep -v '^#' | tail -n 1)
+	echo "# IPv$fam tcpsm_traffic edges: rc=$rc, $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
+	echo "# IPv$fam tool: $(echo "$line" | jq -c 'del(.scenarios, .nstat_note)' 2>/dev/null || echo "$line")"
+	if [ $rc -ne 0 ] || [ "$(echo "$line" | jq -r '.ok' 2>/dev/null)" != true ]; then
+		err "IPv$fam: tcpsm_traffic edges failed (rc $rc): $line"
+		tcpsm_ns_teardown
+		return
+	fi
+	# The matrix is read once the scenarios are done; the first TIME_WAIT
+	# sockets expire 60 s after they were made (that would add TIME_WAIT->CLOSED).
+	if [ "$(echo "$line" | jq '.elapsed_ms')" -gt 50000 ]; then
+		err "IPv$fam: the scenarios took more than 50 s: TIME_WAIT sockets may expire before the check"
+	fi
+	for ns in "$TCPSM_NS_A" "$TCPSM_NS_B"; do
+		check_ns "$fam" "$ns" "$line"
+	done
+	tcpsm_ns_teardown
+}
+
+for fam in 4 6; do
+	run_family $fam
+done
+if [ $fail -ne 0 ]; then
+	echo "edges.sh: FAIL"
+	exit 1
+fi
+echo "edges.sh: PASS"
+exit 0
