@@ -250,15 +250,6 @@ tcpsm_nstat_delta() {
 	}'
 }
 
-# When executed (not sourced): tests/lib.sh FUNC ARGS -> tcpsm_FUNC ARGS
-case "${0##*/}" in
-lib.sh)
-	if [ $# -gt 0 ]; then
-		f=$1; shift
-		"tcpsm_$f" "$@"
-		exit $?
-	fi ;;
-esac
 
 # tcpsm_stats NS: `tcpsm stats --json` in namespace NS ('-' = current)
 tcpsm_stats() {
@@ -277,3 +268,27 @@ tcpsm_edges_into() {
 	printf '%s' "$1" | jq -r --arg t "$2" \
 		'[.transitions[] | select(.to == $t) | .count] | add // 0'
 }
+
+# TAP-style checks for tests that report several results: each failure
+# is counted in $fails, the test exits non-zero at the end if any.
+fails=0
+ok()   { echo "ok - $*"; }
+fail() { echo "not ok - $*"; fails=$((fails + 1)); }
+# check DESCRIPTION EXPECTED ACTUAL
+check() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1: expected '$2', got '$3'"
+	fi
+}
+
+# When executed (not sourced): tests/lib.sh FUNC ARGS -> tcpsm_FUNC ARGS
+case "${0##*/}" in
+lib.sh)
+	if [ $# -gt 0 ]; then
+		f=$1; shift
+		"tcpsm_$f" "$@"
+		exit $?
+	fi ;;
+esac

@@ -41,17 +41,9 @@ cleanup()
 }
 trap cleanup EXIT
 
-ok()   { echo "ok - $*"; }
-fail() { echo "not ok - $*"; fails=$((fails + 1)); }
-# check DESCRIPTION EXPECTED ACTUAL
-check()
-{
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		fail "$1: expected '$2', got '$3'"
-	fi
-}
+# ok, fail, check and $fails
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 for t in jq setpriv ss ip; do
 	command -v "$t" >/dev/null || { echo "SKIP: $t missing"; exit $KSFT_SKIP; }

@@ -23,7 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
+die() {
 	echo "FAIL: $*"
 	exit 1
 }
@@ -55,15 +55,15 @@ for s in (cli, acc, srv):
 PY
 }
 
-ip netns add "$NS" && ip -n "$NS" link set lo up || fail "cannot create $NS"
+ip netns add "$NS" && ip -n "$NS" link set lo up || die "cannot create $NS"
 
 # --- SCTP: nothing for tcpsm ----------------------------------------------
 if modprobe sctp 2>/dev/null; then
-	pyconn sctp 5000 >/dev/null || fail "SCTP connection failed"
+	pyconn sctp 5000 >/dev/null || die "SCTP connection failed"
 	sleep 0.5
-	s=$(stats) || fail "stats"
+	s=$(stats) || die "stats"
 	[ "$(jq '.transitions | length' <<<"$s")" = 0 ] ||
-		fail "SCTP traffic counted as TCP: $(jq -c .transitions <<<"$s")"
+		die "SCTP traffic counted as TCP: $(jq -c .transitions <<<"$s")"
 	echo "ok: SCTP connect/close leaves the TCP matrix empty"
 else
 	echo "# sctp module not available: SCTP part skipped"
@@ -72,22 +72,22 @@ fi
 # --- MPTCP: the subflow counts, the connection-level socket does not ------
 ip netns exec "$NS" sysctl -qw net.mptcp.enabled=1 2>/dev/null ||
 	{ echo "# no MPTCP in this kernel"; exit $KSFT_SKIP; }
-before=$(stats) || fail "stats"
+before=$(stats) || die "stats"
 coproc HOLD { pyconn mptcp 5001 hold; }
 hold_pid=$HOLD_PID
 read -r -t 10 line <&"${HOLD[0]}"
-[ "$line" = connected ] || fail "MPTCP connection failed"
+[ "$line" = connected ] || die "MPTCP connection failed"
 
-s=$(stats) || fail "stats"
+s=$(stats) || die "stats"
 g=$(jq -c .states <<<"$s")
 want=$(tcpsm_ss_states "$NS")
-[ "$g" = "$want" ] || fail "gauges $g differ from ss -tan $want"
+[ "$g" = "$want" ] || die "gauges $g differ from ss -tan $want"
 echo "ok: gauges with an MPTCP connection open equal ss -tan: $g"
 
 for e in "CLOSED LISTEN" "CLOSED SYN_SENT" "SYN_SENT ESTABLISHED"; do
 	# shellcheck disable=SC2086
 	n=$(( $(tcpsm_edge "$s" $e) - $(tcpsm_edge "$before" $e) ))
-	[ "$n" = 1 ] || fail "MPTCP connection: ${e/ / -> } counted $n times, want 1 (its subflow)"
+	[ "$n" = 1 ] || die "MPTCP connection: ${e/ / -> } counted $n times, want 1 (its subflow)"
 	echo "ok: MPTCP connection: ${e/ / -> } counted once"
 done
 exit 0

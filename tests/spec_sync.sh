@@ -26,16 +26,9 @@ hold=
 trap '[ -z "$hold" ] || { kill "$hold"; wait "$hold"; } 2>/dev/null; rm -rf "$TMP"' EXIT
 fails=0
 
-ok()   { echo "ok - $*"; }
-fail() { echo "not ok - $*"; fails=$((fails + 1)); }
-check()
-{
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		fail "$1: expected '$2', got '$3'"
-	fi
-}
+# ok, fail, check and $fails
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 if [ ! -r "$YNL/tools/net/ynl/ynl-gen-c.py" ] ||
    [ ! -r "$YNL/Documentation/netlink/genetlink.yaml" ]; then

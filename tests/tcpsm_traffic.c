@@ -587,40 +587,42 @@ static void sc_rst(void)
 	E(S, S_ESTABLISHED, S_CLOSED); NS(S, N_ER);
 }
 
-static void sc_active_close(void)
-{ /* client close() first (orphan), server closes after CLOSE_WAIT */
+/*
+ * An orderly close, one side first: the first closer goes through
+ * FIN_WAIT_1, FIN_WAIT_2 (orphaned) and TIME_WAIT, the other through
+ * CLOSE_WAIT and LAST_ACK.
+ */
+static void orderly_close(int client_first)
+{
 	int lport = newport(), L = listener(lport);
 	struct pair p = mkpair(L, lport);
-	close(p.c);
-	wait_state(C, p.cport, lport, S_FIN_WAIT_2);
-	wait_state(S, lport, p.cport, S_CLOSE_WAIT);
-	close(p.s);
-	wait_state(C, p.cport, lport, S_TIME_WAIT);
-	wait_state(S, lport, p.cport, GONE);
+	int a = client_first ? C : S, b = client_first ? S : C;
+	int a_fd = client_first ? p.c : p.s, b_fd = client_first ? p.s : p.c;
+	int a_port = client_first ? p.cport : lport;
+	int b_port = client_first ? lport : p.cport;
+
+	close(a_fd);
+	wait_state(a, a_port, b_port, S_FIN_WAIT_2);
+	wait_state(b, b_port, a_port, S_CLOSE_WAIT);
+	close(b_fd);
+	wait_state(a, a_port, b_port, S_TIME_WAIT);
+	wait_state(b, b_port, a_port, GONE);
 	close(L);
 	e_open();
-	E(C, S_ESTABLISHED, S_FIN_WAIT_1); E(C, S_FIN_WAIT_1, S_FIN_WAIT_2);
-	E(C, S_FIN_WAIT_2, S_TIME_WAIT); NS(C, N_TW);
-	E(S, S_ESTABLISHED, S_CLOSE_WAIT); E(S, S_CLOSE_WAIT, S_LAST_ACK);
-	E(S, S_LAST_ACK, S_CLOSED);
+	E(a, S_ESTABLISHED, S_FIN_WAIT_1); E(a, S_FIN_WAIT_1, S_FIN_WAIT_2);
+	E(a, S_FIN_WAIT_2, S_TIME_WAIT); NS(a, N_TW);
+	E(b, S_ESTABLISHED, S_CLOSE_WAIT); E(b, S_CLOSE_WAIT, S_LAST_ACK);
+	E(b, S_LAST_ACK, S_CLOSED);
+}
+
+static void sc_active_close(void)
+{ /* client close() first (orphan), server closes after CLOSE_WAIT */
+	orderly_close(1);
 }
 
 static void sc_passive_close(void)
 { /* server close() first; client is the passive closer */
-	int lport = newport(), L = listener(lport);
-	struct pair p = mkpair(L, lport);
-	close(p.s);
-	wait_state(S, lport, p.cport, S_FIN_WAIT_2);
-	wait_state(C, p.cport, lport, S_CLOSE_WAIT);
-	close(p.c);
-	wait_state(S, lport, p.cport, S_TIME_WAIT);
-	wait_state(C, p.cport, lport, GONE);
-	close(L);
-	e_open();
-	E(S, S_ESTABLISHED, S_FIN_WAIT_1); E(S, S_FIN_WAIT_1, S_FIN_WAIT_2);
-	E(S, S_FIN_WAIT_2, S_TIME_WAIT); NS(S, N_TW);
-	E(C, S_ESTABLISHED, S_CLOSE_WAIT); E(C, S_CLOSE_WAIT, S_LAST_ACK);
-	E(C, S_LAST_ACK, S_CLOSED);
+	orderly_close(0);
 }
 
 static void sc_half_close(void)

@@ -39,7 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
+die() {
 	echo "FAIL: $*"
 	exit 1
 }
@@ -50,7 +50,7 @@ stats() {
 
 
 
-ip netns add "$NS" && ip -n "$NS" link set lo up || fail "cannot create $NS"
+ip netns add "$NS" && ip -n "$NS" link set lo up || die "cannot create $NS"
 dmesg_before=$(dmesg | wc -l)
 
 # --- load/unload cycles under churn and readers --------------------------
@@ -82,36 +82,36 @@ for i in $(seq "$CYCLES"); do
 		rmmod tcpsm 2>/dev/null && break
 		sleep 0.1
 	done
-	grep -q '^tcpsm ' /proc/modules && fail "cycle $i: rmmod failed 50 times"
-	insmod "$TCPSM_KO" || fail "cycle $i: insmod failed"
-	stats >/dev/null || fail "cycle $i: stats failed right after insmod"
+	grep -q '^tcpsm ' /proc/modules && die "cycle $i: rmmod failed 50 times"
+	insmod "$TCPSM_KO" || die "cycle $i: insmod failed"
+	stats >/dev/null || die "cycle $i: stats failed right after insmod"
 done
 echo "ok: $CYCLES load/unload cycles under churn"
 
 stop_jobs 2>/dev/null
-[ -s "$TCPSM_RUNDIR/readers" ] && fail "$(cat "$TCPSM_RUNDIR/readers")"
+[ -s "$TCPSM_RUNDIR/readers" ] && die "$(cat "$TCPSM_RUNDIR/readers")"
 
 if dmesg | tail -n +"$((dmesg_before + 1))" | grep -E 'tcpsm: .*(leak|missed)'; then
-	fail "tcpsm reported leaked or missed state (above)"
+	die "tcpsm reported leaked or missed state (above)"
 fi
 
 # --- exact counts after the last load -------------------------------------
 # A reload starts a fresh matrix: compare what the next churn did with the
 # kernel's own counters for the same namespace.
-rmmod tcpsm && insmod "$TCPSM_KO" || fail "final reload"
+rmmod tcpsm && insmod "$TCPSM_KO" || die "final reload"
 tcpsm_nstat_snap "$NS"
 "$TRAFFIC" churn --ns-client "$NS" --seconds 5 --workers 2 \
-	>"$TCPSM_RUNDIR/churn2" 2>&1 || fail "churn: $(cat "$TCPSM_RUNDIR/churn2")"
+	>"$TCPSM_RUNDIR/churn2" 2>&1 || die "churn: $(cat "$TCPSM_RUNDIR/churn2")"
 echo "churn: $(cat "$TCPSM_RUNDIR/churn2")"
 sleep 1		# the last FINs and ACKs in flight on loopback
-s=$(stats) || fail "stats after churn"
+s=$(stats) || die "stats after churn"
 nstat=$(tcpsm_nstat_delta "$NS" TcpActiveOpens TcpPassiveOpens TcpExtTW)
 echo "nstat delta: $nstat"
 
 check() {	# name tcpsm kernel
 	if [ "$2" != "$3" ]; then
 		echo "$s" | jq .
-		fail "$1: tcpsm $2, kernel $3"
+		die "$1: tcpsm $2, kernel $3"
 	fi
 	echo "ok: $1 = $2"
 }
@@ -122,7 +122,7 @@ check "LISTEN->SYN_RCVD vs TcpPassiveOpens" \
 check "edges into TIME_WAIT vs TcpExtTW" \
 	"$(tcpsm_edges_into "$s" TIME_WAIT)" "$(jq .TcpExtTW <<<"$nstat")"
 [ "$(tcpsm_edge "$s" CLOSED SYN_SENT)" -gt 1000 ] ||
-	fail "churn made too few connections to mean anything"
+	die "churn made too few connections to mean anything"
 
 # Gauges against ss. TIME_WAIT sockets of the first churn keep expiring
 # (nothing creates new ones now), so each count can only fall while ss
@@ -132,6 +132,6 @@ want=$(tcpsm_ss_states "$NS")
 g2=$(stats | jq -c '.states')
 bad=$(jq -n -r --argjson a "$g1" --argjson ss "$want" --argjson b "$g2" '
 	$a | keys[] | select(($a[.] < $ss[.]) or ($ss[.] < $b[.]) or ($b[.] > $a[.]))')
-[ -z "$bad" ] || fail "gauges disagree with ss in $bad: tcpsm before $g1, ss $want, tcpsm after $g2"
+[ -z "$bad" ] || die "gauges disagree with ss in $bad: tcpsm before $g1, ss $want, tcpsm after $g2"
 echo "ok: gauges bracket ss: before $g1, ss $want, after $g2"
 exit 0
