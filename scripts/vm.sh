@@ -19,11 +19,11 @@
 #                       rc           the command's exit code
 #   TCPSM_VM_TIMEOUT  seconds before the VM is killed (default 3000)
 #   TCPSM_VM_MEM, TCPSM_VM_SMP  (default 2048, 2)
-#   TCPSM_VM_TCG_THREAD  single (default) or multi: QEMU's multi-threaded
-#                     TCG oopsed the guest twice in ~8 runs of the unload
-#                     test, each time while kernel text was being patched
-#                     (kprobe arming, tracepoint static calls); none seen
-#                     single-threaded. See README, "Known issues".
+#   TCPSM_VM_TCG_THREAD  single (default) or multi: under multi-threaded
+#                     TCG the guest oopses when kernel text is patched
+#                     under load, with or without tcpsm (reproducer:
+#                     scripts/repro-tcg-text-patching.sh; README, "Known
+#                     issues").
 # Inside the guest: TCPSM_ROOT, TCPSM_KO, TCPSM_CLI, KVER, TCPSM_RESULTS
 # (the results share, /run/tcpsm = TCPSM_OUT on the host); any other TCPSM_*
 # and CI variables are passed through.
