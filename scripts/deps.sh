@@ -17,7 +17,7 @@ PKGS=(
 	build-essential pkg-config libnl-3-dev libnl-genl-3-dev libncurses-dev
 	sparse linux-source-6.1
 	linux-source-6.12 python3-yaml python3-jsonschema
-	qemu-system-x86 busybox-static cpio kmod
+	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	iproute2 jq tmux
 )
 

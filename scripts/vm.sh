@@ -36,7 +36,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TCPSM_CACHE=${TCPSM_CACHE:-/var/cache/tcpsm}
 OUT=${TCPSM_OUT:-$ROOT/build/vm}
-MODS9P="netfs fscache 9pnet 9p virtio_ring virtio 9pnet_virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci"
+# The 9p-over-virtio chain, as paths in load order for the kernel whose
+# modules are in $1/lib/modules/$2: what is built in, and what a kernel
+# merged (fscache into netfs in 6.x), drops out by itself.
+mods9p() {
+	modprobe -d "$1" -S "$2" --show-depends -a 9p 9pnet_virtio virtio_pci |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
+}
 
 # Kernel log lines that fail a run.
 BAD_RE='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN|kmemleak|unreferenced object|Kernel panic|stack-protector|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu_sched self-detected stall|rcu: INFO|refcount_t:|list_add corruption|list_del corruption|double fault|kernel BUG'
@@ -80,7 +86,7 @@ check_taint()
 # Build (or reuse) the busybox initramfs for $KVER in the cache.
 initramfs()
 {
-	local moddir=$1 key img m ko tmp
+	local moddir=$1 key img m ko tmp mods
 	local init
 	init=$(cat <<'INIT'
 #!/bin/busybox sh
@@ -109,7 +115,9 @@ mount --move /sys /newroot/sys
 exec switch_root /newroot /bin/sh /run/tcpsm/boot.sh
 INIT
 )
-	key=$( { echo "$init"; echo "$MODS9P"; stat -c %Y /bin/busybox; } | md5sum | cut -c1-12)
+	mods=$(mods9p "${moddir%/lib/modules/*}" "${moddir##*/}")
+	[ -n "$mods" ] || die "no 9p/virtio modules found in $moddir"
+	key=$( { echo "$init"; echo "$mods"; stat -c %Y /bin/busybox; } | md5sum | cut -c1-12)
 	img="$TCPSM_CACHE/initramfs/$KVER-$key.cpio.gz"
 	if [ -f "$img" ]; then
 		echo "$img"
@@ -120,12 +128,18 @@ INIT
 	cp /bin/busybox "$tmp/bin/busybox"
 	echo "$init" > "$tmp/init"
 	chmod +x "$tmp/init"
-	for m in $MODS9P; do
-		ko=$(find "$moddir/kernel" -name "$m.ko" | head -n1)
-		[ -n "$ko" ] || die "module $m.ko not in $moddir"
-		cp "$ko" "$tmp/mods/"
+	: > "$tmp/mods/order"
+	for ko in $mods; do
+		m=$(basename "$ko"); m=${m%%.ko*}
+		# busybox insmod takes plain modules only
+		case "$ko" in
+		*.xz) xz -dc "$ko" > "$tmp/mods/$m.ko" ;;
+		*.zst) zstd -qdc "$ko" > "$tmp/mods/$m.ko" ;;
+		*.gz) gzip -dc "$ko" > "$tmp/mods/$m.ko" ;;
+		*) cp "$ko" "$tmp/mods/$m.ko" ;;
+		esac || die "cannot copy $ko"
+		echo "$m" >> "$tmp/mods/order"
 	done
-	echo "$MODS9P" > "$tmp/mods/order"
 	(cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) > "$img.tmp"
 	mv "$img.tmp" "$img"
 	rm -rf "$tmp"
