@@ -2,16 +2,21 @@
 /*
  * The transition matrix an operator reads, from what the hooks observed.
  *
- * Operator edge			  kernel observation
- * LISTEN -> SYN_RCVD			  request socket hashed (SYN), or a
- *					  LISTEN -> SYN_RECV child with no
- *					  hashed request (SYN cookie, Fast Open)
- * SYN_RCVD -> CLOSED (half-open)	  request socket dropped from the hash
- * X -> TIME_WAIT, FIN_WAIT_1 -> FIN_WAIT_2 timewait socket takes over from X
- * (orphaned)
- * FIN_WAIT_2 -> TIME_WAIT (orphaned)	  timewait substate switch
- * TIME_WAIT -> CLOSED, FIN_WAIT_2 -> CLOSED timewait socket freed
- * everything else			  sock:inet_sock_set_state
+ * Operator edge		kernel observation
+ *
+ * LISTEN -> SYN_RCVD	a request socket hashed (a SYN arrived), or a
+ *			LISTEN -> SYN_RECV child with no hashed request
+ *			behind it (SYN cookie, Fast Open)
+ * SYN_RCVD -> CLOSED	also: a request socket dropped from the hash
+ *			(a half-open connection ended)
+ * X -> TIME_WAIT	a timewait socket in TIME_WAIT takes over from X
+ * X -> FIN_WAIT_2	a timewait socket in FIN_WAIT_2 takes over from X
+ *			(an orphan; from FIN_WAIT_2 itself, no edge)
+ * FIN_WAIT_2 -> TIME_WAIT also: an orphaned FIN_WAIT_2 timewait socket
+ *			switches to TIME_WAIT (the peer's FIN)
+ * TIME_WAIT -> CLOSED,	a timewait socket is freed, by its substate
+ * FIN_WAIT_2 -> CLOSED
+ * everything else	sock:inet_sock_set_state
  *
  * The X -> CLOSE event of a full socket replaced by a timewait socket is
  * not an edge (the connection lives on), nor is the LISTEN -> SYN_RECV
