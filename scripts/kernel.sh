@@ -1,53 +1,86 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Fetch and unpack a Debian linux-image package for the test VM.
+# The test kernels listed in scripts/kernels/list: resolve, fetch, build.
 #
-#   scripts/kernel.sh [KVER]      fetch + extract + depmod (cached), print paths
-#   scripts/kernel.sh kver        print the resolved default KVER only
-#   scripts/kernel.sh vmlinuz     print the path of the cached vmlinuz (fetches if needed)
+#   scripts/kernel.sh names          the kernel names, in matrix order
+#   scripts/kernel.sh kver [NAME]    the kernel release (Debian ABI) of NAME
+#   scripts/kernel.sh env [NAME]     fetch (Debian) or build (debug) NAME if
+#                                    needed; print KERNEL= KIND= KVER=
+#                                    KERNEL_DIR= VMLINUZ= MODULES= KDIR=
+#   scripts/kernel.sh packages [NAME]  the apt packages NAME needs on the host
 #
-# KVER is the Debian kernel ABI, e.g. 6.1.0-56-amd64 (example only: it is
-# resolved from the linux-image-amd64 metapackage unless KVER= is set).
-# Cache: ${TCPSM_CACHE:-/var/cache/tcpsm}/kernels/$KVER (outside the clone).
+# NAME defaults to $KERNEL, else the first kernel of the list (6.1).
+# KVER= pins the ABI of that default kernel (a Debian one); otherwise, and
+# for the others, it is resolved from the metapackage, so a Debian point
+# release that replaces the ABI does not break the build.
+# Cache: ${TCPSM_CACHE:-/var/cache/tcpsm}/kernels/$KVER (outside the clone):
+# the image unpacked with its modules (depmod'ed); KDIR is Debian's headers
+# in /usr/src, or the debug kernel's own build tree.
 set -euo pipefail
 
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LIST=$ROOT/scripts/kernels/list
 TCPSM_CACHE=${TCPSM_CACHE:-/var/cache/tcpsm}
-KMETA=${KMETA:-linux-image-amd64}
 
-# Print the ABI the metapackage points at ("linux-image-X" -> "X").
-resolve_kver()
+die() { echo "kernel.sh: $*" >&2; exit 1; }
+
+names() { awk '!/^#/ && NF { print $1 }' "$LIST"; }
+
+# lookup NAME -> "KIND IMAGE HEADERS"
+lookup()
 {
-	local k
-	if [ -n "${KVER:-}" ]; then
-		echo "$KVER"
-		return
-	fi
-	k=$(apt-cache depends "$KMETA" 2>/dev/null |
-	    sed -n 's/^ *Depends: linux-image-\(.*\)$/\1/p' | head -n1)
+	local l
+	l=$(awk -v n="$1" '!/^#/ && $1 == n { print $2, $3, $4 }' "$LIST")
+	[ -n "$l" ] || die "unknown kernel '$1' (known: $(names | tr '\n' ' '))"
+	echo "$l"
+}
+
+# The package a metapackage depends on, minus PREFIX ("linux-image-").
+resolve_meta()
+{
+	local meta=$1 prefix=$2 k
+	k=$(apt-cache depends "$meta" 2>/dev/null |
+	    sed -n "s/^ *Depends: $prefix\(.*\)\$/\1/p" | head -n1)
 	if [ -z "$k" ]; then
-		# Fresh machine: no package lists yet.
-		apt-get update -qq >&2
-		k=$(apt-cache depends "$KMETA" 2>/dev/null |
-		    sed -n 's/^ *Depends: linux-image-\(.*\)$/\1/p' | head -n1)
+		# Fresh machine, or lists without the security suite: update.
+		apt-get update -qq >&2 || true
+		k=$(apt-cache depends "$meta" 2>/dev/null |
+		    sed -n "s/^ *Depends: $prefix\(.*\)\$/\1/p" | head -n1)
 	fi
-	if [ -z "$k" ]; then
-		echo "kernel.sh: cannot resolve the kernel ABI from $KMETA; set KVER=" >&2
-		exit 1
-	fi
+	[ -n "$k" ] || die "cannot resolve the ABI of $meta; set KVER="
 	echo "$k"
 }
 
-# Fetch + extract + depmod into $TCPSM_CACHE/kernels/$1 unless already there.
-fetch_kernel()
+kver_of()
+{
+	local kind image headers
+	read -r kind image headers < <(lookup "$1")
+	case "$kind" in
+	debian)
+		if [ -n "${KVER:-}" ] && [ "$1" = "$(default_name)" ]; then
+			echo "$KVER"
+		else
+			resolve_meta "$image" linux-image-
+		fi
+		;;
+	build)
+		"$ROOT/scripts/debug-kernel.sh" kver
+		;;
+	*)
+		die "kernel $1: unknown kind $kind"
+		;;
+	esac
+}
+
+# Fetch + extract + depmod a Debian image into the cache unless there.
+fetch_debian()
 {
 	local kver=$1
 	local dir="$TCPSM_CACHE/kernels/$kver"
 	local debs="$TCPSM_CACHE/debs"
 	local deb tmp
 
-	if [ -f "$dir/.complete" ]; then
-		return
-	fi
+	[ ! -f "$dir/.complete" ] || return 0
 	mkdir -p "$debs"
 	deb=$(ls "$debs"/linux-image-"$kver"_*.deb 2>/dev/null | head -n1 || true)
 	if [ -z "$deb" ]; then
@@ -68,43 +101,58 @@ fetch_kernel()
 	touch "$dir/.complete"
 }
 
-print_paths()
+env_of()
 {
-	local kver=$1
-	local dir="$TCPSM_CACHE/kernels/$kver"
-
-	echo "KVER=$kver"
-	echo "KERNEL_DIR=$dir"
-	echo "VMLINUZ=$dir/boot/vmlinuz-$kver"
-	echo "MODULES=$dir/lib/modules/$kver"
-}
-
-main()
-{
-	local arg=${1:-}
-	local kver
-
-	case "$arg" in
-	kver|--kver)
-		resolve_kver
+	local name=$1 kind image headers kver dir
+	read -r kind image headers < <(lookup "$name")
+	case "$kind" in
+	debian)
+		kver=$(kver_of "$name")
+		fetch_debian "$kver"
+		dir="$TCPSM_CACHE/kernels/$kver"
+		echo "KERNEL=$name"
+		echo "KIND=$kind"
+		echo "KVER=$kver"
+		echo "KERNEL_DIR=$dir"
+		echo "VMLINUZ=$dir/boot/vmlinuz-$kver"
+		echo "MODULES=$dir/lib/modules/$kver"
+		echo "KDIR=/usr/src/linux-headers-$kver"
 		;;
-	vmlinuz)
-		kver=$(resolve_kver)
-		fetch_kernel "$kver"
-		echo "$TCPSM_CACHE/kernels/$kver/boot/vmlinuz-$kver"
-		;;
-	-h|--help)
-		sed -n '3,12p' "$0"
-		;;
-	*)
-		if [ -n "$arg" ]; then
-			KVER=$arg
-		fi
-		kver=$(resolve_kver)
-		fetch_kernel "$kver"
-		print_paths "$kver"
+	build)
+		echo "KERNEL=$name"
+		echo "KIND=$kind"
+		"$ROOT/scripts/debug-kernel.sh"
 		;;
 	esac
 }
 
-main "$@"
+packages_of()
+{
+	local name=$1 kind image headers
+	read -r kind image headers < <(lookup "$name")
+	case "$kind" in
+	debian) echo "linux-headers-$(kver_of "$name")" ;;
+	build)  echo "linux-source-6.1 bc bison flex libelf-dev libssl-dev" ;;
+	esac
+}
+
+default_name() { echo "${KERNEL:-$(names | head -n1)}"; }
+
+case "${1:-}" in
+names)
+	names
+	;;
+kver)
+	kver_of "${2:-$(default_name)}"
+	;;
+env)
+	env_of "${2:-$(default_name)}"
+	;;
+packages)
+	packages_of "${2:-$(default_name)}"
+	;;
+*)
+	sed -n '3,20p' "$0" >&2
+	exit 2
+	;;
+esac
