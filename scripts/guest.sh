@@ -46,6 +46,11 @@ mount --bind "$TCPSM_MODULES" /lib/modules || echo "guest.sh: cannot bind /lib/m
 hostname tcpsm-vm 2>/dev/null
 ip link set lo up
 
+# kmemleak (debug kernel): forget what boot left, so that the report at
+# the end is about what ran here.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+[ ! -w "$KMEMLEAK" ] || echo clear > "$KMEMLEAK"
+
 cd "$TCPSM_ROOT" || cd /
 
 rc=0
@@ -68,6 +73,14 @@ shell)
 	;;
 esac
 
+if [ -w "$KMEMLEAK" ]; then
+	# An object is reported once it is unreferenced for a scan period and
+	# two scans: wait that out, then scan and read the report.
+	sleep 6
+	echo scan > "$KMEMLEAK"
+	echo scan > "$KMEMLEAK"
+	cat "$KMEMLEAK" > "$R/kmemleak" 2>&1
+fi
 dmesg > "$R/dmesg" 2>&1
 cat /proc/sys/kernel/tainted > "$R/tainted"
 echo "$rc" > "$R/rc"

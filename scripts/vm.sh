@@ -9,13 +9,16 @@
 #   scripts/vm.sh scan LOGFILE...     only scan logs for kernel problems
 #
 # Environment (host side):
-#   KVER              kernel ABI (default: from linux-image-amd64)
+#   KERNEL            which kernel of scripts/kernels/list to boot (default:
+#                     the first, Debian 6.1); KVER= pins a Debian ABI
 #   TCPSM_CACHE       kernel + initramfs cache (default /var/cache/tcpsm)
 #   TCPSM_OUT         results dir (default <repo>/build/vm), cleared each run:
 #                       console.log  guest serial console
 #                       output       the command's stdout+stderr
 #                       dmesg        dmesg at the end of the run
 #                       tainted      /proc/sys/kernel/tainted at the end
+#                       kmemleak     kmemleak's report after a final scan
+#                                    (debug kernel)
 #                       rc           the command's exit code
 #   TCPSM_VM_TIMEOUT  seconds before the VM is killed (default 3000)
 #   TCPSM_VM_MEM, TCPSM_VM_SMP  (default 2048, 2)
@@ -24,7 +27,8 @@
 #                     under load, with or without tcpsm (reproducer:
 #                     scripts/repro-tcg-text-patching.sh; README, "Known
 #                     issues").
-# Inside the guest: TCPSM_ROOT, TCPSM_KO, TCPSM_CLI, KVER, TCPSM_RESULTS
+# Inside the guest: TCPSM_ROOT, TCPSM_KO, TCPSM_CLI, KERNEL, KVER,
+# TCPSM_KERNEL_KIND (debian or build: the debug kernel), TCPSM_RESULTS
 # (the results share, /run/tcpsm = TCPSM_OUT on the host); any other TCPSM_*
 # and CI variables are passed through.
 #
@@ -45,7 +49,7 @@ mods9p() {
 }
 
 # Kernel log lines that fail a run.
-BAD_RE='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN|kmemleak|unreferenced object|Kernel panic|stack-protector|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu_sched self-detected stall|rcu: INFO|refcount_t:|list_add corruption|list_del corruption|double fault|kernel BUG'
+BAD_RE='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN|suspected memory leak|unreferenced object|sleeping function called|Kernel panic|stack-protector|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu_sched self-detected stall|rcu: INFO|refcount_t:|list_add corruption|list_del corruption|double fault|kernel BUG'
 
 die() { echo "vm.sh: $*" >&2; exit 125; }
 
@@ -115,8 +119,8 @@ mount --move /sys /newroot/sys
 exec switch_root /newroot /bin/sh /run/tcpsm/boot.sh
 INIT
 )
+	# Empty when 9p and virtio are built in (the debug kernel).
 	mods=$(mods9p "${moddir%/lib/modules/*}" "${moddir##*/}")
-	[ -n "$mods" ] || die "no 9p/virtio modules found in $moddir"
 	key=$( { echo "$init"; echo "$mods"; stat -c %Y /bin/busybox; } | md5sum | cut -c1-12)
 	img="$TCPSM_CACHE/initramfs/$KVER-$key.cpio.gz"
 	if [ -f "$img" ]; then
@@ -152,16 +156,19 @@ export_line() { printf 'export %s=%q\n' "$1" "$2"; }
 boot()
 {
 	local mode=$1; shift
-	local kdir vmlinuz moddir img qemu_rc rc taint t0 t1 tailpid=
+	local kenv kdir vmlinuz moddir img qemu_rc rc taint t0 t1 tailpid=
 	local -a qemu
 
 	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (scripts/deps.sh)"
-	KVER=$("$ROOT/scripts/kernel.sh" kver)
-	export KVER
-	"$ROOT/scripts/kernel.sh" "$KVER" >/dev/null
-	kdir="$TCPSM_CACHE/kernels/$KVER"
-	vmlinuz="$kdir/boot/vmlinuz-$KVER"
-	moddir="$kdir/lib/modules/$KVER"
+	kenv=$("$ROOT/scripts/kernel.sh" env) || die "no kernel"
+	KERNEL=$(sed -n 's/^KERNEL=//p' <<< "$kenv")
+	KVER=$(sed -n 's/^KVER=//p' <<< "$kenv")
+	TCPSM_KERNEL_KIND=$(sed -n 's/^KIND=//p' <<< "$kenv")
+	kdir=$(sed -n 's/^KERNEL_DIR=//p' <<< "$kenv")
+	vmlinuz=$(sed -n 's/^VMLINUZ=//p' <<< "$kenv")
+	moddir=$(sed -n 's/^MODULES=//p' <<< "$kenv")
+	export KERNEL KVER TCPSM_KERNEL_KIND
+	[ -r "$vmlinuz" ] || die "no kernel image $vmlinuz"
 	img=$(initramfs "$moddir")
 	# The guest bind-mounts the cached modules over /lib/modules.
 	mkdir -p /lib/modules
@@ -172,11 +179,12 @@ boot()
 	{
 		export_line TCPSM_MODE "$mode"
 		export_line TCPSM_ROOT "$ROOT"
-		export_line TCPSM_KO "${TCPSM_KO:-$ROOT/kmod/tcpsm.ko}"
-		export_line TCPSM_CLI "${TCPSM_CLI:-$ROOT/userspace/tcpsm}"
+		export_line TCPSM_KO "$(realpath -m "${TCPSM_KO:-$ROOT/kmod/tcpsm.ko}")"
+		export_line TCPSM_CLI "$(realpath -m "${TCPSM_CLI:-$ROOT/userspace/tcpsm}")"
 		export_line TCPSM_RESULTS /run/tcpsm
 		export_line TCPSM_MODULES "$kdir/lib/modules"
 		export_line KVER "$KVER"
+		export_line KERNEL "$KERNEL"
 		export_line CI "${CI:-}"
 		for k in $(compgen -e); do
 			case "$k" in
@@ -227,7 +235,7 @@ boot()
 		wait $tailpid || true
 	fi
 	t1=$(date +%s)
-	echo "vm.sh: VM ran $((t1 - t0)) s (qemu rc $qemu_rc), console: $OUT/console.log" >&2
+	echo "vm.sh: $KERNEL ($KVER) ran $((t1 - t0)) s (qemu rc $qemu_rc), console: $OUT/console.log" >&2
 
 	rc=125
 	if [ -s "$OUT/rc" ]; then
@@ -240,7 +248,7 @@ boot()
 		fi
 		tail -n 40 "$OUT/console.log" >&2 || true
 	fi
-	if ! scan_logs "$OUT/console.log" "$OUT/dmesg"; then
+	if ! scan_logs "$OUT/console.log" "$OUT/dmesg" "$OUT/kmemleak"; then
 		[ "$rc" -ne 0 ] || rc=1
 	fi
 	if [ -s "$OUT/rc" ]; then
