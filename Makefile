@@ -4,29 +4,29 @@
 #   make / make all   build kmod/tcpsm.ko and userspace/tcpsm
 #   make tests        build the C selftests into build/tests/ (and build/ynl)
 #   make uapi         regenerate include/uapi/linux/tcpsm.h from the spec
-#   make check        deps + lint + build + selftests in the VM;
-#                     ends with "N passed, N failed"
-#   make vm           interactive shell in the VM, tcpsm.ko loaded
+#   make check        deps + lint + build + the selftests in the VM, on every
+#                     kernel of scripts/kernels/list (KERNELS="6.1" for one);
+#                     ends with "N passed, N failed" over all of them
+#   make vm-test      the selftests on one kernel (KERNEL=, default 6.1)
+#   make vm           interactive shell in the VM, tcpsm.ko loaded (KERNEL=)
 #   make lint         checkpatch --strict, W=1 and sparse (C=2) builds
 #   make install      module (+ depmod), CLI and man page under /usr/local
 #   make deps         install packages and the VM kernel (scripts/deps.sh)
 #   make clean
 #
-# KVER: Debian kernel ABI of the VM (default: what linux-image-amd64 points
-# at, resolved by scripts/kernel.sh). KDIR: kernel build tree for make all /
-# install (default: the running kernel's, else the Debian headers of KVER).
-# check, lint and vm always build against /usr/src/linux-headers-$(KVER), the
-# tree matching the VM kernel.
+# KERNEL: a name from scripts/kernels/list (default: the first, Debian 6.1);
+# KVER= pins its Debian ABI (default: resolved from the metapackage).
+# KDIR: kernel build tree for make all / install (default: the running
+# kernel's, else the Debian headers of KERNEL). The VM targets build the
+# module against the VM kernel's own tree, in build/kernels/NAME/.
 
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 .SHELLFLAGS := -eo pipefail -c
 
 # Resolved once, and only when used.
-ifeq ($(origin KVER),undefined)
-KVER = $(eval KVER := $$(shell $(CURDIR)/scripts/kernel.sh kver))$(KVER)
-endif
-VM_KDIR = /usr/src/linux-headers-$(KVER)
+VM_KVER = $(eval VM_KVER := $$(shell $(CURDIR)/scripts/kernel.sh kver))$(VM_KVER)
+VM_KDIR = /usr/src/linux-headers-$(VM_KVER)
 HOST_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),$(VM_KDIR))
 
@@ -66,18 +66,17 @@ deps:
 check:
 	scripts/deps.sh
 	$(MAKE) lint
-	$(MAKE) all tests KDIR=$(VM_KDIR)
+	$(MAKE) cli tests
 	$(MAKE) -C userspace test
-	$(MAKE) vm-test
+	scripts/check-kernels.sh $(KERNELS)
 
-# Selftests in the VM; the TAP is in build/vm/tap, the logs in build/vm/.
-vm-test:
-	rc=0; KVER=$(KVER) scripts/vm.sh run tests/run.sh || rc=$$?; \
-	scripts/tap-summary.sh build/vm/tap $$rc
+# Selftests in the VM on one kernel; TAP and logs in build/vm/$(KERNEL)/.
+vm-test: cli tests
+	scripts/check-kernels.sh $(or $(KERNEL),$(shell scripts/kernel.sh names | head -n1))
 
-vm:
-	$(MAKE) all KDIR=$(VM_KDIR)
-	KVER=$(KVER) scripts/vm.sh shell
+vm: cli
+	TCPSM_KO=$$(scripts/module.sh $(or $(KERNEL),$(shell scripts/kernel.sh names | head -n1))) \
+		scripts/vm.sh shell
 
 lint: checkpatch lint-w1 lint-sparse
 

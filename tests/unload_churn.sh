@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Load and unload tcpsm 20 times while connections churn and readers query
-# it, then check that nothing was left behind and that counts are exact:
+# Load and unload tcpsm 20 times (100 on the debug kernel, where KASAN,
+# lockdep and kmemleak watch every cycle; TCPSM_UNLOAD_CYCLES overrides)
+# while connections churn and readers query it, then check that nothing was left behind and that counts are exact:
 #
 #  - every rmmod succeeds (retried while a reader holds the module), no
 #    reader dies of a signal, and tcpsm logs no leak; the VM runner fails
@@ -20,7 +21,11 @@ cd "$(dirname "$0")" || exit 1
 
 TRAFFIC=../build/tests/tcpsm_traffic
 NS=tcpsmU
-CYCLES=${TCPSM_UNLOAD_CYCLES:-20}
+if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
+	CYCLES=${TCPSM_UNLOAD_CYCLES:-100}
+else
+	CYCLES=${TCPSM_UNLOAD_CYCLES:-20}
+fi
 TCPSM_RUNDIR=$(mktemp -d)
 pids=()
 
