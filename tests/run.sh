@@ -12,7 +12,7 @@
 #
 # Environment (set by scripts/vm.sh): TCPSM_ROOT, TCPSM_KO, TCPSM_CLI, KVER,
 # TCPSM_RESULTS. Per-test timeout: TCPSM_TEST_TIMEOUT, else "timeout=N" in
-# tests/settings, else 300 s. Only run some tests: TCPSM_TESTS="a.sh b".
+# tests/settings, else 300 s (times 4 on the debug kernel). Only run some tests: TCPSM_TESTS="a.sh b".
 set -u
 
 ROOT=${TCPSM_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -32,6 +32,8 @@ if [ -r "$ROOT/tests/settings" ]; then
 	t=$(sed -n 's/^timeout=\([0-9]\+\)$/\1/p' "$ROOT/tests/settings" | tail -n1)
 	[ -z "$t" ] || timeout=$t
 fi
+# The debug kernel (KASAN, lockdep) runs several times slower under TCG.
+[ "${TCPSM_KERNEL_KIND:-}" != build ] || timeout=$((timeout * 4))
 timeout=${TCPSM_TEST_TIMEOUT:-$timeout}
 
 mapfile -t tests < <(make -s --no-print-directory -C "$ROOT/tests" list)

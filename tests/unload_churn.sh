@@ -90,6 +90,7 @@ for i in $(seq "$CYCLES"); do
 	grep -q '^tcpsm ' /proc/modules && die "cycle $i: rmmod failed 50 times"
 	insmod "$TCPSM_KO" || die "cycle $i: insmod failed"
 	stats >/dev/null || die "cycle $i: stats failed right after insmod"
+	[ $((i % 10)) -ne 0 ] || echo "# $i cycles, ${SECONDS} s"
 done
 echo "ok: $CYCLES load/unload cycles under churn"
 
