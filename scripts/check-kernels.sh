@@ -2,32 +2,39 @@
 # SPDX-License-Identifier: GPL-2.0
 # The VM suite on each test kernel (make check): build tcpsm.ko against the
 # kernel (scripts/module.sh, W=1), boot it (scripts/vm.sh), run
-# tests/run.sh. Per kernel: build/vm/NAME/{tap,console.log,dmesg,kmemleak}.
+# tests/run.sh. Per kernel: build/vm/NAME/{tap,console.log,dmesg,kmemleak}
+# and the whole run's output in build/vm/NAME.log.
 #
 #   scripts/check-kernels.sh [NAME...]   default: all of scripts/kernels/list
 #
-# Prints a table per kernel, every failure named with its kernel, and ends
-# with the line "N passed, N failed" over all kernels together. A kernel
-# problem the VM runner caught (KASAN, lockdep, a warning, a kmemleak
-# report, a taint, a panic or timeout) with no failed test counts as one
-# failure of that kernel. Exit: 0 only if nothing failed.
+# Kernels run TCPSM_CHECK_JOBS at a time (default 2): a TCG guest is one
+# host thread and its tests wait on TCP timers much of the time, so two
+# guests share 2 cores well. The longest (the debug kernel) starts first.
+#
+# Prints each kernel's log as it ends, a table, every failure named with
+# its kernel, and finally the line "N passed, N failed" over all kernels
+# together. A kernel problem the VM runner caught (KASAN, lockdep, a
+# warning, a kmemleak report, a taint, a panic or timeout) with no failed
+# test counts as one failure of that kernel. Exit: 0 only if nothing failed.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 read -r -a kernels <<< "${*:-$(scripts/kernel.sh names | tr '\n' ' ')}"
+jobs=${TCPSM_CHECK_JOBS:-2}
 
-total_pass=0 total_fail=0
-rows=() failures=()
-for k in "${kernels[@]}"; do
-	out=build/vm/$k
+# one_kernel NAME: build, boot, test; writes build/vm/NAME.result:
+# "PASS FAIL SECONDS KVER" on its first line, then one failure per line.
+one_kernel()
+{
+	local k=$1 out=build/vm/$1 t0 ko kver rc line pass fail
+	local res=build/vm/$1.result
 	t0=$(date +%s)
-	echo "# ==== kernel $k ===="
+	rm -rf "$out"
 	if ! ko=$(scripts/module.sh "$k"); then
-		failures+=("[$k] tcpsm.ko does not build cleanly (build/kernels/$k/build.log)")
-		total_fail=$((total_fail + 1))
-		rows+=("$(printf '%-10s %-28s %6s %6s %6s' "$k" "-" 0 1 0)")
-		continue
+		{ echo "0 1 $(( $(date +%s) - t0 )) -"
+		  echo "tcpsm.ko does not build cleanly (build/kernels/$k/build.log)"; } > "$res"
+		return
 	fi
 	kver=$(scripts/kernel.sh kver "$k")
 	rc=0
@@ -36,24 +43,74 @@ for k in "${kernels[@]}"; do
 	pass=${line%% passed*}
 	fail=${line##*passed, }
 	fail=${fail%% failed*}
-	while read -r l; do
-		[ -z "$l" ] || failures+=("[$k] $l")
-	done < <(grep -E '^not ok [0-9]+ ' "$out/tap" 2>/dev/null)
-	if [ "$rc" -ne 0 ] && ! grep -qE '^not ok [0-9]+ ' "$out/tap" 2>/dev/null; then
-		failures+=("[$k] the VM run failed (vm.sh exit $rc): kernel problem, panic or timeout; see $out/")
-	fi
-	total_pass=$((total_pass + pass))
-	total_fail=$((total_fail + fail))
-	rows+=("$(printf '%-10s %-28s %6s %6s %5ss' "$k" "$kver" "$pass" "$fail" "$(( $(date +%s) - t0 ))")")
+	{
+		echo "$pass $fail $(( $(date +%s) - t0 )) $kver"
+		grep -E '^not ok [0-9]+ ' "$out/tap" 2>/dev/null
+		if [ "$rc" -ne 0 ] && ! grep -qE '^not ok [0-9]+ ' "$out/tap" 2>/dev/null; then
+			echo "the VM run failed (vm.sh exit $rc): kernel problem, panic or timeout; see $out/"
+		fi
+	} > "$res"
+}
+
+# The debug kernel first: it takes longest.
+mapfile -t order < <(for k in "${kernels[@]}"; do
+	case "$k" in *debug*) echo "0 $k" ;; *) echo "1 $k" ;; esac
+done | sort -s -k1,1n | cut -d' ' -f2)
+
+mkdir -p build/vm
+declare -A pid_of=()
+running=0
+finish()
+{
+	local p k
+	wait -n 2>/dev/null || true
+	for k in "${!pid_of[@]}"; do
+		p=${pid_of[$k]}
+		if ! kill -0 "$p" 2>/dev/null; then
+			wait "$p" 2>/dev/null
+			unset "pid_of[$k]"
+			running=$((running - 1))
+			echo "# ==== kernel $k: done ===="
+			cat "build/vm/$k.log"
+		fi
+	done
+}
+for k in "${order[@]}"; do
+	while [ "$running" -ge "$jobs" ]; do
+		finish
+	done
+	echo "# ==== kernel $k: started ===="
+	rm -f "build/vm/$k.result"
+	one_kernel "$k" > "build/vm/$k.log" 2>&1 &
+	pid_of[$k]=$!
+	running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+	finish
 done
 
+total_pass=0 total_fail=0
 echo "#"
 echo "# kernel     release                      passed failed   time"
-for r in "${rows[@]}"; do
-	echo "# $r"
+for k in "${kernels[@]}"; do
+	res=build/vm/$k.result
+	if [ ! -s "$res" ]; then
+		printf '# %-10s %-28s %6s %6s\n' "$k" "?" 0 1
+		total_fail=$((total_fail + 1))
+		continue
+	fi
+	read -r pass fail secs kver < "$res"
+	printf '# %-10s %-28s %6s %6s %5ss\n' "$k" "$kver" "$pass" "$fail" "$secs"
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
 done
-for f in "${failures[@]}"; do
-	echo "# FAILED $f"
+for k in "${kernels[@]}"; do
+	res=build/vm/$k.result
+	if [ ! -s "$res" ]; then
+		echo "# FAILED [$k] no result (see build/vm/$k.log)"
+		continue
+	fi
+	tail -n +2 "$res" | sed "s/^/# FAILED [$k] /"
 done
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]
