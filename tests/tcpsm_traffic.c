@@ -5,7 +5,7 @@
  * Subcommands (see usage() below for all options):
  *   hold  [--family 4|6] [--count N] [--hold] ...   leave sockets in all 10 states
  *   edges [--family 4|6] [--count N] SCENARIO...    run scenarios, print expected edges
- *   churn [--family 4|6] --seconds S --workers W   bounded loopback connect/close load
+ *   churn [--family 4|6] --seconds S --workers W [--rate N]   bounded loopback connect/close load
  *
  * Every subcommand prints exactly ONE JSON line (not starting with '#') on
  * stdout.  In "stdin phase" mode (no --block-cmd) the program additionally
@@ -62,7 +62,7 @@ static int fam = 4;
 static const char *ns_name[2] = { "tcpsmA", "tcpsmB" }; /* 0 = client, 1 = server */
 static const char *addr[2];
 static int port_base = 40000, next_port, count = 1, hold, hold_max = 120;
-static int timeout_ms = 5000, seconds = 5, workers = 4;
+static int timeout_ms = 5000, seconds = 5, workers = 4, rate;
 static const char *block_cmd;
 enum { C, S }; /* side index */
 
@@ -1021,7 +1021,7 @@ static int churn_worker(int w, long long end, long long out[2])
 {
 	int lport = port_base + w;
 	int L = listener(lport);
-	long long conns = 0, errs = 0;
+	long long conns = 0, errs = 0, start = now_ms();
 	struct sockaddr_storage ss;
 	socklen_t sl = mkaddr(&ss, addr[S], lport);
 	while (now_ms() < end) {
@@ -1041,6 +1041,13 @@ static int churn_worker(int w, long long end, long long out[2])
 		if (conns & 1) { abort_close(c); close(s); }
 		else { close(c); close(s); }
 		conns++;
+		if (rate > 0) {	/* pace: connection n starts at n / rate s */
+			long long due = start + conns * 1000 / rate, t = now_ms();
+			if (due > t) {
+				struct timespec ts = { (due - t) / 1000, (due - t) % 1000 * 1000000 };
+				nanosleep(&ts, NULL);
+			}
+		}
 	}
 	close(L);
 	out[0] = conns;
@@ -1106,7 +1113,8 @@ static void usage(void)
 "       --hold-max S       hold at most S seconds (default 120)\n"
 "edges: SCENARIO... | all  (all = every scenario except simclose-both)\n"
 "       --delay-ms N       netem delay for simclose-both (default 50)\n"
-"churn: --seconds S --workers W  loopback in --ns-client (default current)\n");
+"churn: --seconds S --workers W  loopback in --ns-client (default current)\n"
+"       --rate N           at most N connections/s per worker (default 0: no limit)\n");
 	fprintf(stderr, "scenarios:\n");
 	for (int i = 0; i < NSCEN; i++) fprintf(stderr, "  %-14s %s\n", scens[i].name, scens[i].desc);
 	exit(2);
@@ -1144,6 +1152,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--delay-ms")) delay_ms = atoi(ARG());
 		else if (!strcmp(a, "--seconds")) seconds = atoi(ARG());
 		else if (!strcmp(a, "--workers")) workers = atoi(ARG());
+		else if (!strcmp(a, "--rate")) rate = atoi(ARG());
 		else if (!strcmp(a, "--json")) ;
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) usage();
 		else if (a[0] == '-' && a[1] == '-') { fprintf(stderr, "unknown option %s\n", a); usage(); }
