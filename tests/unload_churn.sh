@@ -26,8 +26,8 @@ NS=tcpsmU
 # between reads there, so that the load/unload cycles get the CPU.
 if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
 	CYCLES=${TCPSM_UNLOAD_CYCLES:-100}
-	READER_PAUSE=0.5
-	CHURN_RATE=100
+	READER_PAUSE=2
+	CHURN_RATE=50
 	MIN_CONNS=100
 else
 	CYCLES=${TCPSM_UNLOAD_CYCLES:-20}
