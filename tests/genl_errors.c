@@ -40,6 +40,8 @@
 
 #include <linux/tcpsm.h>
 
+#include "tcpsm_test.h"
+
 /* kselftest_harness.h is not -Wextra clean (its TEST() wrappers) */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wclobbered"
@@ -74,12 +76,8 @@ static int conn_open(struct conn *c)
 	int one = 1;
 
 	memset(c, 0, sizeof(*c));
-	c->sk = nl_socket_alloc();
+	c->sk = tcpsm_raw_genl_sock();
 	if (!c->sk)
-		return -ENOMEM;
-	nl_socket_disable_auto_ack(c->sk);
-	nl_socket_disable_seq_check(c->sk);
-	if (genl_connect(c->sk))
 		return -ENOTCONN;
 	c->family = genl_ctrl_resolve(c->sk, TCPSM_FAMILY_NAME);
 	if (c->family < 0)
@@ -672,19 +670,6 @@ TEST_F(genl, valid_requests)
 	n = run_dump(_metadata, &self->c, true, &e, &own);
 	ASSERT_LE(1, n) TH_LOG("all-netns dump: %d \"%s\"", n, e.msg);
 	ASSERT_TRUE(own);
-}
-
-static int tcpsm_refcnt(void)
-{
-	FILE *f = fopen("/sys/module/tcpsm/refcnt", "r");
-	int r = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &r) != 1)
-			r = -1;
-		fclose(f);
-	}
-	return r;
 }
 
 /*

@@ -91,6 +91,8 @@
 
 #include <linux/tcpsm.h>
 
+#include "tcpsm_test.h"
+
 #include "kselftest.h"
 
 #ifndef SOL_NETLINK
@@ -246,12 +248,8 @@ static int conn_open(struct conn *c, int rcvbuf)
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
-	c->sk = nl_socket_alloc();
+	c->sk = tcpsm_raw_genl_sock();
 	if (!c->sk)
-		return -ENOMEM;
-	nl_socket_disable_auto_ack(c->sk);
-	nl_socket_disable_seq_check(c->sk);
-	if (genl_connect(c->sk))
 		return -ENOTCONN;
 	c->fd = nl_socket_get_fd(c->sk);
 	c->portid = nl_socket_get_local_port(c->sk);
@@ -277,19 +275,6 @@ static void conn_close(struct conn *c)
 		nl_socket_free(c->sk);
 	c->sk = NULL;
 	c->fd = -1;
-}
-
-static int tcpsm_refcnt(void)
-{
-	FILE *f = fopen("/sys/module/tcpsm/refcnt", "r");
-	int r = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &r) != 1)
-			r = -1;
-		fclose(f);
-	}
-	return r;
 }
 
 /* ---- one request: its bytes, what the kernel will see, the replies ---- */
