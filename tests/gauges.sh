@@ -31,6 +31,7 @@ KSFT_SKIP=4
 STATES=$TCPSM_STATES
 HOLD_COUNT=${TCPSM_GAUGES_COUNT:-1}
 CHURN_S=${TCPSM_GAUGES_CHURN_S:-4}
+TOOL_COUNTS=1	# compare with the traffic tool's counts too
 
 for t in ip tc ss jq insmod rmmod; do
 	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit $KSFT_SKIP; }
@@ -134,7 +135,8 @@ compare() {
 		sleep 0.5
 	done
 	[ "$ss1" = "$ss2" ] || echo "# warning: $label $ns: ss kept changing"
-	[ -n "$exp" ] || exp=$ss1
+	local what="ss == tool"
+	[ -n "$exp" ] || { exp=$ss1; what=ss; }
 	bad=$(jq -rn --argjson t "$st" --argjson s "$ss1" --argjson e "$exp" --arg states "$STATES" '
 		($states | split(" "))[] as $x | "\($x) \($t.states[$x]) \($s[$x]) \($e[$x])"')
 	if echo "$bad" | awk '$2 != $3 || $3 != $4 { e = 1 } END { exit !e }'; then
@@ -147,7 +149,7 @@ compare() {
 		if [ "$ns" = - ]; then ss -Htan; else ip netns exec "$ns" ss -Htan; fi |
 			sed 's/^/#     /' | head -n 80
 	else
-		echo "ok: $label netns $ns: 10 gauges == ss == tool ($(echo "$ss1" | tr -d '"{}'))"
+		echo "ok: $label netns $ns: 10 gauges == $what ($(echo "$ss1" | tr -d '"{}'))"
 	fi
 }
 
@@ -159,6 +161,9 @@ check_all() { # LABEL HOLD...
 		'$a | with_entries(.value += $l[.key])')
 	expB=$(tool_expected "$TCPSM_NS_B" "$@")
 	echo "# $label: loopback (churn) sockets in $TCPSM_NS_A: $lo"
+	if [ "$TOOL_COUNTS" = 0 ]; then
+		expA="" expB=""
+	fi
 	compare "$label" "$TCPSM_NS_A" "$expA"
 	compare "$label" "$TCPSM_NS_B" "$expB"
 	compare "$label" - ""
@@ -206,8 +211,17 @@ wait_hold h4 && wait_hold h6 && wait_hold h4b && wait_hold h6b || exit 1
 quiesce "$TCPSM_NS_A" "$TCPSM_NS_B"
 el=$(since "$t0")
 echo "# check at +$el s"
-if awk -v e="$el" 'BEGIN { exit !(e > 55) }'; then
-	err "the check started $el s after the first holds: their TIME_WAIT/SYN_RCVD sockets may have expired"
+# The holds' counts hold for 55 s from their start (the first TIME_WAIT
+# and SYN_RCVD sockets then expire), and a check takes seconds. On the
+# Debian kernels it starts at about +12 s. The debug kernel under TCG can
+# take 50 s to get here: there, past +35 s, tcpsm is compared with ss only.
+if awk -v e="$el" 'BEGIN { exit !(e > 35) }'; then
+	if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
+		echo "# debug kernel: +$el s is too close to the holds' expiry: tcpsm vs ss only"
+		TOOL_COUNTS=0
+	else
+		err "the check started $el s after the first holds: their TIME_WAIT/SYN_RCVD sockets may expire during it"
+	fi
 fi
 check_all "loaded-during-traffic" h4 h6 h4b h6b
 
