@@ -57,7 +57,6 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 fail=0
-err() { echo "FAIL: $*"; fail=1; }
 
 # edge_lines JSON_ARRAY: "FROM->TO COUNT" lines, sorted
 edge_lines() { jq -r '.[] | "\(.from)->\(.to) \(.count)"' | sort; }

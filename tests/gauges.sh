@@ -56,7 +56,6 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 fail=0
-err() { echo "FAIL: $*"; fail=1; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 

@@ -274,6 +274,10 @@ tcpsm_edges_into() {
 fails=0
 ok()   { echo "ok - $*"; }
 fail() { echo "not ok - $*"; fails=$((fails + 1)); }
+# Tests that go on after a failure and exit non-zero at the end: err
+# flags it in $fail. Tests that stop at the first: die.
+err() { echo "FAIL: $*"; fail=1; }
+die() { echo "FAIL: $*"; exit 1; }
 # check DESCRIPTION EXPECTED ACTUAL
 check() {
 	if [ "$2" = "$3" ]; then

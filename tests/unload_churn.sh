@@ -53,11 +53,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-die() {
-	echo "FAIL: $*"
-	exit 1
-}
-
 stats() {
 	tcpsm_stats "$NS"
 }
