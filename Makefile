@@ -70,13 +70,14 @@ check:
 	$(MAKE) -C userspace test
 	scripts/check-kernels.sh $(KERNELS)
 
-# Selftests in the VM on one kernel; TAP and logs in build/vm/$(KERNEL)/.
+# Selftests in the VM on one kernel; TAP and logs in build/vm/$(VM_KERNEL)/.
+VM_KERNEL = $(or $(KERNEL),$(shell scripts/kernel.sh names | head -n1))
+
 vm-test: cli tests
-	scripts/check-kernels.sh $(or $(KERNEL),$(shell scripts/kernel.sh names | head -n1))
+	scripts/check-kernels.sh $(VM_KERNEL)
 
 vm: cli
-	TCPSM_KO=$$(scripts/module.sh $(or $(KERNEL),$(shell scripts/kernel.sh names | head -n1))) \
-		scripts/vm.sh shell
+	TCPSM_KO=$$(scripts/module.sh $(VM_KERNEL)) KERNEL=$(VM_KERNEL) scripts/vm.sh shell
 
 lint: checkpatch lint-w1 lint-sparse
 

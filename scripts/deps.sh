@@ -3,8 +3,8 @@
 # Install everything tcpsm needs to build, lint and test (idempotent).
 # Runs as root (CI) or through sudo. For each test kernel of
 # scripts/kernels/list (KERNELS="6.1 6.12" narrows it): Debian's headers
-# and image, or the debug kernel, built once per machine (about 10 minutes
-# on 2 cores). The Debian ABIs are resolved from the metapackages now, so a
+# and image, or the debug kernel, built once per machine (7 minutes on 2
+# cores in CI). The Debian ABIs are resolved from the metapackages now, so a
 # point release does not break the build; KVER= pins one.
 set -euo pipefail
 

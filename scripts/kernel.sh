@@ -3,6 +3,7 @@
 # The test kernels listed in scripts/kernels/list: resolve, fetch, build.
 #
 #   scripts/kernel.sh names          the kernel names, in matrix order
+#   scripts/kernel.sh kind [NAME]    debian, or build (the debug kernel)
 #   scripts/kernel.sh kver [NAME]    the kernel release (Debian ABI) of NAME
 #   scripts/kernel.sh env [NAME]     fetch (Debian) or build (debug) NAME if
 #                                    needed; print KERNEL= KIND= KVER=
@@ -26,11 +27,11 @@ die() { echo "kernel.sh: $*" >&2; exit 1; }
 
 names() { awk '!/^#/ && NF { print $1 }' "$LIST"; }
 
-# lookup NAME -> "KIND IMAGE HEADERS"
+# lookup NAME -> "KIND IMAGE"
 lookup()
 {
 	local l
-	l=$(awk -v n="$1" '!/^#/ && $1 == n { print $2, $3, $4 }' "$LIST")
+	l=$(awk -v n="$1" '!/^#/ && $1 == n { print $2, $3 }' "$LIST")
 	[ -n "$l" ] || die "unknown kernel '$1' (known: $(names | tr '\n' ' '))"
 	echo "$l"
 }
@@ -53,8 +54,8 @@ resolve_meta()
 
 kver_of()
 {
-	local kind image headers
-	read -r kind image headers < <(lookup "$1")
+	local kind image
+	read -r kind image < <(lookup "$1")
 	case "$kind" in
 	debian)
 		if [ -n "${KVER:-}" ] && [ "$1" = "$(default_name)" ]; then
@@ -103,8 +104,8 @@ fetch_debian()
 
 env_of()
 {
-	local name=$1 kind image headers kver dir
-	read -r kind image headers < <(lookup "$name")
+	local name=$1 kind image kver dir
+	read -r kind image < <(lookup "$name")
 	case "$kind" in
 	debian)
 		kver=$(kver_of "$name")
@@ -128,8 +129,8 @@ env_of()
 
 packages_of()
 {
-	local name=$1 kind image headers
-	read -r kind image headers < <(lookup "$name")
+	local name=$1 kind image
+	read -r kind image < <(lookup "$name")
 	case "$kind" in
 	debian) echo "linux-headers-$(kver_of "$name")" ;;
 	build)  echo "linux-source-6.1 bc bison flex libelf-dev libssl-dev" ;;
@@ -141,6 +142,9 @@ default_name() { echo "${KERNEL:-$(names | head -n1)}"; }
 case "${1:-}" in
 names)
 	names
+	;;
+kind)
+	lookup "${2:-$(default_name)}" | cut -d' ' -f1
 	;;
 kver)
 	kver_of "${2:-$(default_name)}"
