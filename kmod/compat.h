@@ -16,6 +16,14 @@
 #define TCPSM_SYM_TW_HASHDANCE	"inet_twsk_hashdance"
 #endif
 
+/*
+ * Multicast groups that demand CAP_NET_ADMIN (6.8, and Debian's 6.1 by
+ * a stable backport). Without the flag, tcpsm_genl.c checks in mcast_bind.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define TCPSM_HAVE_GENL_MCAST_CAP
+#endif
+
 /* 6.6 gave dumps a full struct genl_info. */
 static inline struct nlattr **tcpsm_dump_attrs(struct netlink_callback *cb)
 {

@@ -3,10 +3,11 @@
  * tcpsm internals: per-namespace counters and the pieces that fill and
  * read them.
  *
- * The hot path (tcpsm_hooks.c) only ever increments per-CPU counters of
- * what it observed. Everything an operator sees is derived at read time:
- * gauges from the kernel's socket tables (tcpsm_gauge.c), the transition
- * matrix from the observed counters (tcpsm_matrix.c).
+ * The hot path (tcpsm_hooks.c) increments a per-CPU counter for each
+ * edge it sees and, when someone listens, records the edge in a per-CPU
+ * buffer that a worker sends to the events group (tcpsm_events.c).
+ * Readers sum the counters (tcpsm_counters.c) and take the gauges from
+ * the kernel's socket tables (tcpsm_gauge.c).
  */
 #ifndef _TCPSM_H
 #define _TCPSM_H
@@ -15,42 +16,23 @@
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <net/genetlink.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 #include <linux/tcpsm.h>
 
 #define TCPSM_NSTATES	(TCPSM_STATE_MAX + 1)
 
-/* Timewait sockets carry a substate: FIN_WAIT_2 or TIME_WAIT. */
-enum tcpsm_tw_sub {
-	TCPSM_TW_FIN_WAIT_2,
-	TCPSM_TW_TIME_WAIT,
-	TCPSM_TW_NSUB
-};
-
 /*
- * What the hooks observed, per CPU. Each field is written only by its own
- * CPU (this_cpu_inc) and summed by readers; 64-bit loads are atomic on
- * the 64-bit architectures tcpsm supports.
+ * What the hooks counted, per CPU: each operator edge taken (see the
+ * table in tcpsm_hooks.c), and the events of this namespace that could
+ * not be buffered for the events group. Each field is written only by
+ * its own CPU (this_cpu_inc) and summed by readers; 64-bit loads are
+ * atomic on the 64-bit architectures tcpsm supports.
  */
 struct tcpsm_pcpu {
-	/* inet_sock_set_state, mapped to operator states, old != new */
 	u64 edge[TCPSM_NSTATES][TCPSM_NSTATES];
-	/* a request socket entered the established hash (SYN received) */
-	u64 reqsk_hashed;
-	/* a request socket left the hash without becoming a full socket */
-	u64 reqsk_dropped;
-	/*
-	 * a full socket was created for a hashed request socket: its
-	 * LISTEN -> SYN_RECV event continues a half-open connection that
-	 * was already counted when the request socket was hashed
-	 */
-	u64 reqsk_grown;
-	/* a full socket in state X was replaced by a timewait socket */
-	u64 tw_enter[TCPSM_NSTATES][TCPSM_TW_NSUB];
-	/* a timewait socket moved from FIN_WAIT_2 to TIME_WAIT */
-	u64 tw_fin;
-	/* a timewait socket was freed, by substate */
-	u64 tw_end[TCPSM_TW_NSUB];
+	u64 events_dropped;
 };
 
 /*
@@ -66,6 +48,14 @@ struct tcpsm_net {
 	struct net *net;
 	u64 seq;			/* order of creation, for dumps */
 	struct list_head node;		/* on tcpsm_nets, under tcpsm_nets_lock */
+
+	/* The events worker's, under tcpsm_events_lock (tcpsm_events.c). */
+	u64 ev_seq;			/* last event sequence number used */
+	u64 ev_dropped_seen;		/* events_dropped already in ev_seq */
+	u64 ev_pass;			/* flush pass that last saw this netns */
+	struct sk_buff *ev_skb;		/* message being filled, or NULL */
+	void *ev_hdr;
+	struct list_head ev_node;	/* namespaces with events this pass */
 };
 
 /* tcpsm_pernet.c */
@@ -95,12 +85,38 @@ void tcpsm_hooks_unregister(void);
 /* tcpsm_gauge.c */
 void tcpsm_gauges_read(struct net *net, u64 gauge[TCPSM_NSTATES]);
 
-/* tcpsm_matrix.c */
+/* tcpsm_counters.c */
+u64 tcpsm_counter_read(struct tcpsm_net *tn, size_t offset);
 void tcpsm_matrix_read(struct tcpsm_net *tn,
 		       u64 matrix[TCPSM_NSTATES][TCPSM_NSTATES]);
 
 /* tcpsm_genl.c */
+enum tcpsm_mcgrp {
+	TCPSM_NLGRP_EVENTS,
+};
+
+extern struct genl_family tcpsm_family;
 int tcpsm_genl_register(void);
 void tcpsm_genl_unregister(void);
+
+/*
+ * Does anyone in @net listen to the events group? A bitmap test: cheap
+ * enough for every edge. Caller: a hook, after tcpsm_counters(@net) was
+ * non-NULL (so @net's generic netlink socket is still there).
+ */
+static inline bool tcpsm_events_wanted(const struct net *net)
+{
+	return genl_has_listeners(&tcpsm_family, (struct net *)net,
+				  TCPSM_NLGRP_EVENTS) > 0;
+}
+
+/* tcpsm_events.c */
+extern struct mutex tcpsm_events_lock;
+int tcpsm_events_init(void);
+void tcpsm_events_stop(void);
+void tcpsm_events_free(void);
+void tcpsm_events_flush(void);
+void tcpsm_event_add(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
+		     int from, int to, struct sock *sk);
 
 #endif /* _TCPSM_H */

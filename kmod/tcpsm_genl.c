@@ -7,6 +7,10 @@
  * the initial user namespace. Reading stats needs no privilege: it shows
  * no more than ss does.
  *
+ * Group "events" (sent by tcpsm_events.c): joining it needs CAP_NET_ADMIN
+ * over the user namespace that owns the caller's network namespace; a
+ * subscriber gets the edges of that namespace only.
+ *
  * Context: process context; handlers may sleep.
  */
 #include <net/genetlink.h>
@@ -15,8 +19,6 @@
 
 #include "compat.h"
 #include "tcpsm.h"
-
-static struct genl_family tcpsm_family;
 
 static const struct nla_policy tcpsm_get_stats_policy[TCPSM_A_STATS_ALL_NETNS + 1] = {
 	[TCPSM_A_STATS_ALL_NETNS] = { .type = NLA_FLAG },
@@ -31,7 +33,8 @@ static size_t tcpsm_stats_size(void)
 				     nla_total_size_64bit(sizeof(u64)));
 
 	return nla_total_size(sizeof(u32)) +
-	       TCPSM_NSTATES * gauge + TCPSM_NSTATES * TCPSM_NSTATES * edge;
+	       TCPSM_NSTATES * gauge + TCPSM_NSTATES * TCPSM_NSTATES * edge +
+	       nla_total_size_64bit(sizeof(u64));
 }
 
 static int tcpsm_put_gauge(struct sk_buff *skb, int state, u64 count)
@@ -91,6 +94,11 @@ static int tcpsm_fill_stats(struct sk_buff *skb, struct tcpsm_net *tn,
 			if (matrix[state][to] &&
 			    tcpsm_put_edge(skb, state, to, matrix[state][to]))
 				goto cancel;
+	if (nla_put_u64_64bit(skb, TCPSM_A_STATS_EVENTS_DROPPED,
+			      tcpsm_counter_read(tn, offsetof(struct tcpsm_pcpu,
+							      events_dropped)),
+			      TCPSM_A_STATS_PAD))
+		goto cancel;
 	genlmsg_end(skb, hdr);
 	err = 0;
 	goto out;
@@ -186,13 +194,38 @@ static const struct genl_ops tcpsm_ops[] = {
 	},
 };
 
-static struct genl_family tcpsm_family __ro_after_init = {
+#ifndef TCPSM_HAVE_GENL_MCAST_CAP
+/* Kernels without group flags: the same check, by hand. */
+static int tcpsm_mcast_bind(struct net *net, int group)
+{
+	if (group == TCPSM_NLGRP_EVENTS &&
+	    !ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	return 0;
+}
+#endif
+
+static const struct genl_multicast_group tcpsm_mcgrps[] = {
+	[TCPSM_NLGRP_EVENTS] = {
+		.name = TCPSM_MCGRP_EVENTS,
+#ifdef TCPSM_HAVE_GENL_MCAST_CAP
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
+struct genl_family tcpsm_family __ro_after_init = {
 	.name = TCPSM_FAMILY_NAME,
 	.version = TCPSM_FAMILY_VERSION,
 	.netnsok = true,
 	.module = THIS_MODULE,
 	.ops = tcpsm_ops,
 	.n_ops = ARRAY_SIZE(tcpsm_ops),
+	.mcgrps = tcpsm_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(tcpsm_mcgrps),
+#ifndef TCPSM_HAVE_GENL_MCAST_CAP
+	.mcast_bind = tcpsm_mcast_bind,
+#endif
 };
 
 int tcpsm_genl_register(void)

@@ -1,26 +1,55 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hot path: what tcpsm observes, counted per CPU and per namespace.
+ * The hot path: every edge of the operator's state machine, counted per
+ * CPU and per namespace, and handed to the events group when someone in
+ * that namespace listens.
  *
  * sock:inet_sock_set_state sees every state change of a full TCP socket,
- * but it is blind to three things an operator's state machine needs:
+ * but it is blind or wrong where the operator's machine needs it most:
  *
  *  - request sockets (a SYN received at a listener: half-open, shown by
  *    ss as SYN-RECV) are created and dropped without an event, and the
- *    full socket made for one later reports LISTEN -> SYN_RECV again;
+ *    full socket made for one later reports LISTEN -> SYN_RECV, with the
+ *    listener's addresses (dport 0) because it fires mid-clone;
+ *  - CLOSED -> SYN_SENT fires before connect() has picked the local port;
  *  - a socket entering TIME_WAIT (or orphaned FIN_WAIT_2) is replaced by
- *    a timewait socket, and the full socket reports X -> CLOSE;
+ *    a timewait socket, and the full socket then reports X -> CLOSE;
  *  - timewait sockets change substate (FIN_WAIT_2 -> TIME_WAIT) and die
  *    silently.
  *
- * Small kprobes fill those gaps; each only counts what it saw.
- * tcpsm_matrix.c turns the counts into edges.
+ * So each edge is taken from the one place that sees it whole:
+ *
+ * Operator edge		where			addresses of
+ *
+ * CLOSED -> SYN_SENT	tcp_connect()		the socket (port chosen)
+ * LISTEN -> SYN_RCVD	a request socket hashed	the request socket
+ *			(a SYN arrived), or a
+ *			child cloned from a request
+ *			that was never hashed
+ *			(SYN cookie, Fast Open)
+ * SYN_RCVD -> CLOSED	also: a request socket	the request socket
+ *			dropped from the hash
+ * X -> TIME_WAIT,	a timewait socket takes	the socket
+ * X -> FIN_WAIT_2	over from X (no edge from
+ *			FIN_WAIT_2 to itself)
+ * FIN_WAIT_2 -> TIME_WAIT also: an orphaned FIN_WAIT_2 the timewait socket
+ *			timewait socket gets the
+ *			peer's FIN
+ * TIME_WAIT -> CLOSED,	a timewait socket freed	the timewait socket
+ * FIN_WAIT_2 -> CLOSED
+ * everything else	inet_sock_set_state	the socket
+ *
+ * and inet_sock_set_state's own LISTEN -> SYN_RECV and CLOSE -> SYN_SENT
+ * are ignored, as is X -> CLOSE of a socket replaced by a timewait
+ * socket, or of a connect() that failed before sending its SYN.
  *
  * Context: every handler runs with preemption disabled, in process or
- * softirq context (set_state also from timers); none sleeps or locks.
+ * softirq context (set_state also from timers); none sleeps. Counting
+ * takes no lock; recording an event takes this CPU's buffer lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hash.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/string.h>
@@ -53,29 +82,76 @@ int tcpsm_state_of(int tcp_state)
 	}
 }
 
-static int tcpsm_tw_sub(const struct inet_timewait_sock *tw)
+/* a timewait socket is in FIN_WAIT_2 or TIME_WAIT: its substate */
+static int tcpsm_tw_state(const struct inet_timewait_sock *tw)
 {
 	return READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2 ?
-		TCPSM_TW_FIN_WAIT_2 : TCPSM_TW_TIME_WAIT;
+		TCPSM_STATE_FIN_WAIT_2 : TCPSM_STATE_TIME_WAIT;
 }
 
 /*
- * Count one observation, the counter at @offset in struct tcpsm_pcpu, in
- * @net; a no-op while @net has no counters. this_cpu_inc() is safe
+ * Edge @from -> @to was taken in @net by @sk (a full, request or timewait
+ * socket: their addresses share struct sock_common). Count it, and record
+ * it for the events group if anyone in @net listens. A no-op while @net
+ * has no counters (being created or torn down). this_cpu_inc() is safe
  * against a softirq probe interrupting a process-context one.
  */
-static void tcpsm_count(const struct net *net, size_t offset)
+static void tcpsm_edge(const struct net *net, int from, int to,
+		       struct sock *sk)
 {
 	struct tcpsm_pcpu __percpu *pc;
 
 	rcu_read_lock();
 	pc = tcpsm_counters(net);
-	if (pc)
-		this_cpu_inc(*(u64 __percpu *)((void __percpu *)pc + offset));
+	if (pc) {
+		this_cpu_inc(pc->edge[from][to]);
+		if (tcpsm_events_wanted(net))
+			tcpsm_event_add(tcpsm_net(net), pc, from, to, sk);
+	}
 	rcu_read_unlock();
 }
 
 /* --- sock:inet_sock_set_state ------------------------------------------ */
+
+/*
+ * A socket replaced by a timewait socket reports X -> CLOSE from
+ * tcp_done() right after, in the same call, maybe on another CPU (the
+ * thread can migrate in between). The hash dance marks it here; the
+ * mark is taken back at its X -> CLOSE. A slot is overwritten only if
+ * another socket hashing to it enters timewait within that window.
+ */
+#define TCPSM_TW_MARK_BITS	10
+static const struct sock *tcpsm_tw_marks[1 << TCPSM_TW_MARK_BITS];
+
+static void tcpsm_tw_mark(const struct sock *sk)
+{
+	WRITE_ONCE(tcpsm_tw_marks[hash_ptr(sk, TCPSM_TW_MARK_BITS)], sk);
+}
+
+static bool tcpsm_tw_unmark(const struct sock *sk)
+{
+	const struct sock **slot = &tcpsm_tw_marks[hash_ptr(sk, TCPSM_TW_MARK_BITS)];
+
+	return READ_ONCE(*slot) == sk && cmpxchg(slot, sk, NULL) == sk;
+}
+
+/*
+ * Is @sk's X -> CLOSE (X = @from) an edge? Not when a timewait socket
+ * carries the connection on, nor when connect() failed before
+ * tcp_connect() sent a SYN (CLOSED -> SYN_SENT was not counted then; a
+ * socket that sent one has segs_out, which tcp_disconnect() clears).
+ */
+static bool tcpsm_closes(const struct sock *sk, int from)
+{
+	switch (from) {
+	case TCPSM_STATE_LISTEN:
+		return true;
+	case TCPSM_STATE_SYN_SENT:
+		return READ_ONCE(tcp_sk(sk)->segs_out) != 0;
+	default:
+		return !tcpsm_tw_unmark(sk);
+	}
+}
 
 static void tcpsm_set_state(void *data, const struct sock *sk,
 			    const int oldstate, const int newstate)
@@ -90,7 +166,14 @@ static void tcpsm_set_state(void *data, const struct sock *sk,
 	/* FIN_WAIT2 -> FIN_WAIT2 (shutdown, then close) is not a transition */
 	if (from < 0 || to < 0 || from == to)
 		return;
-	tcpsm_count(sock_net(sk), offsetof(struct tcpsm_pcpu, edge[from][to]));
+	/* taken where the addresses are known: see the table above */
+	if ((from == TCPSM_STATE_LISTEN && to == TCPSM_STATE_SYN_RCVD) ||
+	    (from == TCPSM_STATE_CLOSED && to == TCPSM_STATE_SYN_SENT))
+		return;
+	/* X -> CLOSE is not an edge when the connection lives on, or never was */
+	if (to == TCPSM_STATE_CLOSED && !tcpsm_closes(sk, from))
+		return;
+	tcpsm_edge(sock_net(sk), from, to, (struct sock *)sk);
 }
 
 static struct tracepoint *tcpsm_tp_set_state;
@@ -111,10 +194,11 @@ static void tcpsm_find_tracepoint(struct tracepoint *tp, void *priv)
 static int tcpsm_reqsk_hashed(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	struct sock *req = (void *)regs_get_kernel_argument(regs, 1);
 
 	if (sk->sk_protocol == IPPROTO_TCP)
-		tcpsm_count(sock_net(sk),
-			    offsetof(struct tcpsm_pcpu, reqsk_hashed));
+		tcpsm_edge(sock_net(sk), TCPSM_STATE_LISTEN,
+			   TCPSM_STATE_SYN_RCVD, req);
 	return 0;
 }
 
@@ -131,24 +215,40 @@ static int tcpsm_reqsk_dropped(struct kprobe *p, struct pt_regs *regs)
 	struct sock *req = (void *)regs_get_kernel_argument(regs, 1);
 
 	if (sk->sk_protocol == IPPROTO_TCP && sk_hashed(req))
-		tcpsm_count(sock_net(sk),
-			    offsetof(struct tcpsm_pcpu, reqsk_dropped));
+		tcpsm_edge(sock_net(sk), TCPSM_STATE_SYN_RCVD,
+			   TCPSM_STATE_CLOSED, req);
 	return 0;
 }
 
 /*
- * inet_csk_complete_hashdance(sk, child, req, own_req): the child of a
- * hashed request socket. Its LISTEN -> SYN_RECV event was the request
- * socket's, counted when it was hashed. Without own_req another CPU won
- * the race and this child is freed without an event: also not an edge.
+ * inet_csk_clone_lock(sk, req, priority): a full socket is made for a
+ * request socket; inet_sock_set_state then reports LISTEN -> SYN_RECV
+ * from inside the clone, before the child has its addresses. A request
+ * socket still in the hash was counted when its SYN arrived; one that
+ * never was (a SYN cookie, a Fast Open request) is counted now. (A
+ * request dropped by its timer at the very moment its ACK is processed
+ * is unhashed here and counted twice: once per arrival, at worst.)
  */
-static int tcpsm_reqsk_grown(struct kprobe *p, struct pt_regs *regs)
+static int tcpsm_child(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	struct sock *req = (void *)regs_get_kernel_argument(regs, 1);
+
+	if (sk->sk_protocol == IPPROTO_TCP && !sk_hashed(req))
+		tcpsm_edge(sock_net(sk), TCPSM_STATE_LISTEN,
+			   TCPSM_STATE_SYN_RCVD, req);
+	return 0;
+}
+
+/*
+ * tcp_connect(sk): connect() has hashed the socket with its local port
+ * and is about to send the SYN (where TcpActiveOpens is counted).
+ */
+static int tcpsm_connect(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
 
-	if (sk->sk_protocol == IPPROTO_TCP)
-		tcpsm_count(sock_net(sk),
-			    offsetof(struct tcpsm_pcpu, reqsk_grown));
+	tcpsm_edge(sock_net(sk), TCPSM_STATE_CLOSED, TCPSM_STATE_SYN_SENT, sk);
 	return 0;
 }
 
@@ -156,20 +256,20 @@ static int tcpsm_reqsk_grown(struct kprobe *p, struct pt_regs *regs)
 
 /*
  * inet_twsk_hashdance(tw, sk, hashinfo): @tw takes over from full socket
- * @sk, which then reports X -> CLOSE from tcp_done().
+ * @sk, which then reports X -> CLOSE from tcp_done() (see tcpsm_closes).
  */
 static int tcpsm_tw_enter(struct kprobe *p, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)regs_get_kernel_argument(regs, 0);
 	struct sock *sk = (void *)regs_get_kernel_argument(regs, 1);
-	int from, sub = tcpsm_tw_sub(tw);
+	int from, to = tcpsm_tw_state(tw);
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
+	tcpsm_tw_mark(sk);
 	from = tcpsm_state_of(READ_ONCE(sk->sk_state));
-	if (from >= 0)
-		tcpsm_count(sock_net(sk),
-			    offsetof(struct tcpsm_pcpu, tw_enter[from][sub]));
+	if (from >= 0 && from != to)
+		tcpsm_edge(sock_net(sk), from, to, sk);
 	return 0;
 }
 
@@ -188,7 +288,7 @@ static int tcpsm_tw_segment(struct kprobe *p, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)regs_get_kernel_argument(regs, 0);
 
-	if (tcpsm_tw_sub(tw) != TCPSM_TW_FIN_WAIT_2)
+	if (tcpsm_tw_state(tw) != TCPSM_STATE_FIN_WAIT_2)
 		tw = NULL;
 	this_cpu_write(tcpsm_tw_in_fw2, tw);
 	return 0;
@@ -203,8 +303,9 @@ static int tcpsm_tw_rearm(struct kprobe *p, struct pt_regs *regs)
 	if (!rearm || this_cpu_read(tcpsm_tw_in_fw2) != tw)
 		return 0;
 	this_cpu_write(tcpsm_tw_in_fw2, NULL);
-	if (tcpsm_tw_sub(tw) == TCPSM_TW_TIME_WAIT)
-		tcpsm_count(twsk_net(tw), offsetof(struct tcpsm_pcpu, tw_fin));
+	if (tcpsm_tw_state(tw) == TCPSM_STATE_TIME_WAIT)
+		tcpsm_edge(twsk_net(tw), TCPSM_STATE_FIN_WAIT_2,
+			   TCPSM_STATE_TIME_WAIT, (struct sock *)tw);
 	return 0;
 }
 
@@ -212,9 +313,9 @@ static int tcpsm_tw_rearm(struct kprobe *p, struct pt_regs *regs)
 static int tcpsm_tw_end(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
-	int sub = tcpsm_tw_sub(inet_twsk(sk));
 
-	tcpsm_count(sock_net(sk), offsetof(struct tcpsm_pcpu, tw_end[sub]));
+	tcpsm_edge(sock_net(sk), tcpsm_tw_state(inet_twsk(sk)),
+		   TCPSM_STATE_CLOSED, sk);
 	return 0;
 }
 
@@ -229,8 +330,10 @@ static struct kprobe tcpsm_kprobes_all[] = {
 	  .pre_handler = tcpsm_reqsk_hashed },
 	{ .symbol_name = "__inet_csk_reqsk_queue_drop",
 	  .pre_handler = tcpsm_reqsk_dropped },
-	{ .symbol_name = "inet_csk_complete_hashdance",
-	  .pre_handler = tcpsm_reqsk_grown },
+	{ .symbol_name = "inet_csk_clone_lock",
+	  .pre_handler = tcpsm_child },
+	{ .symbol_name = "tcp_connect",
+	  .pre_handler = tcpsm_connect },
 	{ .symbol_name = TCPSM_SYM_TW_HASHDANCE,
 	  .pre_handler = tcpsm_tw_enter },
 	{ .symbol_name = "tcp_timewait_state_process",
@@ -245,7 +348,7 @@ static struct kprobe *tcpsm_kprobes[ARRAY_SIZE(tcpsm_kprobes_all)];
 
 /*
  * The kprobes go in before the tracepoint and come out after it, so that
- * every tracepoint event that a kprobe observation corrects is matched.
+ * a connection seen entering by the tracepoint is seen leaving by them.
  */
 int tcpsm_hooks_register(void)
 {

@@ -3,11 +3,11 @@
  * tcpsm: live TCP connection-lifecycle telemetry.
  *
  * Init builds from the bottom up so that each step can unwind the ones
- * before it: per-namespace counters, then the hooks that fill them, then
- * the netlink family that reads them (registered last, so no request can
- * arrive before there is something to read). Exit runs in reverse: no new
- * request, no handler running (tracepoint_synchronize_unregister), then
- * the counters are freed.
+ * before it: per-namespace counters, the event buffers, the netlink
+ * family that reads the one and sends the other, and last the hooks that
+ * fill both (they test the family's events group for listeners). Exit
+ * runs in reverse: no hook running (tracepoint_synchronize_unregister),
+ * the events they left sent, no request, then the memory is freed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,16 +23,22 @@ static int __init tcpsm_init(void)
 	err = tcpsm_pernet_register();
 	if (err)
 		return err;
-	err = tcpsm_hooks_register();
+	err = tcpsm_events_init();
 	if (err)
 		goto err_pernet;
 	err = tcpsm_genl_register();
 	if (err)
-		goto err_hooks;
+		goto err_events;
+	err = tcpsm_hooks_register();
+	if (err)
+		goto err_genl;
 	return 0;
 
-err_hooks:
-	tcpsm_hooks_unregister();
+err_genl:
+	tcpsm_genl_unregister();
+err_events:
+	tcpsm_events_stop();
+	tcpsm_events_free();
 err_pernet:
 	tcpsm_pernet_unregister();
 	return err;
@@ -40,9 +46,11 @@ err_pernet:
 
 static void __exit tcpsm_exit(void)
 {
-	tcpsm_genl_unregister();
 	tcpsm_hooks_unregister();
+	tcpsm_events_stop();
+	tcpsm_genl_unregister();
 	tcpsm_pernet_unregister();
+	tcpsm_events_free();
 }
 
 module_init(tcpsm_init);

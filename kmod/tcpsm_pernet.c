@@ -64,7 +64,8 @@ static void __net_exit tcpsm_net_exit(struct net *net)
 /*
  * Probes can still fire for a dying namespace (TCP purges its timewait
  * sockets after our exit has run): unpublish the counters, wait for
- * every probe that may hold them, then free them.
+ * every probe that may hold them, send the events they recorded (which
+ * point to the namespace), then free them.
  */
 static void __net_exit tcpsm_net_exit_batch(struct list_head *net_list)
 {
@@ -77,6 +78,7 @@ static void __net_exit tcpsm_net_exit_batch(struct list_head *net_list)
 		WRITE_ONCE(tn->pcpu, NULL);
 	}
 	synchronize_rcu();
+	tcpsm_events_flush();
 	list_for_each_entry(net, net_list, exit_list) {
 		tn = tcpsm_net(net);
 		free_percpu(tn->dead);

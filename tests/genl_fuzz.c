@@ -673,7 +673,7 @@ static bool check_stats(struct fcase *fc, const struct nlmsghdr *nlh,
 	const struct nlattr *a;
 	bool seen_state[TCPSM_STATE_MAX + 1] = { false };
 	bool seen_edge[TCPSM_STATE_MAX + 1][TCPSM_STATE_MAX + 1];
-	bool has_netns = false;
+	bool has_netns = false, has_dropped = false;
 	int rem, nstates = 0;
 	__u32 u32s[4];
 	__u64 count;
@@ -737,6 +737,13 @@ static bool check_stats(struct fcase *fc, const struct nlmsghdr *nlh,
 			seen_edge[u32s[TCPSM_A_TRANSITION_FROM]]
 				 [u32s[TCPSM_A_TRANSITION_TO]] = true;
 			break;
+		case TCPSM_A_STATS_EVENTS_DROPPED:
+			if (has_dropped || a->nla_len != NLA_HDRLEN + 8) {
+				fail(fc, "reply: bad or second EVENTS_DROPPED");
+				return false;
+			}
+			has_dropped = true;
+			break;
 		default:
 			fail(fc, "reply: attribute type %u", a->nla_type);
 			return false;
@@ -746,9 +753,11 @@ static bool check_stats(struct fcase *fc, const struct nlmsghdr *nlh,
 		fail(fc, "reply: %d bytes left over after the attributes", rem);
 		return false;
 	}
-	if (!has_netns || nstates != TCPSM_STATE_MAX) {
-		fail(fc, "reply: netns %s, %d gauges (want %d)",
-		     has_netns ? "present" : "missing", nstates, TCPSM_STATE_MAX);
+	if (!has_netns || !has_dropped || nstates != TCPSM_STATE_MAX) {
+		fail(fc, "reply: netns %s, events-dropped %s, %d gauges (want %d)",
+		     has_netns ? "present" : "missing",
+		     has_dropped ? "present" : "missing", nstates,
+		     TCPSM_STATE_MAX);
 		return false;
 	}
 	return true;

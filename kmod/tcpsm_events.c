@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The events group: every edge, as it is taken, to subscribers in the
+ * namespace where it was taken.
+ *
+ * A hook that finds a subscriber in its namespace writes one fixed-size
+ * record into this CPU's buffer; nothing is allocated on that path. A
+ * work item, queued by the first record of a buffer (to run within
+ * TCPSM_EV_DELAY) or at once when a buffer is half full, swaps every
+ * CPU's buffer for its spare, merges the records of all CPUs by time,
+ * numbers them per namespace and multicasts them, several per message.
+ *
+ * A full buffer drops the record and counts it in the namespace's
+ * events_dropped; the worker then skips as many sequence numbers, so a
+ * reader sees the gap where it lost them.
+ *
+ * Locking:
+ *  - tcpsm_evcpu.lock, a raw spinlock taken with interrupts off (hooks
+ *    run in process and softirq context, and on PREEMPT_RT with
+ *    preemption off, where a sleeping lock is not allowed), guards one
+ *    CPU's active buffer: hooks append under it, the worker swaps under
+ *    it;
+ *  - tcpsm_events_lock, a mutex (process context), serialises the
+ *    worker's passes and guards everything else here and the ev_* fields
+ *    of struct tcpsm_net.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/in6.h>
+#include <linux/moduleparam.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sock_diag.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "tcpsm.h"
+
+#define TCPSM_EV_DELAY		msecs_to_jiffies(50)
+
+static unsigned int event_buffer = 4096;
+module_param(event_buffer, uint, 0444);
+MODULE_PARM_DESC(event_buffer,
+		 "Events buffered per CPU between two sends to subscribers (64-65536, default 4096; memory: 2 x 64 bytes each, per CPU)");
+
+/* One edge, as the worker needs it. */
+struct tcpsm_event {
+	struct tcpsm_net *tn;
+	u64 ts;
+	u64 cookie;
+	struct in6_addr saddr;		/* AF_INET: the first 4 bytes */
+	struct in6_addr daddr;
+	u16 sport;
+	u16 dport;
+	u8 family;
+	u8 from;
+	u8 to;
+};
+
+struct tcpsm_evcpu {
+	raw_spinlock_t lock;
+	unsigned int n;			/* records in @cur */
+	struct tcpsm_event *cur;	/* the hooks write here */
+	/* the worker's, under tcpsm_events_lock */
+	struct tcpsm_event *out;	/* being sent */
+	unsigned int nout, next;
+};
+
+/* serialises worker passes; guards the worker's state (see above) */
+DEFINE_MUTEX(tcpsm_events_lock);
+static struct tcpsm_evcpu __percpu *tcpsm_evcpu;
+static unsigned int tcpsm_ev_cap;
+static bool tcpsm_ev_ready;		/* buffers there, sends allowed */
+static u64 tcpsm_ev_pass;
+
+static void tcpsm_events_work(struct work_struct *work);
+static DECLARE_DELAYED_WORK(tcpsm_ev_work, tcpsm_events_work);
+
+/* --- the hooks' side ------------------------------------------------------- */
+
+static void tcpsm_event_fill(struct tcpsm_event *ev, struct sock *sk)
+{
+	ev->family = sk->sk_family;
+	if (ev->family == AF_INET6) {
+		ev->saddr = sk->sk_v6_rcv_saddr;
+		ev->daddr = sk->sk_v6_daddr;
+	} else {
+		memset(&ev->saddr, 0, sizeof(ev->saddr));
+		memset(&ev->daddr, 0, sizeof(ev->daddr));
+		ev->saddr.s6_addr32[0] = sk->sk_rcv_saddr;
+		ev->daddr.s6_addr32[0] = sk->sk_daddr;
+	}
+	ev->sport = sk->sk_num;
+	ev->dport = ntohs(sk->sk_dport);
+}
+
+/*
+ * Record edge @from -> @to of @sk (a full, request or timewait socket)
+ * for the subscribers of @tn, whose counters are @pc. Called by the
+ * hooks: preemption off, any context but hard interrupts.
+ */
+void tcpsm_event_add(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
+		     int from, int to, struct sock *sk)
+{
+	struct tcpsm_evcpu *ec;
+	struct tcpsm_event *ev;
+	unsigned long flags;
+	unsigned int n;
+	u32 cookie[2];
+
+	/* the cookie ss -e shows, made on first use: outside the lock */
+	sock_diag_save_cookie(sk, cookie);
+
+	local_irq_save(flags);
+	ec = this_cpu_ptr(tcpsm_evcpu);
+	raw_spin_lock(&ec->lock);
+	n = ec->n;
+	if (n >= tcpsm_ev_cap) {
+		raw_spin_unlock(&ec->lock);
+		local_irq_restore(flags);
+		this_cpu_inc(pc->events_dropped);
+		return;
+	}
+	ev = &ec->cur[n];
+	ev->tn = tn;
+	/* under the lock: each CPU's records are in time order */
+	ev->ts = ktime_get_ns();
+	ev->cookie = (u64)cookie[1] << 32 | cookie[0];
+	ev->from = from;
+	ev->to = to;
+	tcpsm_event_fill(ev, sk);
+	ec->n = ++n;
+	raw_spin_unlock(&ec->lock);
+	local_irq_restore(flags);
+
+	/* the first record arms the worker; half full, it runs now */
+	if (n == 1)
+		schedule_delayed_work(&tcpsm_ev_work, TCPSM_EV_DELAY);
+	else if (n == tcpsm_ev_cap / 2)
+		mod_delayed_work(system_wq, &tcpsm_ev_work, 0);
+}
+
+/* --- the worker's side ----------------------------------------------------- */
+
+static int tcpsm_event_put(struct sk_buff *skb, const struct tcpsm_event *ev,
+			   u64 seq)
+{
+	int alen = ev->family == AF_INET6 ? sizeof(struct in6_addr) :
+					    sizeof(__be32);
+	struct nlattr *nest = nla_nest_start(skb, TCPSM_A_EVENTS_EVENT);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, TCPSM_A_EVENT_SEQ, seq, TCPSM_A_EVENT_PAD) ||
+	    nla_put_u64_64bit(skb, TCPSM_A_EVENT_TS, ev->ts, TCPSM_A_EVENT_PAD) ||
+	    nla_put_u32(skb, TCPSM_A_EVENT_NETNS, ev->tn->net->ns.inum) ||
+	    nla_put_u16(skb, TCPSM_A_EVENT_FAMILY, ev->family) ||
+	    nla_put(skb, TCPSM_A_EVENT_SADDR, alen, &ev->saddr) ||
+	    nla_put(skb, TCPSM_A_EVENT_DADDR, alen, &ev->daddr) ||
+	    nla_put_u16(skb, TCPSM_A_EVENT_SPORT, ev->sport) ||
+	    nla_put_u16(skb, TCPSM_A_EVENT_DPORT, ev->dport) ||
+	    nla_put_u32(skb, TCPSM_A_EVENT_FROM, ev->from) ||
+	    nla_put_u32(skb, TCPSM_A_EVENT_TO, ev->to) ||
+	    nla_put_u64_64bit(skb, TCPSM_A_EVENT_COOKIE, ev->cookie,
+			      TCPSM_A_EVENT_PAD)) {
+		if (nest)
+			nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Send @tn's message, if it has one. Subscribers that overran see a gap. */
+static void tcpsm_events_send(struct tcpsm_net *tn)
+{
+	if (!tn->ev_skb)
+		return;
+	genlmsg_end(tn->ev_skb, tn->ev_hdr);
+	/* -ESRCH: the last subscriber left; -ENOBUFS: one overran */
+	genlmsg_multicast_netns(&tcpsm_family, tn->net, tn->ev_skb, 0,
+				TCPSM_NLGRP_EVENTS, GFP_KERNEL);
+	tn->ev_skb = NULL;
+}
+
+/* An event the worker could not send: counted like a full buffer. */
+static void tcpsm_events_lost(struct tcpsm_net *tn)
+{
+	struct tcpsm_pcpu __percpu *pc;
+
+	rcu_read_lock();
+	pc = READ_ONCE(tn->pcpu);
+	if (pc)
+		this_cpu_inc(pc->events_dropped);
+	rcu_read_unlock();
+	tn->ev_dropped_seen++;
+}
+
+static void tcpsm_events_one(const struct tcpsm_event *ev,
+			     struct list_head *open)
+{
+	struct tcpsm_net *tn = ev->tn;
+	u64 dropped;
+
+	if (tn->ev_pass != tcpsm_ev_pass) {
+		/* first record of @tn in this pass: account for its drops */
+		tn->ev_pass = tcpsm_ev_pass;
+		list_add_tail(&tn->ev_node, open);
+		dropped = tcpsm_counter_read(tn, offsetof(struct tcpsm_pcpu,
+							  events_dropped));
+		tn->ev_seq += dropped - tn->ev_dropped_seen;
+		tn->ev_dropped_seen = dropped;
+	}
+	tn->ev_seq++;
+
+	if (tn->ev_skb && !tcpsm_event_put(tn->ev_skb, ev, tn->ev_seq))
+		return;
+	tcpsm_events_send(tn);
+	tn->ev_skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!tn->ev_skb)
+		goto lost;
+	tn->ev_hdr = genlmsg_put(tn->ev_skb, 0, 0, &tcpsm_family, 0,
+				 TCPSM_CMD_EVENT);
+	if (tn->ev_hdr && !tcpsm_event_put(tn->ev_skb, ev, tn->ev_seq))
+		return;
+	nlmsg_free(tn->ev_skb);
+	tn->ev_skb = NULL;
+lost:
+	tcpsm_events_lost(tn);
+}
+
+/* The CPU whose next record is the oldest, or NULL when all are sent. */
+static struct tcpsm_evcpu *tcpsm_events_oldest(void)
+{
+	struct tcpsm_evcpu *ec, *best = NULL;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		ec = per_cpu_ptr(tcpsm_evcpu, cpu);
+		if (ec->next < ec->nout &&
+		    (!best || ec->out[ec->next].ts < best->out[best->next].ts))
+			best = ec;
+	}
+	return best;
+}
+
+/* One pass: everything buffered so far goes out. */
+static void tcpsm_events_flush_locked(void)
+{
+	struct tcpsm_evcpu *ec;
+	struct tcpsm_event *full;
+	struct tcpsm_net *tn, *tmp;
+	LIST_HEAD(open);
+	int cpu;
+
+	lockdep_assert_held(&tcpsm_events_lock);
+	if (!tcpsm_ev_ready)
+		return;
+	tcpsm_ev_pass++;
+
+	for_each_possible_cpu(cpu) {
+		ec = per_cpu_ptr(tcpsm_evcpu, cpu);
+		raw_spin_lock_irq(&ec->lock);
+		full = ec->cur;
+		ec->cur = ec->out;
+		ec->out = full;
+		ec->nout = ec->n;
+		ec->n = 0;
+		raw_spin_unlock_irq(&ec->lock);
+		ec->next = 0;
+	}
+
+	/*
+	 * Oldest first across CPUs, so that one socket's edges, taken on
+	 * different CPUs under its lock, keep their order. A scan per
+	 * record: cheap for the CPU counts tcpsm runs on, linear in them.
+	 */
+	while ((ec = tcpsm_events_oldest())) {
+		tcpsm_events_one(&ec->out[ec->next++], &open);
+		cond_resched();
+	}
+
+	list_for_each_entry_safe(tn, tmp, &open, ev_node) {
+		tcpsm_events_send(tn);
+		list_del(&tn->ev_node);
+	}
+}
+
+static void tcpsm_events_work(struct work_struct *work)
+{
+	mutex_lock(&tcpsm_events_lock);
+	tcpsm_events_flush_locked();
+	mutex_unlock(&tcpsm_events_lock);
+}
+
+/*
+ * Send what is buffered now. A namespace being torn down calls this once
+ * no hook can record for it any more, so that no record outlives it.
+ */
+void tcpsm_events_flush(void)
+{
+	tcpsm_events_work(NULL);
+}
+
+/* --- setup ------------------------------------------------------------------ */
+
+static void tcpsm_events_free_buffers(void)
+{
+	struct tcpsm_evcpu *ec;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		ec = per_cpu_ptr(tcpsm_evcpu, cpu);
+		kvfree(ec->cur);
+		kvfree(ec->out);
+	}
+	free_percpu(tcpsm_evcpu);
+	tcpsm_evcpu = NULL;
+}
+
+int tcpsm_events_init(void)
+{
+	size_t size;
+	struct tcpsm_evcpu *ec;
+	int cpu;
+
+	tcpsm_ev_cap = clamp(event_buffer, 64U, 65536U);
+	if (tcpsm_ev_cap != event_buffer)
+		pr_warn("event_buffer=%u out of range, using %u\n",
+			event_buffer, tcpsm_ev_cap);
+	size = array_size(tcpsm_ev_cap, sizeof(struct tcpsm_event));
+
+	tcpsm_evcpu = alloc_percpu(struct tcpsm_evcpu);
+	if (!tcpsm_evcpu)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		ec = per_cpu_ptr(tcpsm_evcpu, cpu);
+		raw_spin_lock_init(&ec->lock);
+		ec->cur = kvmalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
+		ec->out = kvmalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
+		if (!ec->cur || !ec->out) {
+			tcpsm_events_free_buffers();
+			return -ENOMEM;
+		}
+	}
+	mutex_lock(&tcpsm_events_lock);
+	tcpsm_ev_ready = true;
+	mutex_unlock(&tcpsm_events_lock);
+	return 0;
+}
+
+/*
+ * After the hooks are gone: send what they left, and stop. Namespaces
+ * torn down from now on have nothing buffered.
+ */
+void tcpsm_events_stop(void)
+{
+	cancel_delayed_work_sync(&tcpsm_ev_work);
+	mutex_lock(&tcpsm_events_lock);
+	tcpsm_events_flush_locked();
+	tcpsm_ev_ready = false;
+	mutex_unlock(&tcpsm_events_lock);
+}
+
+void tcpsm_events_free(void)
+{
+	tcpsm_events_free_buffers();
+}
