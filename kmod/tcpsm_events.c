@@ -4,11 +4,20 @@
  * namespace where it was taken.
  *
  * A hook that finds a subscriber in its namespace writes one fixed-size
- * record into this CPU's buffer; nothing is allocated on that path. A
- * work item, queued by the first record of a buffer (to run within
- * TCPSM_EV_DELAY) or at once when a buffer is half full, swaps every
- * CPU's buffer for its spare, merges the records of all CPUs by time,
- * numbers them per namespace and multicasts them, several per message.
+ * record into this CPU's buffer; nothing is allocated on that path. Each
+ * CPU has two buffers, and a global generation says which one the hooks
+ * fill. A work item, queued by the first record of a buffer (to run
+ * within TCPSM_EV_DELAY) or at once when a buffer is half full, flips
+ * the generation, waits out the hooks still writing to the old buffers
+ * (taking each CPU's lock once), merges the old buffers of all CPUs by
+ * time, numbers the records per namespace and multicasts them, several
+ * per message.
+ *
+ * Order: one socket's edges are taken one after the other, under its
+ * lock, maybe on different CPUs. The generation a hook reads is never
+ * older than the one the socket's previous edge read, so that edge is in
+ * the same pass or an earlier one, and within a pass the merge by time
+ * puts it first.
  *
  * A full buffer drops the record and counts it in the namespace's
  * events_dropped; the worker then skips as many sequence numbers, so a
@@ -17,9 +26,9 @@
  * Locking:
  *  - tcpsm_evcpu.lock, a raw spinlock taken with interrupts off (hooks
  *    run in process and softirq context, and on PREEMPT_RT with
- *    preemption off, where a sleeping lock is not allowed), guards one
- *    CPU's active buffer: hooks append under it, the worker swaps under
- *    it;
+ *    preemption off, where a sleeping lock is not allowed): hooks read
+ *    the generation and append to its buffer under it; the worker takes
+ *    it once after a flip, to wait for them;
  *  - tcpsm_events_lock, a mutex (process context), serialises the
  *    worker's passes and guards everything else here and the ev_* fields
  *    of struct tcpsm_net.
@@ -62,11 +71,9 @@ struct tcpsm_event {
 
 struct tcpsm_evcpu {
 	raw_spinlock_t lock;
-	unsigned int n;			/* records in @cur */
-	struct tcpsm_event *cur;	/* the hooks write here */
-	/* the worker's, under tcpsm_events_lock */
-	struct tcpsm_event *out;	/* being sent */
-	unsigned int nout, next;
+	struct tcpsm_event *buf[2];	/* by generation */
+	unsigned int n[2];		/* records in buf[] */
+	unsigned int next;		/* the worker's: next to send */
 };
 
 /* serialises worker passes; guards the worker's state (see above) */
@@ -75,6 +82,7 @@ static struct tcpsm_evcpu __percpu *tcpsm_evcpu;
 static unsigned int tcpsm_ev_cap;
 static bool tcpsm_ev_ready;		/* buffers there, sends allowed */
 static u64 tcpsm_ev_pass;
+static unsigned int tcpsm_ev_gen;	/* written by the worker only */
 
 static void tcpsm_events_work(struct work_struct *work);
 static DECLARE_DELAYED_WORK(tcpsm_ev_work, tcpsm_events_work);
@@ -108,7 +116,7 @@ void tcpsm_event_add(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
 	struct tcpsm_evcpu *ec;
 	struct tcpsm_event *ev;
 	unsigned long flags;
-	unsigned int n;
+	unsigned int n, g;
 	u32 cookie[2];
 
 	/* the cookie ss -e shows, made on first use: outside the lock */
@@ -117,14 +125,16 @@ void tcpsm_event_add(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
 	local_irq_save(flags);
 	ec = this_cpu_ptr(tcpsm_evcpu);
 	raw_spin_lock(&ec->lock);
-	n = ec->n;
+	/* pairs with the flip's release: buffer @g was emptied before it */
+	g = smp_load_acquire(&tcpsm_ev_gen) & 1;
+	n = ec->n[g];
 	if (n >= tcpsm_ev_cap) {
 		raw_spin_unlock(&ec->lock);
 		local_irq_restore(flags);
 		this_cpu_inc(pc->events_dropped);
 		return;
 	}
-	ev = &ec->cur[n];
+	ev = &ec->buf[g][n];
 	ev->tn = tn;
 	/* under the lock: each CPU's records are in time order */
 	ev->ts = ktime_get_ns();
@@ -132,7 +142,7 @@ void tcpsm_event_add(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
 	ev->from = from;
 	ev->to = to;
 	tcpsm_event_fill(ev, sk);
-	ec->n = ++n;
+	ec->n[g] = ++n;
 	raw_spin_unlock(&ec->lock);
 	local_irq_restore(flags);
 
@@ -231,16 +241,17 @@ lost:
 	tcpsm_events_lost(tn);
 }
 
-/* The CPU whose next record is the oldest, or NULL when all are sent. */
-static struct tcpsm_evcpu *tcpsm_events_oldest(void)
+/* Of buffers @g, the CPU's whose next record is the oldest, or NULL. */
+static struct tcpsm_evcpu *tcpsm_events_oldest(unsigned int g)
 {
 	struct tcpsm_evcpu *ec, *best = NULL;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		ec = per_cpu_ptr(tcpsm_evcpu, cpu);
-		if (ec->next < ec->nout &&
-		    (!best || ec->out[ec->next].ts < best->out[best->next].ts))
+		if (ec->next < ec->n[g] &&
+		    (!best || ec->buf[g][ec->next].ts <
+			      best->buf[g][best->next].ts))
 			best = ec;
 	}
 	return best;
@@ -249,9 +260,9 @@ static struct tcpsm_evcpu *tcpsm_events_oldest(void)
 /* One pass: everything buffered so far goes out. */
 static void tcpsm_events_flush_locked(void)
 {
-	struct tcpsm_evcpu *ec;
-	struct tcpsm_event *full;
+	unsigned int g = tcpsm_ev_gen & 1;
 	struct tcpsm_net *tn, *tmp;
+	struct tcpsm_evcpu *ec;
 	LIST_HEAD(open);
 	int cpu;
 
@@ -260,14 +271,15 @@ static void tcpsm_events_flush_locked(void)
 		return;
 	tcpsm_ev_pass++;
 
+	/*
+	 * Hooks fill the other buffers from now on (release: after the
+	 * last pass emptied them); take each lock once to wait for the
+	 * hooks still writing to these.
+	 */
+	smp_store_release(&tcpsm_ev_gen, tcpsm_ev_gen + 1);
 	for_each_possible_cpu(cpu) {
 		ec = per_cpu_ptr(tcpsm_evcpu, cpu);
 		raw_spin_lock_irq(&ec->lock);
-		full = ec->cur;
-		ec->cur = ec->out;
-		ec->out = full;
-		ec->nout = ec->n;
-		ec->n = 0;
 		raw_spin_unlock_irq(&ec->lock);
 		ec->next = 0;
 	}
@@ -277,10 +289,13 @@ static void tcpsm_events_flush_locked(void)
 	 * different CPUs under its lock, keep their order. A scan per
 	 * record: cheap for the CPU counts tcpsm runs on, linear in them.
 	 */
-	while ((ec = tcpsm_events_oldest())) {
-		tcpsm_events_one(&ec->out[ec->next++], &open);
+	while ((ec = tcpsm_events_oldest(g))) {
+		tcpsm_events_one(&ec->buf[g][ec->next++], &open);
 		cond_resched();
 	}
+	/* empty before the next flip hands them back to the hooks */
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(tcpsm_evcpu, cpu)->n[g] = 0;
 
 	list_for_each_entry_safe(tn, tmp, &open, ev_node) {
 		tcpsm_events_send(tn);
@@ -313,8 +328,8 @@ static void tcpsm_events_free_buffers(void)
 
 	for_each_possible_cpu(cpu) {
 		ec = per_cpu_ptr(tcpsm_evcpu, cpu);
-		kvfree(ec->cur);
-		kvfree(ec->out);
+		kvfree(ec->buf[0]);
+		kvfree(ec->buf[1]);
 	}
 	free_percpu(tcpsm_evcpu);
 	tcpsm_evcpu = NULL;
@@ -338,9 +353,9 @@ int tcpsm_events_init(void)
 	for_each_possible_cpu(cpu) {
 		ec = per_cpu_ptr(tcpsm_evcpu, cpu);
 		raw_spin_lock_init(&ec->lock);
-		ec->cur = kvmalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
-		ec->out = kvmalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
-		if (!ec->cur || !ec->out) {
+		ec->buf[0] = kvmalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
+		ec->buf[1] = kvmalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
+		if (!ec->buf[0] || !ec->buf[1]) {
 			tcpsm_events_free_buffers();
 			return -ENOMEM;
 		}
