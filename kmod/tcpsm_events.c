@@ -44,6 +44,7 @@
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
+#include <net/inet_sock.h>
 #include <net/sock.h>
 
 #include "tcpsm.h"
@@ -101,7 +102,10 @@ static void tcpsm_event_fill(struct tcpsm_event *ev, struct sock *sk)
 		ev->saddr.s6_addr32[0] = sk->sk_rcv_saddr;
 		ev->daddr.s6_addr32[0] = sk->sk_daddr;
 	}
+	/* a full socket's X -> CLOSE comes after its port was released */
 	ev->sport = sk->sk_num;
+	if (!ev->sport && sk_fullsock(sk))
+		ev->sport = ntohs(inet_sk(sk)->inet_sport);
 	ev->dport = ntohs(sk->sk_dport);
 }
 
