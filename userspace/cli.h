@@ -40,5 +40,7 @@ int tcpsm_finish_stdout(int rc);
 /* Subcommands. */
 int cmd_stats(int argc, char **argv);
 void cmd_stats_help(FILE *f);
+int cmd_events(int argc, char **argv);
+void cmd_events_help(FILE *f);
 
 #endif /* TCPSM_CLI_H */

@@ -24,7 +24,9 @@
 static const struct tcpsm_cmd cmds[] = {
 	{ "stats", "TCP state gauges and transition counters",
 	  cmd_stats, cmd_stats_help },
-	/* events, top, config, alerts: add here */
+	{ "events", "stream TCP state transitions as they happen",
+	  cmd_events, cmd_events_help },
+	/* top, config, alerts: add here */
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

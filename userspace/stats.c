@@ -25,6 +25,7 @@ static struct nla_policy stats_policy[TCPSM_A_STATS_MAX + 1] = {
 	[TCPSM_A_STATS_ALL_NETNS]	= { .type = NLA_FLAG },
 	[TCPSM_A_STATS_STATE]		= { .type = NLA_NESTED },
 	[TCPSM_A_STATS_TRANSITION]	= { .type = NLA_NESTED },
+	[TCPSM_A_STATS_EVENTS_DROPPED]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy state_count_policy[TCPSM_A_STATE_COUNT_MAX + 1] = {
@@ -86,6 +87,10 @@ int tcpsm_stats_parse(struct nlmsghdr *nlh, struct tcpsm_stats *st)
 	if (tb[TCPSM_A_STATS_NETNS]) {
 		st->has_netns = true;
 		st->netns = nla_get_u32(tb[TCPSM_A_STATS_NETNS]);
+	}
+	if (tb[TCPSM_A_STATS_EVENTS_DROPPED]) {
+		st->has_events_dropped = true;
+		st->events_dropped = nla_get_u64(tb[TCPSM_A_STATS_EVENTS_DROPPED]);
 	}
 
 	/* nla_parse() keeps only the last of a repeated attribute: walk. */
@@ -167,6 +172,8 @@ void tcpsm_stats_print_text(FILE *f, const struct tcpsm_stats *st)
 		}
 	if (!any)
 		fprintf(f, "(none since the module was loaded)\n");
+	if (st->has_events_dropped)
+		fprintf(f, "\nevents_dropped %" PRIu64 "\n", st->events_dropped);
 }
 
 void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st)
@@ -206,6 +213,12 @@ void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st)
 			json_object_end(j);
 		}
 	json_array_end(j);
+
+	json_key(j, "events_dropped");
+	if (st->has_events_dropped)
+		json_u64(j, st->events_dropped);
+	else
+		json_null(j);
 	json_object_end(j);
 }
 

@@ -19,6 +19,8 @@ struct tcpsm_stats {
 	uint32_t netns;				/* inode of the namespace */
 	uint64_t state[TCPSM_NUM_STATES];	/* gauges, by enum tcpsm_state */
 	uint64_t trans[TCPSM_NUM_STATES][TCPSM_NUM_STATES]; /* [from][to] */
+	bool has_events_dropped;		/* modules before events: no */
+	uint64_t events_dropped;		/* events the module could not send */
 };
 
 /*

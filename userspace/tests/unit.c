@@ -3,13 +3,17 @@
  * tcpsm userspace tests, no kernel module needed:
  *   - the JSON writer and its string escaping
  *   - GET_STATS reply parsing (messages built with libnl) and rendering
+ *   - EVENT notifications: parsing, text and JSON lines, filters, and
+ *     the lost records of sequence gaps
  *   - extended ACK parsing (NLMSG_ERROR / NLMSG_DONE built by hand)
  *   - the CLI: exit codes and one-line errors of ./tcpsm (argv[1])
  * Ends with "N passed, N failed"; exits 1 if anything failed.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,7 @@
 
 #include <linux/tcpsm.h>
 
+#include "events.h"
 #include "json.h"
 #include "nl.h"
 #include "states.h"
@@ -158,6 +163,7 @@ static void test_stats_parse(void)
 	int r;
 
 	nla_put_u32(msg, TCPSM_A_STATS_NETNS, 4026531840u);
+	nla_put_u64(msg, TCPSM_A_STATS_EVENTS_DROPPED, 42);
 	nla_put_u32(msg, 200, 7);		/* from a newer module */
 	put_state(msg, TCPSM_STATE_LISTEN, 3);
 	/* a pad and an unknown attribute inside a nest, nest flag set */
@@ -179,6 +185,9 @@ static void test_stats_parse(void)
 	check(r == 0, "parse: valid reply", "r=%d", r);
 	check(st.has_netns && st.netns == 4026531840u, "parse: netns", "%u",
 	      st.netns);
+	check(st.has_events_dropped && st.events_dropped == 42,
+	      "parse: events_dropped", "%d %llu", st.has_events_dropped,
+	      (unsigned long long)st.events_dropped);
 	check(st.state[TCPSM_STATE_LISTEN] == 3 &&
 	      st.state[TCPSM_STATE_ESTABLISHED] == (1ULL << 40) &&
 	      st.state[TCPSM_STATE_TIME_WAIT] == 18446744073709551615ULL &&
@@ -193,7 +202,8 @@ static void test_stats_parse(void)
 	/* no attributes at all: zeros, no netns */
 	msg = new_reply();
 	r = tcpsm_stats_parse(nlmsg_hdr(msg), &st);
-	check(r == 0 && !st.has_netns && st.state[TCPSM_STATE_LISTEN] == 0,
+	check(r == 0 && !st.has_netns && !st.has_events_dropped &&
+	      st.state[TCPSM_STATE_LISTEN] == 0,
 	      "parse: empty reply", "r=%d", r);
 	nlmsg_free(msg);
 
@@ -211,6 +221,13 @@ static void test_stats_parse(void)
 	nla_put_u16(msg, TCPSM_A_STATS_NETNS, 1);
 	r = tcpsm_stats_parse(nlmsg_hdr(msg), &st);
 	check(r == -EBADMSG, "parse: short netns is malformed", "r=%d", r);
+	nlmsg_free(msg);
+
+	/* events_dropped too short for a u64 */
+	msg = new_reply();
+	nla_put_u32(msg, TCPSM_A_STATS_EVENTS_DROPPED, 1);
+	r = tcpsm_stats_parse(nlmsg_hdr(msg), &st);
+	check(r == -EBADMSG, "parse: short events_dropped is malformed", "r=%d", r);
 	nlmsg_free(msg);
 
 	/* a count too short for a u64 */
@@ -241,6 +258,8 @@ static struct tcpsm_stats sample(void)
 	st.trans[TCPSM_STATE_LISTEN][TCPSM_STATE_SYN_RCVD] = 120;
 	st.trans[TCPSM_STATE_CLOSED][TCPSM_STATE_SYN_SENT] = 5;
 	st.trans[TCPSM_STATE_ESTABLISHED][TCPSM_STATE_FIN_WAIT_1] = 18446744073709551615ULL;
+	st.has_events_dropped = true;
+	st.events_dropped = 7;
 	return st;
 }
 
@@ -262,7 +281,8 @@ static void test_stats_json(void)
 		  "{\"from\": \"CLOSED\", \"to\": \"SYN_SENT\", \"count\": 5}, "
 		  "{\"from\": \"LISTEN\", \"to\": \"SYN_RCVD\", \"count\": 120}, "
 		  "{\"from\": \"SYN_RCVD\", \"to\": \"ESTABLISHED\", \"count\": 118}, "
-		  "{\"from\": \"ESTABLISHED\", \"to\": \"FIN_WAIT_1\", \"count\": 18446744073709551615}]}");
+		  "{\"from\": \"ESTABLISHED\", \"to\": \"FIN_WAIT_1\", \"count\": 18446744073709551615}], "
+		  "\"events_dropped\": 7}");
 
 	memset(&empty, 0, sizeof(empty));
 	f = fmemopen(buf, sizeof(buf), "w");
@@ -276,11 +296,13 @@ static void test_stats_json(void)
 		  "[{\"netns\": null, \"states\": {\"LISTEN\": 0, \"SYN_SENT\": 0, "
 		  "\"SYN_RCVD\": 0, \"ESTABLISHED\": 0, \"FIN_WAIT_1\": 0, "
 		  "\"FIN_WAIT_2\": 0, \"CLOSE_WAIT\": 0, \"CLOSING\": 0, "
-		  "\"LAST_ACK\": 0, \"TIME_WAIT\": 0}, \"transitions\": []}, "
+		  "\"LAST_ACK\": 0, \"TIME_WAIT\": 0}, \"transitions\": [], "
+		  "\"events_dropped\": null}, "
 		  "{\"netns\": null, \"states\": {\"LISTEN\": 0, \"SYN_SENT\": 0, "
 		  "\"SYN_RCVD\": 0, \"ESTABLISHED\": 0, \"FIN_WAIT_1\": 0, "
 		  "\"FIN_WAIT_2\": 0, \"CLOSE_WAIT\": 0, \"CLOSING\": 0, "
-		  "\"LAST_ACK\": 0, \"TIME_WAIT\": 0}, \"transitions\": []}]");
+		  "\"LAST_ACK\": 0, \"TIME_WAIT\": 0}, \"transitions\": [], "
+		  "\"events_dropped\": null}]");
 }
 
 static void test_stats_text(void)
@@ -310,7 +332,9 @@ static void test_stats_text(void)
 		  "     CLOSED -> SYN_SENT                        5\n"
 		  "     LISTEN -> SYN_RCVD                      120\n"
 		  "   SYN_RCVD -> ESTABLISHED                   118\n"
-		  "ESTABLISHED -> FIN_WAIT_1   18446744073709551615\n");
+		  "ESTABLISHED -> FIN_WAIT_1   18446744073709551615\n"
+		  "\n"
+		  "events_dropped 7\n");
 
 	memset(&small, 0, sizeof(small));
 	small.state[TCPSM_STATE_LISTEN] = 12345678;
@@ -344,6 +368,565 @@ static void test_states(void)
 	check(tcpsm_state_name(TCPSM_STATE_MAX + 1) == NULL, "states: unknown is NULL", "");
 	check(tcpsm_state_from_name("fin_wait_2") == TCPSM_STATE_FIN_WAIT_2 &&
 	      tcpsm_state_from_name("nope") == -1, "states: from name", "");
+}
+
+/* ---- EVENT notifications ------------------------------------------------ */
+
+#define NS1 4026531840u
+#define NS2 4026532000u
+
+/* One event to put in a message; addresses as text. */
+struct ev_spec {
+	uint64_t seq, ts;
+	uint32_t netns;
+	uint16_t family;
+	const char *saddr, *daddr;
+	uint16_t sport, dport;
+	uint32_t from, to;
+	bool has_cookie;
+	uint64_t cookie;
+};
+
+static struct nl_msg *new_event_msg(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, TCPSM_CMD_EVENT,
+		    TCPSM_FAMILY_VERSION);
+	return msg;
+}
+
+static void put_event(struct nl_msg *msg, const struct ev_spec *e)
+{
+	int alen = e->family == AF_INET6 ? 16 : 4;
+	struct nlattr *n = nla_nest_start(msg, TCPSM_A_EVENTS_EVENT | NLA_F_NESTED);
+	uint8_t s[16], d[16];
+
+	inet_pton(e->family, e->saddr, s);
+	inet_pton(e->family, e->daddr, d);
+	nla_put_u64(msg, TCPSM_A_EVENT_SEQ, e->seq);
+	nla_put_u64(msg, TCPSM_A_EVENT_TS, e->ts);
+	nla_put_u32(msg, TCPSM_A_EVENT_NETNS, e->netns);
+	nla_put_u16(msg, TCPSM_A_EVENT_FAMILY, e->family);
+	nla_put(msg, TCPSM_A_EVENT_SADDR, alen, s);
+	nla_put(msg, TCPSM_A_EVENT_DADDR, alen, d);
+	nla_put_u16(msg, TCPSM_A_EVENT_SPORT, e->sport);
+	nla_put_u16(msg, TCPSM_A_EVENT_DPORT, e->dport);
+	nla_put_u32(msg, TCPSM_A_EVENT_FROM, e->from);
+	nla_put_u32(msg, TCPSM_A_EVENT_TO, e->to);
+	if (e->has_cookie)
+		nla_put_u64(msg, TCPSM_A_EVENT_COOKIE, e->cookie);
+	nla_nest_end(msg, n);
+}
+
+/* An IPv4 event of NS1: seq, edge, ports; the rest fixed. */
+static struct ev_spec ev4(uint64_t seq, uint32_t from, uint32_t to,
+			  uint16_t sport, uint16_t dport)
+{
+	struct ev_spec e = {
+		.seq = seq, .ts = 1000000000ULL * seq, .netns = NS1,
+		.family = AF_INET, .saddr = "10.0.0.1", .daddr = "10.0.0.2",
+		.sport = sport, .dport = dport, .from = from, .to = to,
+		.has_cookie = true, .cookie = 0x100 + seq,
+	};
+	return e;
+}
+
+/* A message of n events. */
+static struct nl_msg *event_msg(const struct ev_spec *e, size_t n)
+{
+	struct nl_msg *msg = new_event_msg();
+
+	for (size_t i = 0; i < n; i++)
+		put_event(msg, &e[i]);
+	return msg;
+}
+
+/* The first attribute of msg (the nest under test). */
+static struct nlattr *first_attr(struct nl_msg *msg)
+{
+	return genlmsg_attrdata(genlmsg_hdr(nlmsg_hdr(msg)), 0);
+}
+
+/* Parse a nest of msg built by the caller after nla_nest_start(). */
+static int parse_built(struct nl_msg *msg, struct nlattr *n)
+{
+	struct tcpsm_event ev;
+
+	nla_nest_end(msg, n);
+	return tcpsm_event_parse(first_attr(msg), &ev);
+}
+
+/* Start a nest with every required attribute but skip (0: none). */
+static struct nlattr *start_partial(struct nl_msg *msg, int skip,
+				    uint16_t family, int alen, uint64_t seq)
+{
+	static const uint8_t addr[16] = { 10, 0, 0, 1 };
+	struct nlattr *n = nla_nest_start(msg, TCPSM_A_EVENTS_EVENT);
+
+	if (skip != TCPSM_A_EVENT_SEQ)
+		nla_put_u64(msg, TCPSM_A_EVENT_SEQ, seq);
+	if (skip != TCPSM_A_EVENT_TS)
+		nla_put_u64(msg, TCPSM_A_EVENT_TS, 1);
+	if (skip != TCPSM_A_EVENT_NETNS)
+		nla_put_u32(msg, TCPSM_A_EVENT_NETNS, NS1);
+	if (skip != TCPSM_A_EVENT_FAMILY)
+		nla_put_u16(msg, TCPSM_A_EVENT_FAMILY, family);
+	if (skip != TCPSM_A_EVENT_SADDR)
+		nla_put(msg, TCPSM_A_EVENT_SADDR, alen, addr);
+	if (skip != TCPSM_A_EVENT_DADDR)
+		nla_put(msg, TCPSM_A_EVENT_DADDR, alen, addr);
+	if (skip != TCPSM_A_EVENT_SPORT)
+		nla_put_u16(msg, TCPSM_A_EVENT_SPORT, 1);
+	if (skip != TCPSM_A_EVENT_DPORT)
+		nla_put_u16(msg, TCPSM_A_EVENT_DPORT, 2);
+	if (skip != TCPSM_A_EVENT_FROM)
+		nla_put_u32(msg, TCPSM_A_EVENT_FROM, TCPSM_STATE_LISTEN);
+	if (skip != TCPSM_A_EVENT_TO)
+		nla_put_u32(msg, TCPSM_A_EVENT_TO, TCPSM_STATE_SYN_RCVD);
+	return n;
+}
+
+static void test_event_parse(void)
+{
+	struct ev_spec e6 = {
+		.seq = 18446744073709551615ULL, .ts = 7, .netns = NS2,
+		.family = AF_INET6, .saddr = "2001:db8::1", .daddr = "::ffff:10.1.2.3",
+		.sport = 443, .dport = 65535, .from = TCPSM_STATE_LISTEN,
+		.to = TCPSM_STATE_SYN_RCVD, .has_cookie = false,
+	};
+	static const uint8_t want6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct tcpsm_event ev;
+	struct nl_msg *msg;
+	struct nlattr *n;
+	int r;
+
+	/* IPv4, with a pad and an attribute from a newer module inside */
+	msg = new_event_msg();
+	n = start_partial(msg, 0, AF_INET, 4, 42);
+	nla_put(msg, TCPSM_A_EVENT_PAD, 0, NULL);
+	nla_put_u64(msg, TCPSM_A_EVENT_COOKIE, 0x1234);
+	nla_put_u32(msg, 99, 5);
+	nla_nest_end(msg, n);
+	r = tcpsm_event_parse(first_attr(msg), &ev);
+	check(r == 0 && ev.seq == 42 && ev.ts == 1 && ev.netns == NS1 &&
+	      ev.family == AF_INET && ev.saddr[0] == 10 && ev.saddr[3] == 1 &&
+	      ev.sport == 1 && ev.dport == 2 && ev.from == TCPSM_STATE_LISTEN &&
+	      ev.to == TCPSM_STATE_SYN_RCVD && ev.has_cookie && ev.cookie == 0x1234,
+	      "events: parse IPv4, pad and unknown attribute", "r=%d", r);
+	nlmsg_free(msg);
+
+	/* IPv6 without a cookie, largest seq and port */
+	msg = event_msg(&e6, 1);
+	r = tcpsm_event_parse(first_attr(msg), &ev);
+	check(r == 0 && ev.seq == 18446744073709551615ULL && ev.netns == NS2 &&
+	      ev.family == AF_INET6 && memcmp(ev.saddr, want6, 16) == 0 &&
+	      ev.daddr[10] == 0xff && ev.daddr[15] == 3 && ev.dport == 65535 &&
+	      !ev.has_cookie,
+	      "events: parse IPv6 without cookie", "r=%d", r);
+	nlmsg_free(msg);
+
+	/* every required attribute, left out in turn */
+	for (int skip = TCPSM_A_EVENT_SEQ; skip <= TCPSM_A_EVENT_TO; skip++) {
+		char name[64];
+
+		msg = new_event_msg();
+		n = start_partial(msg, skip, AF_INET, 4, 1);
+		r = parse_built(msg, n);
+		snprintf(name, sizeof(name), "events: missing attribute %d is malformed", skip);
+		check(r == -EBADMSG, name, "r=%d", r);
+		nlmsg_free(msg);
+	}
+
+	msg = new_event_msg();
+	n = start_partial(msg, 0, AF_INET, 16, 1);
+	check(parse_built(msg, n) == -EBADMSG, "events: inet with 16-byte addresses is malformed", "");
+	nlmsg_free(msg);
+
+	msg = new_event_msg();
+	n = start_partial(msg, 0, AF_INET6, 4, 1);
+	check(parse_built(msg, n) == -EBADMSG, "events: inet6 with 4-byte addresses is malformed", "");
+	nlmsg_free(msg);
+
+	msg = new_event_msg();
+	n = start_partial(msg, 0, 99, 4, 1);
+	check(parse_built(msg, n) == -EBADMSG, "events: unknown family is malformed", "");
+	nlmsg_free(msg);
+
+	msg = new_event_msg();
+	n = start_partial(msg, 0, AF_INET, 4, 0);
+	check(parse_built(msg, n) == -EBADMSG, "events: seq 0 is malformed", "");
+	nlmsg_free(msg);
+
+	msg = new_event_msg();
+	n = start_partial(msg, TCPSM_A_EVENT_SPORT, AF_INET, 4, 1);
+	nla_put_u32(msg, TCPSM_A_EVENT_SPORT, 80);
+	check(parse_built(msg, n) == -EBADMSG, "events: u16 sent as 4 bytes is malformed", "");
+	nlmsg_free(msg);
+
+	msg = new_event_msg();
+	n = start_partial(msg, TCPSM_A_EVENT_TS, AF_INET, 4, 1);
+	nla_put_u32(msg, TCPSM_A_EVENT_TS, 80);
+	check(parse_built(msg, n) == -EBADMSG, "events: short u64 is malformed", "");
+	nlmsg_free(msg);
+
+	msg = new_event_msg();
+	n = start_partial(msg, 0, AF_INET, 4, 1);
+	nla_put_u32(msg, TCPSM_A_EVENT_COOKIE, 80);
+	check(parse_built(msg, n) == -EBADMSG, "events: short cookie is malformed", "");
+	nlmsg_free(msg);
+
+	msg = new_event_msg();
+	nla_put(msg, TCPSM_A_EVENTS_EVENT, 3, "abc");
+	r = tcpsm_event_parse(first_attr(msg), &ev);
+	check(r == -EBADMSG, "events: garbage nest is malformed", "r=%d", r);
+	nlmsg_free(msg);
+}
+
+/* Collects what a struct tcpsm_events prints. */
+struct capture {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static void es_begin(struct tcpsm_events *es, struct capture *c, bool json)
+{
+	c->buf = NULL;
+	c->f = open_memstream(&c->buf, &c->len);
+	tcpsm_events_init(es, c->f);
+	es->json = json;
+}
+
+static const char *captured(struct capture *c)
+{
+	fflush(c->f);
+	return c->buf;
+}
+
+static void es_end(struct tcpsm_events *es, struct capture *c)
+{
+	fclose(c->f);
+	free(c->buf);
+	tcpsm_events_free(es);
+}
+
+/* Feed a message of n events to es; returns what handle returned. */
+static int feed(struct tcpsm_events *es, const struct ev_spec *e, size_t n)
+{
+	struct nl_msg *msg = event_msg(e, n);
+	int r = tcpsm_events_handle(es, nlmsg_hdr(msg));
+
+	nlmsg_free(msg);
+	return r;
+}
+
+static const struct ev_spec sample_events[] = {
+	{ .seq = 7, .ts = 4521123456789ULL, .netns = NS1, .family = AF_INET,
+	  .saddr = "10.0.0.1", .daddr = "10.0.0.2", .sport = 43210, .dport = 80,
+	  .from = TCPSM_STATE_SYN_SENT, .to = TCPSM_STATE_ESTABLISHED,
+	  .has_cookie = true, .cookie = 0x2009 },
+	{ .seq = 8, .ts = 4521200000000ULL, .netns = NS1, .family = AF_INET6,
+	  .saddr = "2001:db8::1", .daddr = "2001:db8::2", .sport = 443,
+	  .dport = 50000, .from = TCPSM_STATE_LISTEN, .to = TCPSM_STATE_SYN_RCVD },
+	{ .seq = 11, .ts = 999, .netns = NS1, .family = AF_INET,
+	  .saddr = "127.0.0.1", .daddr = "127.0.0.1", .sport = 22, .dport = 5555,
+	  .from = TCPSM_STATE_TIME_WAIT, .to = 12,	/* a newer module's state */
+	  .has_cookie = true, .cookie = 18446744073709551615ULL },
+};
+
+static void test_event_render(void)
+{
+	struct tcpsm_events es;
+	struct capture c;
+	int r;
+
+	es_begin(&es, &c, false);
+	r = feed(&es, sample_events, 3);
+	check(r == 0 && es.printed == 3 && es.lost == 2 && es.malformed == 0,
+	      "events: text counters", "r=%d printed=%llu lost=%llu", r,
+	      (unsigned long long)es.printed, (unsigned long long)es.lost);
+	check_str("events: text lines", captured(&c),
+		  "4521.123456 netns 4026531840 seq 7    SYN_SENT -> ESTABLISHED "
+		  "local 10.0.0.1:43210 remote 10.0.0.2:80 sk:2009\n"
+		  "4521.200000 netns 4026531840 seq 8      LISTEN -> SYN_RCVD    "
+		  "local [2001:db8::1]:443 remote [2001:db8::2]:50000\n"
+		  "lost 2 events (seq 9..10) in netns 4026531840\n"
+		  "0.000000 netns 4026531840 seq 11   TIME_WAIT -> STATE_12    "
+		  "local 127.0.0.1:22 remote 127.0.0.1:5555 sk:ffffffffffffffff\n");
+	es_end(&es, &c);
+
+	es_begin(&es, &c, true);
+	feed(&es, sample_events, 3);
+	check_str("events: JSON lines", captured(&c),
+		  "{\"seq\": 7, \"ts\": 4521123456789, \"netns\": 4026531840, "
+		  "\"family\": \"inet\", \"saddr\": \"10.0.0.1\", \"sport\": 43210, "
+		  "\"daddr\": \"10.0.0.2\", \"dport\": 80, \"from\": \"SYN_SENT\", "
+		  "\"to\": \"ESTABLISHED\", \"cookie\": 8201}\n"
+		  "{\"seq\": 8, \"ts\": 4521200000000, \"netns\": 4026531840, "
+		  "\"family\": \"inet6\", \"saddr\": \"2001:db8::1\", \"sport\": 443, "
+		  "\"daddr\": \"2001:db8::2\", \"dport\": 50000, \"from\": \"LISTEN\", "
+		  "\"to\": \"SYN_RCVD\"}\n"
+		  "{\"lost\": 2, \"netns\": 4026531840, \"from_seq\": 9, \"to_seq\": 10}\n"
+		  "{\"seq\": 11, \"ts\": 999, \"netns\": 4026531840, "
+		  "\"family\": \"inet\", \"saddr\": \"127.0.0.1\", \"sport\": 22, "
+		  "\"daddr\": \"127.0.0.1\", \"dport\": 5555, \"from\": \"TIME_WAIT\", "
+		  "\"to\": \"STATE_12\", \"cookie\": 18446744073709551615}\n");
+	es_end(&es, &c);
+}
+
+static void test_event_filter_parse(void)
+{
+	struct tcpsm_event_filter f;
+	char a[64];
+	const char *bad;
+
+	memset(&f, 0, sizeof(f));
+	strcpy(a, "listen,SYN-SENT");
+	bad = tcpsm_event_filter_states(&f, a);
+	strcpy(a, "Time_Wait");
+	bad = bad ? bad : tcpsm_event_filter_states(&f, a);
+	check(!bad && f.states == (1u << TCPSM_STATE_LISTEN |
+				   1u << TCPSM_STATE_SYN_SENT |
+				   1u << TCPSM_STATE_TIME_WAIT),
+	      "filter: states, any case, '-' for '_', repeated", "bad=%s states=%#x",
+	      bad ? bad : "-", f.states);
+	strcpy(a, "closed,bogus,listen");
+	bad = tcpsm_event_filter_states(&f, a);
+	check(bad && strcmp(bad, "bogus") == 0, "filter: unknown state named", "%s",
+	      bad ? bad : "-");
+	strcpy(a, "closed,");
+	bad = tcpsm_event_filter_states(&f, a);
+	check(bad && !bad[0], "filter: empty state item", "");
+	strcpy(a, "ESTABLISHEDX");
+	check(tcpsm_event_filter_states(&f, a) != NULL, "filter: state prefix is no state", "");
+	strcpy(a, "ESTABLISHED_TOO_LONG_NAME");
+	check(tcpsm_event_filter_states(&f, a) != NULL, "filter: long state name", "");
+
+	memset(&f, 0, sizeof(f));
+	strcpy(a, "80,443");
+	bad = tcpsm_event_filter_ports(&f, a);
+	strcpy(a, "0,65535");
+	bad = bad ? bad : tcpsm_event_filter_ports(&f, a);
+	check(!bad && f.has_ports, "filter: ports", "bad=%s", bad ? bad : "-");
+	strcpy(a, "65536");
+	check(tcpsm_event_filter_ports(&f, a) != NULL, "filter: port 65536", "");
+	strcpy(a, "-1");
+	check(tcpsm_event_filter_ports(&f, a) != NULL, "filter: port -1", "");
+	strcpy(a, "8x");
+	check(tcpsm_event_filter_ports(&f, a) != NULL, "filter: port 8x", "");
+	strcpy(a, "");
+	check(tcpsm_event_filter_ports(&f, a) != NULL, "filter: empty port", "");
+	strcpy(a, "000080");
+	check(tcpsm_event_filter_ports(&f, a) != NULL, "filter: port of 6 digits", "");
+
+	memset(&f, 0, sizeof(f));
+	strcpy(a, "INET");
+	bad = tcpsm_event_filter_families(&f, a);
+	check(!bad && f.families == TCPSM_EV_INET, "filter: family inet", "");
+	strcpy(a, "6");
+	bad = tcpsm_event_filter_families(&f, a);
+	check(!bad && f.families == (TCPSM_EV_INET | TCPSM_EV_INET6),
+	      "filter: family 6", "");
+	strcpy(a, "ipx");
+	check(tcpsm_event_filter_families(&f, a) != NULL, "filter: family ipx", "");
+}
+
+static bool matches(const struct tcpsm_event_filter *f, struct ev_spec e)
+{
+	struct nl_msg *msg = event_msg(&e, 1);
+	struct tcpsm_event ev;
+	bool m;
+
+	tcpsm_event_parse(first_attr(msg), &ev);
+	m = tcpsm_event_match(f, &ev);
+	nlmsg_free(msg);
+	return m;
+}
+
+static void test_event_filter_match(void)
+{
+	struct tcpsm_event_filter f;
+	struct ev_spec v6 = sample_events[1];	/* LISTEN -> SYN_RCVD 443 50000 */
+	char a[64];
+
+	memset(&f, 0, sizeof(f));
+	check(matches(&f, ev4(1, 0, 1, 2, 3)), "match: empty filter takes all", "");
+
+	strcpy(a, "established");
+	tcpsm_event_filter_states(&f, a);
+	check(matches(&f, ev4(1, TCPSM_STATE_SYN_SENT, TCPSM_STATE_ESTABLISHED, 1, 2)) &&
+	      matches(&f, ev4(1, TCPSM_STATE_ESTABLISHED, TCPSM_STATE_CLOSE_WAIT, 1, 2)) &&
+	      !matches(&f, ev4(1, TCPSM_STATE_LISTEN, TCPSM_STATE_SYN_RCVD, 1, 2)) &&
+	      !matches(&f, ev4(1, TCPSM_STATE_TIME_WAIT, 12, 1, 2)),
+	      "match: state is from or to", "");
+
+	memset(&f, 0, sizeof(f));
+	strcpy(a, "80");
+	tcpsm_event_filter_ports(&f, a);
+	check(matches(&f, ev4(1, 0, 1, 80, 5000)) && matches(&f, ev4(1, 0, 1, 5000, 80)) &&
+	      !matches(&f, ev4(1, 0, 1, 8080, 5000)),
+	      "match: port is sport or dport", "");
+
+	memset(&f, 0, sizeof(f));
+	strcpy(a, "inet6");
+	tcpsm_event_filter_families(&f, a);
+	check(matches(&f, v6) && !matches(&f, ev4(1, 0, 1, 2, 3)),
+	      "match: family", "");
+
+	/* kinds combine with AND, items of a kind with OR */
+	memset(&f, 0, sizeof(f));
+	strcpy(a, "listen,close_wait");
+	tcpsm_event_filter_states(&f, a);
+	strcpy(a, "443,22");
+	tcpsm_event_filter_ports(&f, a);
+	check(matches(&f, v6) &&
+	      matches(&f, ev4(1, TCPSM_STATE_ESTABLISHED, TCPSM_STATE_CLOSE_WAIT, 22, 9)) &&
+	      !matches(&f, ev4(1, TCPSM_STATE_ESTABLISHED, TCPSM_STATE_CLOSE_WAIT, 80, 9)) &&
+	      !matches(&f, ev4(1, TCPSM_STATE_SYN_SENT, TCPSM_STATE_CLOSED, 22, 9)),
+	      "match: state AND port", "");
+}
+
+static void test_event_seq(void)
+{
+	struct tcpsm_seq_track t = { NULL, 0, 0 };
+	struct tcpsm_lost l = { 0, 0, 0 };
+	bool g1, g2, g3, g4, g5, g6;
+
+	g1 = tcpsm_seq_note(&t, NS1, 100, &l);	/* first: what came before is not lost */
+	g2 = tcpsm_seq_note(&t, NS2, 1, &l);
+	g3 = tcpsm_seq_note(&t, NS1, 101, &l);
+	g4 = tcpsm_seq_note(&t, NS2, 2, &l);
+	check(!g1 && !g2 && !g3 && !g4, "seq: no gaps, two namespaces interleaved", "");
+	g5 = tcpsm_seq_note(&t, NS1, 105, &l);
+	check(g5 && l.netns == NS1 && l.from_seq == 102 && l.to_seq == 104,
+	      "seq: gap", "%llu..%llu", (unsigned long long)l.from_seq,
+	      (unsigned long long)l.to_seq);
+	g6 = tcpsm_seq_note(&t, NS1, 1, &l);	/* module reloaded */
+	g1 = tcpsm_seq_note(&t, NS1, 2, &l);
+	g2 = tcpsm_seq_note(&t, NS2, 3, &l);
+	check(!g6 && !g1 && !g2, "seq: going back starts over", "");
+	tcpsm_seq_free(&t);
+}
+
+static void test_event_stream(void)
+{
+	struct ev_spec e[6];
+	struct tcpsm_events es;
+	struct capture c;
+	struct nl_msg *msg;
+	struct nlattr *a;
+	char arg[16];
+	int r;
+
+	/* a filter does not make gaps of what it leaves out */
+	es_begin(&es, &c, false);
+	strcpy(arg, "80");
+	tcpsm_event_filter_ports(&es.filter, arg);
+	e[0] = ev4(1, 0, 2, 5000, 22);
+	e[1] = ev4(2, 0, 2, 5001, 80);
+	e[2] = ev4(3, 0, 2, 5002, 22);
+	feed(&es, e, 3);
+	e[0] = ev4(4, 0, 2, 5003, 22);
+	e[1] = ev4(5, 0, 2, 5004, 80);
+	feed(&es, e, 2);
+	check(es.printed == 2 && es.lost == 0 && !strstr(captured(&c), "lost"),
+	      "stream: filtered events make no gap", "[%s]", captured(&c));
+	/* nor hides one: the gap shows even when its event is filtered out */
+	e[0] = ev4(8, 0, 2, 5005, 22);
+	e[1] = ev4(9, 0, 2, 5006, 80);
+	feed(&es, e, 2);
+	check(es.printed == 3 && es.lost == 2 &&
+	      strstr(captured(&c), "seq 5 ") &&
+	      strstr(captured(&c), "\nlost 2 events (seq 6..7) in netns 4026531840\n"
+			       "9.000000 netns 4026531840 seq 9 "),
+	      "stream: gap shown before a filtered-out event", "[%s]", captured(&c));
+	es_end(&es, &c);
+
+	/* gaps across messages; one lost event; a second namespace */
+	es_begin(&es, &c, false);
+	e[0] = ev4(1, 0, 2, 1, 2);
+	e[1] = ev4(2, 0, 2, 1, 2);
+	feed(&es, e, 2);
+	e[0] = ev4(4, 0, 2, 1, 2);
+	e[1] = ev4(1, 0, 2, 1, 2);
+	e[1].netns = NS2;
+	e[2] = ev4(5, 0, 2, 1, 2);
+	e[3] = ev4(3, 0, 2, 1, 2);
+	e[3].netns = NS2;
+	feed(&es, e, 4);
+	check(es.lost == 2 &&
+	      strstr(captured(&c), "lost 1 event (seq 3) in netns 4026531840\n") &&
+	      strstr(captured(&c), "lost 1 event (seq 2) in netns 4026532000\n"),
+	      "stream: gap across messages, per namespace", "[%s]", captured(&c));
+	es_end(&es, &c);
+
+	/* a malformed record between two good ones: counted, skipped, a gap */
+	es_begin(&es, &c, true);
+	msg = new_event_msg();
+	e[0] = ev4(1, 0, 2, 1, 2);
+	put_event(msg, &e[0]);
+	nla_put(msg, TCPSM_A_EVENTS_EVENT, 4, "bad!");
+	nla_put_u32(msg, 77, 1);		/* unknown: ignored */
+	e[1] = ev4(3, 0, 2, 1, 2);
+	put_event(msg, &e[1]);
+	r = tcpsm_events_handle(&es, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+	check(r == 0 && es.malformed == 1 && es.printed == 2 && es.lost == 1 &&
+	      strstr(captured(&c), "\n{\"lost\": 1, \"netns\": 4026531840, "
+			       "\"from_seq\": 2, \"to_seq\": 2}\n{\"seq\": 3,"),
+	      "stream: malformed record skipped and counted", "[%s]", captured(&c));
+	es_end(&es, &c);
+
+	/* a truncated attribute at the end: what came before counts */
+	es_begin(&es, &c, false);
+	msg = new_event_msg();
+	put_event(msg, &e[0]);
+	a = nla_reserve(msg, TCPSM_A_EVENTS_EVENT, 8);
+	a->nla_len = 200;
+	r = tcpsm_events_handle(&es, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+	check(r == 0 && es.printed == 1 && es.malformed == 1,
+	      "stream: truncated attribute", "printed=%llu malformed=%llu",
+	      (unsigned long long)es.printed, (unsigned long long)es.malformed);
+	es_end(&es, &c);
+
+	/* other commands are not ours to print; a short header is malformed */
+	es_begin(&es, &c, false);
+	msg = new_reply();
+	put_event(msg, &e[0]);
+	r = tcpsm_events_handle(&es, nlmsg_hdr(msg));
+	check(r == 0 && es.printed == 0 && es.malformed == 0 && !captured(&c)[0],
+	      "stream: other command ignored", "");
+	nlmsg_hdr(msg)->nlmsg_len = NLMSG_HDRLEN + 2;
+	r = tcpsm_events_handle(&es, nlmsg_hdr(msg));
+	check(r == 0 && es.malformed == 1, "stream: short genl header", "");
+	nlmsg_free(msg);
+	es_end(&es, &c);
+
+	/* --count: stop at the limit, mid-message; only printed ones count */
+	es_begin(&es, &c, false);
+	es.limit = 2;
+	strcpy(arg, "inet");
+	tcpsm_event_filter_families(&es.filter, arg);
+	e[0] = sample_events[1];		/* inet6: filtered out */
+	e[1] = ev4(9, 0, 2, 1, 2);
+	e[2] = ev4(10, 0, 2, 1, 2);
+	e[3] = ev4(11, 0, 2, 1, 2);
+	e[0].seq = 8;
+	r = feed(&es, e, 4);
+	check(r == 1 && es.printed == 2 && strstr(captured(&c), "seq 10 ") &&
+	      !strstr(captured(&c), "seq 11 "),
+	      "stream: count reached mid-message", "r=%d [%s]", r, captured(&c));
+	es_end(&es, &c);
+
+	es_begin(&es, &c, false);
+	es.limit = 3;
+	e[0] = ev4(1, 0, 2, 1, 2);
+	e[1] = ev4(2, 0, 2, 1, 2);
+	r = feed(&es, e, 2);
+	check(r == 0 && es.printed == 2, "stream: count not reached", "r=%d", r);
+	es_end(&es, &c);
 }
 
 /* ---- extended ACKs ---------------------------------------------------- */
@@ -535,6 +1118,26 @@ static void test_cli(const char *tool)
 	expect_usage(tool, "cli: value for a flag", ARGS("stats", "--json=yes"));
 	expect_usage(tool, "cli: help for unknown command", ARGS("help", "nope"));
 
+	run(tool, ARGS("events", "--help"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm events") && !r.err[0],
+	      "cli: events --help", "status=%d", r.status);
+	run(tool, ARGS("help", "events"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm events"),
+	      "cli: help events", "status=%d", r.status);
+	expect_usage(tool, "cli: events: unknown state", ARGS("events", "--state", "bogus"));
+	expect_usage(tool, "cli: events: empty state item", ARGS("events", "-s", "listen,"));
+	expect_usage(tool, "cli: events: port out of range", ARGS("events", "--port", "65536"));
+	expect_usage(tool, "cli: events: port not a number", ARGS("events", "-p", "http"));
+	expect_usage(tool, "cli: events: unknown family", ARGS("events", "--family", "ipx"));
+	expect_usage(tool, "cli: events: count 0", ARGS("events", "-n", "0"));
+	expect_usage(tool, "cli: events: count not a number", ARGS("events", "--count", "-3"));
+	expect_usage(tool, "cli: events: count needs a value", ARGS("events", "--count"));
+	expect_usage(tool, "cli: events: stray argument", ARGS("events", "extra"));
+	expect_usage(tool, "cli: events: value for a flag", ARGS("events", "--json=yes"));
+	run(tool, ARGS("events", "--state", "bogus"), &r);
+	check(strcmp(r.err, "tcpsm: events: unknown state 'bogus' (see 'tcpsm events --help')\n") == 0,
+	      "cli: events: unknown state message", "stderr=[%s]", r.err);
+
 	/* Without the module: exactly one line and exit 2. */
 	run(tool, ARGS("stats"), &r);
 	if (r.status == 0) {
@@ -548,6 +1151,11 @@ static void test_cli(const char *tool)
 	check(r.status == 2 && r.err_lines == 1 && !r.out[0],
 	      "cli: stats --all-netns --json without the module",
 	      "status=%d stderr=[%s]", r.status, r.err);
+	run(tool, ARGS("events", "--json", "-s", "LISTEN,established", "-p", "80",
+		       "-f", "6", "-n", "1"), &r);
+	check(r.status == 2 && r.err_lines == 1 && !r.out[0] &&
+	      strcmp(r.err, "tcpsm: kernel module not loaded (try: sudo modprobe tcpsm)\n") == 0,
+	      "cli: events without the module", "status=%d stderr=[%s]", r.status, r.err);
 }
 
 int main(int argc, char **argv)
@@ -558,6 +1166,12 @@ int main(int argc, char **argv)
 	test_stats_parse();
 	test_stats_json();
 	test_stats_text();
+	test_event_parse();
+	test_event_render();
+	test_event_filter_parse();
+	test_event_filter_match();
+	test_event_seq();
+	test_event_stream();
 	test_extack();
 	if (argc > 1)
 		test_cli(argv[1]);

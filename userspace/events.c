@@ -1,0 +1,875 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpsm: the events subcommand.
+ *
+ * The module multicasts TCPSM_CMD_EVENT messages on the genl group
+ * "events", each with one or more TCPSM_A_EVENTS_EVENT nests, oldest
+ * first, and numbers the events of each namespace 1, 2, 3, ... as it
+ * sends them. A gap in those numbers is events lost, in the module or in
+ * our receive buffer: it is reported as one "lost" record before the
+ * event that showed it, whatever the filters say.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/socket.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
+#include <linux/tcpsm.h>
+
+#include "cli.h"
+#include "events.h"
+#include "json.h"
+#include "nl.h"
+#include "states.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* Longest state name ("ESTABLISHED"): the width of the state columns. */
+#define NAME_W	11
+
+/*
+ * Receive buffer asked for. SO_RCVBUF is capped at net.core.rmem_max
+ * (208 KiB by default: a few thousand events); SO_RCVBUFFORCE, allowed
+ * with CAP_NET_ADMIN, is not. The kernel doubles the value for its
+ * bookkeeping; the memory is only used while we fall behind.
+ */
+#define TCPSM_EVENTS_RCVBUF	(16 << 20)
+
+/* ---- parsing ------------------------------------------------------------ */
+
+/* Fixed sizes are exact: a u16 sent as 4 bytes is not ours to guess at. */
+static struct nla_policy event_policy[TCPSM_A_EVENT_MAX + 1] = {
+	[TCPSM_A_EVENT_SEQ]	= { .type = NLA_U64, .maxlen = 8 },
+	[TCPSM_A_EVENT_TS]	= { .type = NLA_U64, .maxlen = 8 },
+	[TCPSM_A_EVENT_NETNS]	= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_EVENT_FAMILY]	= { .type = NLA_U16, .maxlen = 2 },
+	[TCPSM_A_EVENT_SADDR]	= { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
+	[TCPSM_A_EVENT_DADDR]	= { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
+	[TCPSM_A_EVENT_SPORT]	= { .type = NLA_U16, .maxlen = 2 },
+	[TCPSM_A_EVENT_DPORT]	= { .type = NLA_U16, .maxlen = 2 },
+	[TCPSM_A_EVENT_FROM]	= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_EVENT_TO]	= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_EVENT_COOKIE]	= { .type = NLA_U64, .maxlen = 8 },
+};
+
+/* Every attribute of an event but the cookie. */
+static const int event_required[] = {
+	TCPSM_A_EVENT_SEQ, TCPSM_A_EVENT_TS, TCPSM_A_EVENT_NETNS,
+	TCPSM_A_EVENT_FAMILY, TCPSM_A_EVENT_SADDR, TCPSM_A_EVENT_DADDR,
+	TCPSM_A_EVENT_SPORT, TCPSM_A_EVENT_DPORT, TCPSM_A_EVENT_FROM,
+	TCPSM_A_EVENT_TO,
+};
+
+static int event_addr_len(uint16_t family)
+{
+	switch (family) {
+	case AF_INET:
+		return 4;
+	case AF_INET6:
+		return 16;
+	default:
+		return -1;
+	}
+}
+
+int tcpsm_event_parse(struct nlattr *nest, struct tcpsm_event *ev)
+{
+	struct nlattr *tb[TCPSM_A_EVENT_MAX + 1];
+	int alen;
+
+	memset(ev, 0, sizeof(*ev));
+	if (nla_parse_nested(tb, TCPSM_A_EVENT_MAX, nest, event_policy) < 0)
+		return -EBADMSG;
+	for (size_t i = 0; i < sizeof(event_required) / sizeof(event_required[0]); i++)
+		if (!tb[event_required[i]])
+			return -EBADMSG;
+
+	ev->family = nla_get_u16(tb[TCPSM_A_EVENT_FAMILY]);
+	alen = event_addr_len(ev->family);
+	if (alen < 0 || nla_len(tb[TCPSM_A_EVENT_SADDR]) != alen ||
+	    nla_len(tb[TCPSM_A_EVENT_DADDR]) != alen)
+		return -EBADMSG;
+	ev->seq = nla_get_u64(tb[TCPSM_A_EVENT_SEQ]);
+	if (ev->seq == 0)
+		return -EBADMSG;
+
+	ev->ts = nla_get_u64(tb[TCPSM_A_EVENT_TS]);
+	ev->netns = nla_get_u32(tb[TCPSM_A_EVENT_NETNS]);
+	memcpy(ev->saddr, nla_data(tb[TCPSM_A_EVENT_SADDR]), (size_t)alen);
+	memcpy(ev->daddr, nla_data(tb[TCPSM_A_EVENT_DADDR]), (size_t)alen);
+	ev->sport = nla_get_u16(tb[TCPSM_A_EVENT_SPORT]);
+	ev->dport = nla_get_u16(tb[TCPSM_A_EVENT_DPORT]);
+	ev->from = nla_get_u32(tb[TCPSM_A_EVENT_FROM]);
+	ev->to = nla_get_u32(tb[TCPSM_A_EVENT_TO]);
+	if (tb[TCPSM_A_EVENT_COOKIE]) {
+		ev->has_cookie = true;
+		ev->cookie = nla_get_u64(tb[TCPSM_A_EVENT_COOKIE]);
+	}
+	return 0;
+}
+
+/* ---- rendering ---------------------------------------------------------- */
+
+/* "ESTABLISHED", or "STATE_12" for a state a newer module added. */
+static const char *state_str(uint32_t state, char *buf, size_t size)
+{
+	const char *name = tcpsm_state_name(state);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "STATE_%" PRIu32, state);
+	return buf;
+}
+
+/* "10.0.0.1", "2001:db8::1" */
+static void addr_str(char *buf, size_t size, uint16_t family,
+		     const uint8_t *addr)
+{
+	if (!inet_ntop(family, addr, buf, (socklen_t)size))
+		snprintf(buf, size, "?");
+}
+
+/* "10.0.0.1:80", "[2001:db8::1]:80" */
+static void endpoint_str(char *buf, size_t size, uint16_t family,
+			 const uint8_t *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	addr_str(a, sizeof(a), family, addr);
+	snprintf(buf, size, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a,
+		 (unsigned int)port);
+}
+
+void tcpsm_event_print_text(FILE *f, const struct tcpsm_event *ev)
+{
+	char from[16], to[16], local[64], remote[64];
+
+	endpoint_str(local, sizeof(local), ev->family, ev->saddr, ev->sport);
+	endpoint_str(remote, sizeof(remote), ev->family, ev->daddr, ev->dport);
+	fprintf(f, "%" PRIu64 ".%06" PRIu64 " netns %" PRIu32 " seq %" PRIu64
+		" %*s -> %-*s local %s remote %s",
+		ev->ts / 1000000000, ev->ts % 1000000000 / 1000, ev->netns,
+		ev->seq, NAME_W, state_str(ev->from, from, sizeof(from)),
+		NAME_W, state_str(ev->to, to, sizeof(to)), local, remote);
+	if (ev->has_cookie)
+		fprintf(f, " sk:%" PRIx64, ev->cookie);	/* as ss -e */
+	fputc('\n', f);
+}
+
+void tcpsm_event_print_json(struct json *j, const struct tcpsm_event *ev)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	json_object_begin(j);
+	json_key(j, "seq");
+	json_u64(j, ev->seq);
+	json_key(j, "ts");
+	json_u64(j, ev->ts);
+	json_key(j, "netns");
+	json_u64(j, ev->netns);
+	json_key(j, "family");
+	json_string(j, ev->family == AF_INET6 ? "inet6" : "inet");
+	json_key(j, "saddr");
+	addr_str(buf, sizeof(buf), ev->family, ev->saddr);
+	json_string(j, buf);
+	json_key(j, "sport");
+	json_u64(j, ev->sport);
+	json_key(j, "daddr");
+	addr_str(buf, sizeof(buf), ev->family, ev->daddr);
+	json_string(j, buf);
+	json_key(j, "dport");
+	json_u64(j, ev->dport);
+	json_key(j, "from");
+	json_string(j, state_str(ev->from, buf, sizeof(buf)));
+	json_key(j, "to");
+	json_string(j, state_str(ev->to, buf, sizeof(buf)));
+	if (ev->has_cookie) {
+		json_key(j, "cookie");
+		json_u64(j, ev->cookie);
+	}
+	json_object_end(j);
+}
+
+void tcpsm_lost_print_text(FILE *f, const struct tcpsm_lost *l)
+{
+	uint64_t n = l->to_seq - l->from_seq + 1;
+
+	if (n == 1)
+		fprintf(f, "lost 1 event (seq %" PRIu64 ") in netns %" PRIu32 "\n",
+			l->from_seq, l->netns);
+	else
+		fprintf(f, "lost %" PRIu64 " events (seq %" PRIu64 "..%" PRIu64
+			") in netns %" PRIu32 "\n", n, l->from_seq, l->to_seq,
+			l->netns);
+}
+
+void tcpsm_lost_print_json(struct json *j, const struct tcpsm_lost *l)
+{
+	json_object_begin(j);
+	json_key(j, "lost");
+	json_u64(j, l->to_seq - l->from_seq + 1);
+	json_key(j, "netns");
+	json_u64(j, l->netns);
+	json_key(j, "from_seq");
+	json_u64(j, l->from_seq);
+	json_key(j, "to_seq");
+	json_u64(j, l->to_seq);
+	json_object_end(j);
+}
+
+/* ---- filters ------------------------------------------------------------ */
+
+typedef bool (*filter_add_fn)(struct tcpsm_event_filter *f, const char *item);
+
+static const char *filter_list(struct tcpsm_event_filter *f, char *list,
+			       filter_add_fn add)
+{
+	char *item;
+
+	while ((item = strsep(&list, ",")) != NULL)
+		if (!add(f, item))
+			return item;
+	return NULL;
+}
+
+static bool add_state(struct tcpsm_event_filter *f, const char *item)
+{
+	char name[16];
+	size_t i, len = strlen(item);
+	int state;
+
+	if (len == 0 || len >= sizeof(name))
+		return false;
+	for (i = 0; i <= len; i++)	/* the spec spells them syn-sent */
+		name[i] = item[i] == '-' ? '_' : item[i];
+	state = tcpsm_state_from_name(name);
+	if (state < 0)
+		return false;
+	f->states |= 1u << state;
+	return true;
+}
+
+static bool add_port(struct tcpsm_event_filter *f, const char *item)
+{
+	unsigned long port = 0;
+	size_t i;
+
+	if (item[0] == '\0' || strlen(item) > 5)
+		return false;
+	for (i = 0; item[i]; i++) {
+		if (!isdigit((unsigned char)item[i]))
+			return false;
+		port = port * 10 + (unsigned long)(item[i] - '0');
+	}
+	if (port > 65535)
+		return false;
+	f->ports[port / 8] |= (uint8_t)(1u << (port % 8));
+	f->has_ports = true;
+	return true;
+}
+
+static bool add_family(struct tcpsm_event_filter *f, const char *item)
+{
+	if (strcasecmp(item, "inet") == 0 || strcmp(item, "4") == 0)
+		f->families |= TCPSM_EV_INET;
+	else if (strcasecmp(item, "inet6") == 0 || strcmp(item, "6") == 0)
+		f->families |= TCPSM_EV_INET6;
+	else
+		return false;
+	return true;
+}
+
+const char *tcpsm_event_filter_states(struct tcpsm_event_filter *f, char *list)
+{
+	return filter_list(f, list, add_state);
+}
+
+const char *tcpsm_event_filter_ports(struct tcpsm_event_filter *f, char *list)
+{
+	return filter_list(f, list, add_port);
+}
+
+const char *tcpsm_event_filter_families(struct tcpsm_event_filter *f, char *list)
+{
+	return filter_list(f, list, add_family);
+}
+
+static uint32_t state_bit(uint32_t state)
+{
+	return state < 32 ? 1u << state : 0;
+}
+
+static bool port_set(const struct tcpsm_event_filter *f, uint16_t port)
+{
+	return f->ports[port / 8] & (1u << (port % 8));
+}
+
+bool tcpsm_event_match(const struct tcpsm_event_filter *f,
+		       const struct tcpsm_event *ev)
+{
+	unsigned int fam = ev->family == AF_INET6 ? TCPSM_EV_INET6 : TCPSM_EV_INET;
+
+	if (f->states && !(f->states & (state_bit(ev->from) | state_bit(ev->to))))
+		return false;
+	if (f->families && !(f->families & fam))
+		return false;
+	if (f->has_ports && !port_set(f, ev->sport) && !port_set(f, ev->dport))
+		return false;
+	return true;
+}
+
+/* ---- sequence numbers --------------------------------------------------- */
+
+static struct tcpsm_seq_ns *seq_find(struct tcpsm_seq_track *t, uint32_t netns)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].netns == netns)
+			return &t->v[i];
+	return NULL;
+}
+
+/* A new namespace, or NULL when out of memory (then gaps go unseen). */
+static struct tcpsm_seq_ns *seq_add(struct tcpsm_seq_track *t, uint32_t netns,
+				    uint64_t seq)
+{
+	struct tcpsm_seq_ns *ns;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 4;
+
+		ns = realloc(t->v, cap * sizeof(*ns));
+		if (!ns)
+			return NULL;
+		t->v = ns;
+		t->cap = cap;
+	}
+	ns = &t->v[t->n++];
+	ns->netns = netns;
+	ns->last = seq;
+	return ns;
+}
+
+bool tcpsm_seq_note(struct tcpsm_seq_track *t, uint32_t netns, uint64_t seq,
+		    struct tcpsm_lost *lost)
+{
+	struct tcpsm_seq_ns *ns = seq_find(t, netns);
+	uint64_t prev;
+
+	if (!ns) {
+		/* what came before we subscribed is not lost */
+		seq_add(t, netns, seq);
+		return false;
+	}
+	prev = ns->last;
+	ns->last = seq;
+	if (seq <= prev || seq == prev + 1)
+		return false;
+	lost->netns = netns;
+	lost->from_seq = prev + 1;
+	lost->to_seq = seq - 1;
+	return true;
+}
+
+void tcpsm_seq_free(struct tcpsm_seq_track *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- the stream --------------------------------------------------------- */
+
+void tcpsm_events_init(struct tcpsm_events *es, FILE *out)
+{
+	memset(es, 0, sizeof(*es));
+	es->out = out;
+}
+
+void tcpsm_events_free(struct tcpsm_events *es)
+{
+	tcpsm_seq_free(&es->seq);
+}
+
+static void print_lost(struct tcpsm_events *es, const struct tcpsm_lost *l)
+{
+	struct json j;
+
+	if (!es->json) {
+		tcpsm_lost_print_text(es->out, l);
+		return;
+	}
+	json_init(&j, es->out);
+	tcpsm_lost_print_json(&j, l);
+	fputc('\n', es->out);
+}
+
+static void print_event(struct tcpsm_events *es, const struct tcpsm_event *ev)
+{
+	struct json j;
+
+	if (!es->json) {
+		tcpsm_event_print_text(es->out, ev);
+		return;
+	}
+	json_init(&j, es->out);
+	tcpsm_event_print_json(&j, ev);
+	fputc('\n', es->out);
+}
+
+/* One event record. Returns 1 when the limit is reached. */
+static int handle_one(struct tcpsm_events *es, struct nlattr *nest)
+{
+	struct tcpsm_event ev;
+	struct tcpsm_lost lost;
+
+	if (tcpsm_event_parse(nest, &ev) < 0) {
+		es->malformed++;
+		return 0;
+	}
+	/* before the filter: it must neither invent gaps nor hide them */
+	if (tcpsm_seq_note(&es->seq, ev.netns, ev.seq, &lost)) {
+		es->lost += lost.to_seq - lost.from_seq + 1;
+		print_lost(es, &lost);
+	}
+	if (!tcpsm_event_match(&es->filter, &ev))
+		return 0;
+	print_event(es, &ev);
+	es->printed++;
+	return es->limit && es->printed >= es->limit;
+}
+
+int tcpsm_events_handle(struct tcpsm_events *es, struct nlmsghdr *nlh)
+{
+	struct genlmsghdr *gnlh;
+	struct nlattr *nla;
+	int rem;
+
+	if (!genlmsg_valid_hdr(nlh, 0)) {
+		es->malformed++;
+		return 0;
+	}
+	gnlh = genlmsg_hdr(nlh);
+	if (gnlh->cmd != TCPSM_CMD_EVENT)
+		return 0;
+	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		if (nla_type(nla) != TCPSM_A_EVENTS_EVENT)
+			continue;	/* from a newer module */
+		if (handle_one(es, nla))
+			return 1;
+	}
+	if (rem > 0)		/* a truncated attribute: the rest is lost */
+		es->malformed++;
+	return 0;
+}
+
+/* ---- the subcommand ----------------------------------------------------- */
+
+static volatile sig_atomic_t events_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	events_stop = 1;
+}
+
+struct events_loop {
+	struct tcpsm_events *es;
+	int family;			/* id of "tcpsm" */
+	bool done;			/* the count is reached */
+	bool unloaded;			/* the family went away */
+};
+
+static struct nla_policy ctrl_policy[CTRL_ATTR_MAX + 1] = {
+	[CTRL_ATTR_FAMILY_ID]	= { .type = NLA_U16 },
+};
+
+/* Is nlh nlctrl's notice that family is gone (module unloaded)? */
+static bool family_deleted(struct nlmsghdr *nlh, int family)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	if (!genlmsg_valid_hdr(nlh, 0) ||
+	    genlmsg_hdr(nlh)->cmd != CTRL_CMD_DELFAMILY)
+		return false;
+	if (genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, ctrl_policy) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_ID])
+		return false;
+	return nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == family;
+}
+
+static int on_events_msg(struct nl_msg *msg, void *arg)
+{
+	struct events_loop *lp = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (nlh->nlmsg_type == lp->family) {
+		if (tcpsm_events_handle(lp->es, nlh)) {
+			lp->done = true;
+			return NL_STOP;
+		}
+	} else if (nlh->nlmsg_type == GENL_ID_CTRL &&
+		   family_deleted(nlh, lp->family)) {
+		lp->unloaded = true;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+/*
+ * Join the events group, set up to receive from it, and join nlctrl's
+ * notify group to learn when the module goes away. Returns 0 or an exit
+ * code (the error printed).
+ */
+static int events_subscribe(struct tcpsm_nl *nl)
+{
+	int fd = nl_socket_get_fd(nl->sk);
+	int one = 1, size = TCPSM_EVENTS_RCVBUF;
+	int grp, ctrl_grp, r;
+
+	grp = genl_ctrl_resolve_grp(nl->sk, TCPSM_FAMILY_NAME, TCPSM_MCGRP_EVENTS);
+	if (grp == -NLE_OBJ_NOTFOUND) {
+		tcpsm_err("the loaded kernel module has no events group (older than this tcpsm?)");
+		return TCPSM_EXIT_NOMODULE;
+	}
+	if (grp < 0) {
+		tcpsm_err("cannot resolve the events group: %s", nl_geterror(grp));
+		return TCPSM_EXIT_ERROR;
+	}
+	ctrl_grp = genl_ctrl_resolve_grp(nl->sk, "nlctrl", "notify");
+
+	/* From now on, messages come unasked: any sequence number goes. */
+	nl_socket_disable_seq_check(nl->sk);
+	/* Best effort, both: a smaller buffer only loses events sooner. */
+	nl_socket_set_buffer_size(nl->sk, TCPSM_EVENTS_RCVBUF, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	/*
+	 * NETLINK_NO_ENOBUFS on. The sequence numbers already tell us of
+	 * every event we lose, and exactly how many, so ENOBUFS would add
+	 * nothing; and without this option an overrun marks the socket
+	 * congested and the kernel drops everything for it until we have
+	 * emptied the whole queue, turning a short burst into a long gap.
+	 * With it, delivery resumes as soon as there is room. (dwdump, which
+	 * has no sequence numbers, keeps ENOBUFS and reads on.) Should the
+	 * option be missing, ENOBUFS is still survived: see events_recv().
+	 */
+	setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one));
+
+	r = nl_socket_add_membership(nl->sk, grp);
+	if (r == -NLE_PERM || r == -NLE_NOACCESS) {
+		tcpsm_err("subscribing to events needs CAP_NET_ADMIN: %s",
+			  strerror(EPERM));
+		return TCPSM_EXIT_ERROR;
+	}
+	if (r < 0) {
+		tcpsm_err("cannot subscribe to events: %s", nl_geterror(r));
+		return TCPSM_EXIT_ERROR;
+	}
+	/* Best effort: without it, an unloaded module just goes quiet. */
+	if (ctrl_grp >= 0)
+		nl_socket_add_membership(nl->sk, ctrl_grp);
+
+	r = nl_socket_set_nonblocking(nl->sk);
+	if (r < 0) {
+		tcpsm_err("cannot set up the events socket: %s", nl_geterror(r));
+		return TCPSM_EXIT_ERROR;
+	}
+	return 0;
+}
+
+/*
+ * Read one datagram. Returns 0, or an exit code (the error printed).
+ * ENOBUFS (libnl says NLE_NOMEM) is an overrun: the next event shows the
+ * gap. Twice in a row, with nothing read in between, it is memory.
+ */
+static int events_recv(struct tcpsm_nl *nl, bool *overrun)
+{
+	int r = nl_recvmsgs_default(nl->sk);
+
+	if (r == -NLE_NOMEM && !*overrun) {
+		*overrun = true;
+		tcpsm_err("warning: receive buffer overrun, events lost");
+		return 0;
+	}
+	if (r >= 0) {
+		*overrun = false;
+		return 0;
+	}
+	if (r == -NLE_AGAIN)
+		return 0;
+	tcpsm_err("receiving events: %s", nl_geterror(r));
+	return TCPSM_EXIT_ERROR;
+}
+
+/* After a failed write: has the reader of stdout gone (e.g. | head)? */
+static bool stdout_reader_gone(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+	if (errno == EPIPE)
+		return true;
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/*
+ * Flush stdout. Returns 0; 1 when we are to end quietly (its reader has
+ * gone, or a stop signal cut a blocked write short); or -1 (printed).
+ */
+static int events_flush(void)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	if (events_stop || stdout_reader_gone())
+		return 1;
+	tcpsm_err("writing output: %s", strerror(errno ? errno : EIO));
+	return -1;
+}
+
+/* Warn of malformed records at 1, 2, 4, 8, ... of them. */
+static void warn_malformed(const struct tcpsm_events *es, uint64_t *next)
+{
+	if (es->malformed < *next)
+		return;
+	tcpsm_err("warning: %" PRIu64 " malformed event record%s skipped (module and tool out of step?)",
+		  es->malformed, es->malformed == 1 ? "" : "s");
+	while (*next <= es->malformed)
+		*next *= 2;
+}
+
+struct events_sigs {
+	sigset_t stop;			/* SIGINT, SIGTERM */
+	sigset_t old;			/* the mask we started with */
+	sigset_t wait;			/* old, with the stop signals let in */
+	struct sigaction old_int, old_term, old_pipe;
+};
+
+/*
+ * Catch SIGINT and SIGTERM, and block them but while we wait or work
+ * (see events_loop()); ignore SIGPIPE, so that a reader that went away
+ * is an EPIPE we end quietly on. The handlers go in even when the
+ * signals came ignored, as a shell without job control leaves them for
+ * a background job: kill -INT must still end the stream.
+ */
+static void events_signals_on(struct events_sigs *s)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;	/* no SA_RESTART: calls return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &s->old_int);
+	sigaction(SIGTERM, &sa, &s->old_term);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &s->old_pipe);
+
+	sigemptyset(&s->stop);
+	sigaddset(&s->stop, SIGINT);
+	sigaddset(&s->stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &s->stop, &s->old);
+	s->wait = s->old;
+	sigdelset(&s->wait, SIGINT);
+	sigdelset(&s->wait, SIGTERM);
+}
+
+/* The signals as they were: a second ^C now ends a stuck last flush. */
+static void events_signals_off(struct events_sigs *s)
+{
+	sigaction(SIGINT, &s->old_int, NULL);
+	sigaction(SIGTERM, &s->old_term, NULL);
+	sigprocmask(SIG_SETMASK, &s->old, NULL);
+}
+
+/*
+ * Until the count, a stop signal, the reader of stdout or the module
+ * going away: wait, read a message, print it, flush. The stop signals
+ * are blocked only from the test of the flag to ppoll(), which lets them
+ * in atomically, so none slips by unseen; while we read and write they
+ * are let in too, so that ^C also ends a write stuck on a full pipe.
+ * Returns the exit code.
+ */
+static int events_loop(struct tcpsm_nl *nl, struct tcpsm_events *es)
+{
+	struct events_loop lp = { .es = es, .family = nl->family };
+	struct pollfd pfd[2] = {
+		{ .fd = nl_socket_get_fd(nl->sk), .events = POLLIN },
+		{ .fd = STDOUT_FILENO, .events = 0 },	/* errors only */
+	};
+	struct events_sigs sigs;
+	uint64_t next_warn = 1;
+	bool overrun = false;
+	int rc = TCPSM_EXIT_OK, fl = 0;
+
+	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_events_msg, &lp);
+	if (getenv("TCPSM_NL_DEBUG"))
+		nl_socket_modify_cb(nl->sk, NL_CB_MSG_IN, NL_CB_DEBUG, NULL, NULL);
+	events_signals_on(&sigs);
+
+	while (!events_stop && !lp.done && !lp.unloaded) {
+		if (ppoll(pfd, 2, NULL, &sigs.wait) < 0) {
+			if (errno == EINTR)
+				continue;
+			tcpsm_err("waiting for events: %s", strerror(errno));
+			rc = TCPSM_EXIT_ERROR;
+			break;
+		}
+		sigprocmask(SIG_SETMASK, &sigs.wait, NULL);
+		if (pfd[1].revents & (POLLERR | POLLHUP))
+			break;		/* nobody reads our output any more */
+		if (pfd[1].revents & POLLNVAL)
+			pfd[1].fd = -1;
+		if (pfd[0].revents) {
+			rc = events_recv(nl, &overrun);
+			if (rc)
+				break;
+		}
+		warn_malformed(es, &next_warn);
+		fl = events_flush();	/* each message, for pipes */
+		if (fl)
+			break;
+		sigprocmask(SIG_BLOCK, &sigs.stop, NULL);
+	}
+	events_signals_off(&sigs);
+
+	if (!fl)
+		fl = events_flush();
+	if (fl < 0)
+		return TCPSM_EXIT_ERROR;
+	if (fl > 0)
+		return rc;		/* quietly */
+	if (lp.unloaded) {
+		tcpsm_err("kernel module unloaded");
+		rc = TCPSM_EXIT_NOMODULE;
+	}
+	return rc;
+}
+
+void cmd_events_help(FILE *f)
+{
+	fputs("Usage: tcpsm events [--json] [--state S[,S...]] [--port P[,P...]]\n"
+	      "                    [--family inet|inet6] [--count N]\n"
+	      "\n"
+	      "Print each TCP state transition of this network namespace as it\n"
+	      "happens, one line each, until interrupted. Needs CAP_NET_ADMIN.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -s, --state S    only transitions from or to state S: CLOSED, LISTEN,\n"
+	      "                   SYN_SENT, SYN_RCVD, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2,\n"
+	      "                   CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT (any case)\n"
+	      "  -p, --port P     only sockets with local or remote port P\n"
+	      "  -f, --family F   only inet (or 4: IPv4) or inet6 (or 6: IPv6) sockets\n"
+	      "  -n, --count N    exit after printing N transitions\n"
+	      "  -j, --json       one JSON object per line\n"
+	      "  -h, --help       show this help\n"
+	      "\n"
+	      "--state, --port and --family take a comma-separated list and may be\n"
+	      "repeated; a transition must match each kind given.\n"
+	      "\n"
+	      "Output, one line per transition (TIME: CLOCK_MONOTONIC seconds):\n"
+	      "  TIME netns INODE seq N FROM -> TO local ADDR:PORT remote ADDR:PORT sk:COOKIE\n"
+	      "and one line where events were lost (filters never hide it):\n"
+	      "  lost N events (seq A..B) in netns INODE\n", f);
+}
+
+/* "events: ..." usage error for a bad option value. */
+static int bad_value(const char *what, const char *value)
+{
+	return tcpsm_usage_err("events: %s '%s' (see 'tcpsm events --help')",
+			       what, value);
+}
+
+static bool parse_count(const char *s, uint64_t *n)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v == 0)
+		return false;
+	*n = v;
+	return true;
+}
+
+int cmd_events(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state",	required_argument,	NULL, 's' },
+		{ "port",	required_argument,	NULL, 'p' },
+		{ "family",	required_argument,	NULL, 'f' },
+		{ "count",	required_argument,	NULL, 'n' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tcpsm_events es;
+	struct tcpsm_nl nl;
+	const char *bad;
+	int c, rc;
+
+	tcpsm_events_init(&es, stdout);
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":s:p:f:n:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			bad = tcpsm_event_filter_states(&es.filter, optarg);
+			if (bad)
+				return bad_value("unknown state", bad);
+			break;
+		case 'p':
+			bad = tcpsm_event_filter_ports(&es.filter, optarg);
+			if (bad)
+				return bad_value("invalid port", bad);
+			break;
+		case 'f':
+			bad = tcpsm_event_filter_families(&es.filter, optarg);
+			if (bad)
+				return bad_value("unknown family", bad);
+			break;
+		case 'n':
+			if (!parse_count(optarg, &es.limit))
+				return bad_value("invalid count", optarg);
+			break;
+		case 'j':
+			es.json = true;
+			break;
+		case 'h':
+			cmd_events_help(stdout);
+			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
+		default:
+			return tcpsm_getopt_err("events", c, argv);
+		}
+	}
+	if (optind < argc)
+		return tcpsm_usage_err("events: unexpected argument '%s' (see 'tcpsm events --help')",
+				       argv[optind]);
+
+	rc = tcpsm_nl_open(&nl);
+	if (rc)
+		return rc;
+	rc = events_subscribe(&nl);
+	if (!rc)
+		rc = events_loop(&nl, &es);
+	tcpsm_events_free(&es);
+	tcpsm_nl_close(&nl);
+	return rc;
+}
