@@ -42,5 +42,7 @@ int cmd_stats(int argc, char **argv);
 void cmd_stats_help(FILE *f);
 int cmd_events(int argc, char **argv);
 void cmd_events_help(FILE *f);
+int cmd_top(int argc, char **argv);
+void cmd_top_help(FILE *f);
 
 #endif /* TCPSM_CLI_H */

@@ -26,7 +26,9 @@ static const struct tcpsm_cmd cmds[] = {
 	  cmd_stats, cmd_stats_help },
 	{ "events", "stream TCP state transitions as they happen",
 	  cmd_events, cmd_events_help },
-	/* top, config, alerts: add here */
+	{ "top", "the TCP state machine, live, full screen",
+	  cmd_top, cmd_top_help },
+	/* config, alerts: add here */
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

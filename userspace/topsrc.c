@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpsm: where `tcpsm top` reads its numbers (see topsrc.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+
+#include <linux/tcpsm.h>
+
+#include "cli.h"
+#include "topsrc.h"
+
+/* The replies of one request. */
+struct replies {
+	struct tcpsm_stats *v;
+	size_t n, cap;
+};
+
+static int on_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct replies *rs = arg;
+	int r;
+
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 4;
+		struct tcpsm_stats *v = realloc(rs->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		rs->v = v;
+		rs->cap = cap;
+	}
+	r = tcpsm_stats_parse(nlh, &rs->v[rs->n]);
+	if (r < 0)
+		return r;
+	rs->n++;
+	return 0;
+}
+
+static int fill_all_netns(struct nl_msg *msg, void *arg)
+{
+	(void)arg;
+	return nla_put_flag(msg, TCPSM_A_STATS_ALL_NETNS) < 0 ? -EMSGSIZE : 0;
+}
+
+static int request(struct top_src *src, bool all, struct replies *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	return tcpsm_nl_request(&src->nl, TCPSM_CMD_GET_STATS,
+				all ? NLM_F_DUMP : 0,
+				all ? fill_all_netns : NULL, NULL, on_reply, rs);
+}
+
+int top_src_open(struct top_src *src)
+{
+	memset(src, 0, sizeof(*src));
+	return tcpsm_nl_open(&src->nl);
+}
+
+void top_src_close(struct top_src *src)
+{
+	tcpsm_nl_close(&src->nl);
+}
+
+static int read_own(struct top_src *src, struct tcpsm_stats *st)
+{
+	struct replies rs;
+	int r = request(src, false, &rs);
+
+	if (r == 0 && rs.n == 0)
+		r = -ENODATA;
+	if (r == 0) {
+		*st = rs.v[0];
+		if (st->has_netns) {
+			src->has_own = true;
+			src->own = st->netns;
+		}
+	}
+	free(rs.v);
+	return r;
+}
+
+/* Find inode netns in a dump; NULL if it is not there. */
+static const struct tcpsm_stats *find(const struct replies *rs, uint32_t netns)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->v[i].has_netns && rs->v[i].netns == netns)
+			return &rs->v[i];
+	return NULL;
+}
+
+int top_src_read(struct top_src *src, struct tcpsm_stats *st)
+{
+	const struct tcpsm_stats *found;
+	struct replies rs;
+	int r;
+
+	if (!src->follow)
+		return read_own(src, st);
+	r = request(src, true, &rs);
+	if (r == 0) {
+		found = find(&rs, src->netns);
+		if (found)
+			*st = *found;
+		else
+			r = -ENOENT;
+	}
+	free(rs.v);
+	if (r == -ENOENT || r == -EPERM || r == -EACCES) {
+		/* gone, or no longer allowed: back to our own */
+		src->follow = false;
+		r = read_own(src, st);
+		return r < 0 ? r : TOP_SRC_OWN_AGAIN;
+	}
+	return r;
+}
+
+void top_src_perror(const struct top_src *src, int err)
+{
+	if (src->nl.reply_err == -EBADMSG) {
+		tcpsm_err("malformed GET_STATS reply from the kernel (module and tool out of step?)");
+		return;
+	}
+	if (err == -ENODATA && !src->nl.err) {
+		tcpsm_err("the kernel sent no statistics");
+		return;
+	}
+	tcpsm_nl_perror(&src->nl, err, "reading statistics failed",
+			err == -EPERM || err == -EACCES ? "try: sudo tcpsm top" : NULL);
+}
+
+int top_src_next(struct top_src *src, uint32_t current,
+		 struct tcpsm_stats *st, char *msg, size_t len)
+{
+	const struct tcpsm_stats *next = NULL;
+	struct replies rs;
+	size_t i;
+	int r;
+
+	r = request(src, true, &rs);
+	if (r < 0) {
+		snprintf(msg, len, "n: %s: %s",
+			 src->nl.ext.has_msg ? src->nl.ext.msg :
+			 "cannot list the other namespaces", strerror(-r));
+		free(rs.v);
+		return r;
+	}
+	for (i = 0; i < rs.n; i++)
+		if (rs.v[i].has_netns && rs.v[i].netns == current)
+			break;
+	/* the one after current; the first if current is not listed */
+	next = rs.n ? &rs.v[i < rs.n ? (i + 1) % rs.n : 0] : NULL;
+	if (!next || !next->has_netns || (next->netns == current)) {
+		snprintf(msg, len, "n: no other network namespace");
+		free(rs.v);
+		return -ENOENT;
+	}
+	*st = *next;
+	src->follow = !(src->has_own && next->netns == src->own);
+	src->netns = next->netns;
+	snprintf(msg, len, "netns %" PRIu32 "%s (%zu of %zu)", next->netns,
+		 src->follow ? "" : ", our own", (size_t)(next - rs.v) + 1, rs.n);
+	free(rs.v);
+	return 0;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcpsm: where `tcpsm top` reads its numbers: the caller's network
+ * namespace (a GET_STATS request), or another one picked with the n key
+ * and followed through the all-netns dump (CAP_NET_ADMIN).
+ */
+#ifndef TCPSM_TOPSRC_H
+#define TCPSM_TOPSRC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nl.h"
+#include "stats.h"
+
+struct top_src {
+	struct tcpsm_nl nl;
+	bool follow;			/* reading netns, not our own */
+	uint32_t netns;
+	bool has_own;			/* our own namespace's inode is known */
+	uint32_t own;
+};
+
+/*
+ * Open the netlink side. Returns 0, or prints one line and returns the
+ * exit code (TCPSM_EXIT_NOMODULE without the module).
+ */
+int top_src_open(struct top_src *src);
+void top_src_close(struct top_src *src);
+
+/* top_src_read(): the followed namespace is gone; st is our own. */
+#define TOP_SRC_OWN_AGAIN	1
+
+/*
+ * Read the namespace shown into st. Returns 0, TOP_SRC_OWN_AGAIN when
+ * the followed namespace is gone or no longer readable (src reads our
+ * own from now on), or a negative errno: the request failed (see
+ * top_src_perror()).
+ */
+int top_src_read(struct top_src *src, struct tcpsm_stats *st);
+
+/* Print why the last read failed, on one line, like tcpsm stats does. */
+void top_src_perror(const struct top_src *src, int err);
+
+/*
+ * Switch to the namespace after current (the inode shown now) in the
+ * kernel's order, wrapping around, and read it into st. Returns 0, or a
+ * negative errno with a one-line reason in msg (nothing changed).
+ */
+int top_src_next(struct top_src *src, uint32_t current,
+		 struct tcpsm_stats *st, char *msg, size_t len);
+
+#endif /* TCPSM_TOPSRC_H */
