@@ -3,7 +3,9 @@
 #
 # Load and unload tcpsm 20 times (100 on the debug kernel, where KASAN,
 # lockdep and kmemleak watch every cycle; TCPSM_UNLOAD_CYCLES overrides)
-# while connections churn and readers query it, then check that nothing was left behind and that counts are exact:
+# while connections churn, readers query it and subscribers stream its
+# events (the module unloads under them), then check that nothing was
+# left behind and that counts are exact:
 #
 #  - every rmmod succeeds (retried while a reader holds the module), no
 #    reader dies of a signal, and tcpsm logs no leak; the VM runner fails
@@ -84,6 +86,14 @@ export TCPSM_RUNDIR READER_PAUSE
 setsid bash -c 'reader "$@"' _ "$TCPSM_CLI" stats --all-netns --json &
 pids+=($!)
 setsid bash -c 'reader "$@"' _ ip netns exec "$NS" "$TCPSM_CLI" stats &
+pids+=($!)
+# subscribers: in the churning namespace and in the initial one; exit 2
+# when the module goes away under them, 0 when their time is up (SIGINT)
+setsid bash -c 'reader "$@"' _ ip netns exec "$NS" \
+	timeout --preserve-status -s INT 5 "$TCPSM_CLI" events --json &
+pids+=($!)
+setsid bash -c 'reader "$@"' _ \
+	timeout --preserve-status -s INT 5 "$TCPSM_CLI" events &
 pids+=($!)
 
 sleep 1
