@@ -17,11 +17,14 @@
 #endif
 
 /*
- * Multicast groups that demand CAP_NET_ADMIN (6.8, and Debian's 6.1 by
- * a stable backport). Without the flag, tcpsm_genl.c checks in mcast_bind.
+ * The events group must demand CAP_NET_ADMIN. Generic netlink can since
+ * 6.8, and Debian's 6.1 has it by a stable backport; older kernels offer
+ * a module no hook in which to check who subscribes, so rather than
+ * stream every connection of a namespace to anyone in it, tcpsm does not
+ * build there.
  */
-#ifdef GENL_MCAST_CAP_NET_ADMIN
-#define TCPSM_HAVE_GENL_MCAST_CAP
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "tcpsm needs GENL_MCAST_CAP_NET_ADMIN (6.8, or a stable kernel with it)"
 #endif
 
 /* 6.6 gave dumps a full struct genl_info. */

@@ -53,6 +53,7 @@ struct tcpsm_net {
 	u64 ev_seq;			/* last event sequence number used */
 	u64 ev_dropped_seen;		/* events_dropped already in ev_seq */
 	u64 ev_pass;			/* flush pass that last saw this netns */
+	u64 ev_deaf;			/* pass that found no subscriber here */
 	struct sk_buff *ev_skb;		/* message being filled, or NULL */
 	void *ev_hdr;
 	struct list_head ev_node;	/* namespaces with events this pass */
@@ -100,9 +101,12 @@ int tcpsm_genl_register(void);
 void tcpsm_genl_unregister(void);
 
 /*
- * Does anyone in @net listen to the events group? A bitmap test: cheap
- * enough for every edge. Caller: a hook, after tcpsm_counters(@net) was
- * non-NULL (so @net's generic netlink socket is still there).
+ * Does anyone listen to the events group? A bitmap test: cheap enough
+ * for every edge. The kernel keeps that bitmap per protocol, not per
+ * namespace: once anyone subscribes, edges of every namespace are
+ * recorded, and the worker drops those of namespaces without a
+ * subscriber. Caller: a hook, after tcpsm_counters(@net) was non-NULL
+ * (so @net's generic netlink socket is still there).
  */
 static inline bool tcpsm_events_wanted(const struct net *net)
 {

@@ -187,15 +187,22 @@ static int tcpsm_event_put(struct sk_buff *skb, const struct tcpsm_event *ev,
 	return 0;
 }
 
-/* Send @tn's message, if it has one. Subscribers that overran see a gap. */
+/*
+ * Send @tn's message, if it has one. Subscribers that overran see a gap
+ * (-ENOBUFS). With no subscriber in @tn (-ESRCH: someone listens, but
+ * in another namespace), the rest of this pass is not built for it.
+ */
 static void tcpsm_events_send(struct tcpsm_net *tn)
 {
+	int err;
+
 	if (!tn->ev_skb)
 		return;
 	genlmsg_end(tn->ev_skb, tn->ev_hdr);
-	/* -ESRCH: the last subscriber left; -ENOBUFS: one overran */
-	genlmsg_multicast_netns(&tcpsm_family, tn->net, tn->ev_skb, 0,
-				TCPSM_NLGRP_EVENTS, GFP_KERNEL);
+	err = genlmsg_multicast_netns(&tcpsm_family, tn->net, tn->ev_skb, 0,
+				      TCPSM_NLGRP_EVENTS, GFP_KERNEL);
+	if (err == -ESRCH)
+		tn->ev_deaf = tcpsm_ev_pass;
 	tn->ev_skb = NULL;
 }
 
@@ -228,6 +235,8 @@ static void tcpsm_events_one(const struct tcpsm_event *ev,
 		tn->ev_dropped_seen = dropped;
 	}
 	tn->ev_seq++;
+	if (tn->ev_deaf == tcpsm_ev_pass)
+		return;
 
 	if (tn->ev_skb && !tcpsm_event_put(tn->ev_skb, ev, tn->ev_seq))
 		return;

@@ -194,23 +194,10 @@ static const struct genl_ops tcpsm_ops[] = {
 	},
 };
 
-#ifndef TCPSM_HAVE_GENL_MCAST_CAP
-/* Kernels without group flags: the same check, by hand. */
-static int tcpsm_mcast_bind(struct net *net, int group)
-{
-	if (group == TCPSM_NLGRP_EVENTS &&
-	    !ns_capable(net->user_ns, CAP_NET_ADMIN))
-		return -EPERM;
-	return 0;
-}
-#endif
-
 static const struct genl_multicast_group tcpsm_mcgrps[] = {
 	[TCPSM_NLGRP_EVENTS] = {
 		.name = TCPSM_MCGRP_EVENTS,
-#ifdef TCPSM_HAVE_GENL_MCAST_CAP
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
-#endif
 	},
 };
 
@@ -223,9 +210,6 @@ struct genl_family tcpsm_family __ro_after_init = {
 	.n_ops = ARRAY_SIZE(tcpsm_ops),
 	.mcgrps = tcpsm_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(tcpsm_mcgrps),
-#ifndef TCPSM_HAVE_GENL_MCAST_CAP
-	.mcast_bind = tcpsm_mcast_bind,
-#endif
 };
 
 int tcpsm_genl_register(void)
