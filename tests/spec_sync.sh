@@ -8,7 +8,8 @@
 #   - the kernel's generic YNL client, tools/net/ynl/cli.py driven by our
 #     spec alone, can talk to the module: --do get-stats and
 #     --dump get-stats --json '{"all-netns": true}' decode, and agree with
-#     tcpsm stats --json (netns inode and gauges, at quiescence).
+#     tcpsm stats --json (netns inode and gauges, at quiescence), and
+#     --subscribe events decodes the events group's notifications.
 # Needs build/ynl (scripts/ynl.sh, run on the host by make tests) and
 # /usr/bin/python3 with yaml and jsonschema. Exit 0 pass, 1 fail, 4 skip.
 
@@ -157,6 +158,46 @@ if [ $rc -ne 0 ] && grep -q 'dump' "$TMP/out"; then
 else
 	fail "cli.py --do get-stats all-netns: rc $rc, $(tail -n 3 "$TMP/out")"
 fi
+
+# --subscribe events: ynl decodes the notifications of the events group
+# from the spec alone. In a namespace of its own (nothing else happens
+# there); ynl takes seconds to start under TCG, so connections are made
+# every half second until its --sleep is over.
+ns=tcpsmY
+ip netns del $ns 2>/dev/null
+ip netns add $ns && ip -n $ns link set lo up
+ip netns exec $ns "$PY" "$YNL/tools/net/ynl/cli.py" \
+	--spec "$tree/Documentation/netlink/specs/tcpsm.yaml" --output-json \
+	--subscribe events --sleep 10 > "$TMP/ntf" 2> "$TMP/ntf.err" &
+sub=$!
+cat > "$TMP/conn.py" <<'EOF2'
+import socket, sys, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(4)
+for _ in range(60):
+    c = socket.create_connection(l.getsockname())
+    a = l.accept()[0]
+    c.close(); a.close()
+    time.sleep(0.5)
+EOF2
+ip netns exec $ns "$PY" "$TMP/conn.py" &
+conn=$!
+wait $sub
+rc=$?
+kill $conn 2>/dev/null; wait $conn 2>/dev/null
+ip netns del $ns
+check "cli.py --subscribe events exits 0" 0 "$rc"
+[ "$rc" -eq 0 ] || echo "# $(tail -n 3 "$TMP/ntf.err")"
+evs=$(jq -c '[.[] | select(.name == "event") | .msg.event[]]' "$TMP/ntf" 2>/dev/null)
+echo "# ynl events: $(jq 'length' <<< "${evs:-[]}") in $(jq length "$TMP/ntf" 2>/dev/null) notifications"
+check "ynl: events with every field, from a connect to its close" true \
+	"$(jq '(length > 0) and all(.[]; has("seq") and has("ts") and has("saddr") and
+		has("sport") and has("from") and has("to") and has("cookie")) and
+		(map(select(.from == "closed" and .to == "syn-sent")) | length > 0) and
+		(map(select(.from == "last-ack" and .to == "closed")) | length > 0)' <<< "${evs:-[]}")"
+check "ynl: sequence numbers without a gap" true \
+	"$(jq '[.[].seq] as $s | $s == [range($s[0]; $s[0] + ($s | length))]' <<< "${evs:-[]}")"
 
 [ $fails -eq 0 ] || { echo "# $fails check(s) failed"; exit 1; }
 exit 0
