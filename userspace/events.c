@@ -33,6 +33,7 @@
 
 #include "cli.h"
 #include "events.h"
+#include "evline.h"
 #include "json.h"
 #include "nl.h"
 #include "states.h"
@@ -42,7 +43,7 @@
 #endif
 
 /* Longest state name ("ESTABLISHED"): the width of the state columns. */
-#define NAME_W	11
+
 
 /*
  * Receive buffer asked for. SO_RCVBUF is capped at net.core.rmem_max
@@ -126,86 +127,6 @@ int tcpsm_event_parse(struct nlattr *nest, struct tcpsm_event *ev)
 }
 
 /* ---- rendering ---------------------------------------------------------- */
-
-/* "ESTABLISHED", or "STATE_12" for a state a newer module added. */
-static const char *state_str(uint32_t state, char *buf, size_t size)
-{
-	const char *name = tcpsm_state_name(state);
-
-	if (name)
-		return name;
-	snprintf(buf, size, "STATE_%" PRIu32, state);
-	return buf;
-}
-
-/* "10.0.0.1", "2001:db8::1" */
-static void addr_str(char *buf, size_t size, uint16_t family,
-		     const uint8_t *addr)
-{
-	if (!inet_ntop(family, addr, buf, (socklen_t)size))
-		snprintf(buf, size, "?");
-}
-
-/* "10.0.0.1:80", "[2001:db8::1]:80" */
-static void endpoint_str(char *buf, size_t size, uint16_t family,
-			 const uint8_t *addr, uint16_t port)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	addr_str(a, sizeof(a), family, addr);
-	snprintf(buf, size, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a,
-		 (unsigned int)port);
-}
-
-void tcpsm_event_print_text(FILE *f, const struct tcpsm_event *ev)
-{
-	char from[16], to[16], local[64], remote[64];
-
-	endpoint_str(local, sizeof(local), ev->family, ev->saddr, ev->sport);
-	endpoint_str(remote, sizeof(remote), ev->family, ev->daddr, ev->dport);
-	fprintf(f, "%" PRIu64 ".%06" PRIu64 " netns %" PRIu32 " seq %" PRIu64
-		" %*s -> %-*s local %s remote %s",
-		ev->ts / 1000000000, ev->ts % 1000000000 / 1000, ev->netns,
-		ev->seq, NAME_W, state_str(ev->from, from, sizeof(from)),
-		NAME_W, state_str(ev->to, to, sizeof(to)), local, remote);
-	if (ev->has_cookie)
-		fprintf(f, " sk:%" PRIx64, ev->cookie);	/* as ss -e */
-	fputc('\n', f);
-}
-
-void tcpsm_event_print_json(struct json *j, const struct tcpsm_event *ev)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	json_object_begin(j);
-	json_key(j, "seq");
-	json_u64(j, ev->seq);
-	json_key(j, "ts");
-	json_u64(j, ev->ts);
-	json_key(j, "netns");
-	json_u64(j, ev->netns);
-	json_key(j, "family");
-	json_string(j, ev->family == AF_INET6 ? "inet6" : "inet");
-	json_key(j, "saddr");
-	addr_str(buf, sizeof(buf), ev->family, ev->saddr);
-	json_string(j, buf);
-	json_key(j, "sport");
-	json_u64(j, ev->sport);
-	json_key(j, "daddr");
-	addr_str(buf, sizeof(buf), ev->family, ev->daddr);
-	json_string(j, buf);
-	json_key(j, "dport");
-	json_u64(j, ev->dport);
-	json_key(j, "from");
-	json_string(j, state_str(ev->from, buf, sizeof(buf)));
-	json_key(j, "to");
-	json_string(j, state_str(ev->to, buf, sizeof(buf)));
-	if (ev->has_cookie) {
-		json_key(j, "cookie");
-		json_u64(j, ev->cookie);
-	}
-	json_object_end(j);
-}
 
 void tcpsm_lost_print_text(FILE *f, const struct tcpsm_lost *l)
 {
@@ -419,17 +340,14 @@ static void print_lost(struct tcpsm_events *es, const struct tcpsm_lost *l)
 	fputc('\n', es->out);
 }
 
+/* the hot path: one buffer, one unlocked write (evline.h) */
 static void print_event(struct tcpsm_events *es, const struct tcpsm_event *ev)
 {
-	struct json j;
+	char line[TCPSM_EVLINE_MAX];
+	size_t n = es->json ? tcpsm_evline_json(line, ev) :
+			      tcpsm_evline_text(line, ev);
 
-	if (!es->json) {
-		tcpsm_event_print_text(es->out, ev);
-		return;
-	}
-	json_init(&j, es->out);
-	tcpsm_event_print_json(&j, ev);
-	fputc('\n', es->out);
+	fwrite_unlocked(line, 1, n, es->out);
 }
 
 /* One event record. Returns 1 when the limit is reached. */
@@ -594,9 +512,10 @@ static int events_subscribe(struct tcpsm_nl *nl)
 }
 
 /*
- * Read one datagram. Returns 0, or an exit code (the error printed).
- * ENOBUFS (libnl says NLE_NOMEM) is an overrun: the next event shows the
- * gap. Twice in a row, with nothing read in between, it is memory.
+ * Read one datagram. Returns 0, -1 when there is none to read, or an
+ * exit code (the error printed). ENOBUFS (libnl says NLE_NOMEM) is an
+ * overrun: the next event shows the gap. Twice in a row, with nothing
+ * read in between, it is memory.
  */
 static int events_recv(struct tcpsm_nl *nl, bool *overrun)
 {
@@ -612,9 +531,29 @@ static int events_recv(struct tcpsm_nl *nl, bool *overrun)
 		return 0;
 	}
 	if (r == -NLE_AGAIN)
-		return 0;
+		return -1;
 	tcpsm_err("receiving events: %s", nl_geterror(r));
 	return TCPSM_EXIT_ERROR;
+}
+
+/*
+ * Read what is queued, up to a bound: a busy host sends a message per 30
+ * or so events, and one wakeup and one flush for many messages keep the
+ * reader's share of the CPU small.
+ */
+#define EVENTS_BATCH	64
+
+static int events_drain(struct tcpsm_nl *nl, struct events_loop *lp,
+			bool *overrun)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < EVENTS_BATCH && !lp->done && !lp->unloaded; i++) {
+		rc = events_recv(nl, overrun);
+		if (rc)
+			break;
+	}
+	return rc < 0 ? 0 : rc;
 }
 
 /* After a failed write: has the reader of stdout gone (e.g. | head)? */
@@ -735,7 +674,7 @@ static int events_loop(struct tcpsm_nl *nl, struct tcpsm_events *es)
 		if (pfd[1].revents & POLLNVAL)
 			pfd[1].fd = -1;
 		if (pfd[0].revents) {
-			rc = events_recv(nl, &overrun);
+			rc = events_drain(nl, &lp, &overrun);
 			if (rc)
 				break;
 		}

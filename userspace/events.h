@@ -49,8 +49,6 @@ struct tcpsm_lost {
 };
 
 /* One line each, no newline for JSON (the caller adds it). */
-void tcpsm_event_print_text(FILE *f, const struct tcpsm_event *ev);
-void tcpsm_event_print_json(struct json *j, const struct tcpsm_event *ev);
 void tcpsm_lost_print_text(FILE *f, const struct tcpsm_lost *l);
 void tcpsm_lost_print_json(struct json *j, const struct tcpsm_lost *l);
 

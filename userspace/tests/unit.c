@@ -27,6 +27,7 @@
 #include <linux/tcpsm.h>
 
 #include "events.h"
+#include "evline.h"
 #include "json.h"
 #include "nl.h"
 #include "states.h"
@@ -675,6 +676,32 @@ static void test_event_render(void)
 	es_end(&es, &c);
 }
 
+/* evline's own decimal writer, at the boundaries of its fast paths */
+static void test_evline_numbers(void)
+{
+	static const uint64_t vals[] = {
+		0, 9, 10, 99, 100, 12345, 99999999, 100000000, 100000001,
+		4294967295ULL, 4294967296ULL, 9999999999999999ULL,
+		10000000000000000ULL, 18446744073709551615ULL,
+	};
+	struct tcpsm_event ev = { .family = AF_INET, .from = 1, .to = 2 };
+	char line[TCPSM_EVLINE_MAX], want[64];
+
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		ev.seq = vals[i];
+		tcpsm_evline_json(line, &ev);
+		snprintf(want, sizeof(want), "{\"seq\": %llu, ",
+			 (unsigned long long)vals[i]);
+		check(strncmp(line, want, strlen(want)) == 0,
+		      "evline: decimal", "%llu: %.40s",
+		      (unsigned long long)vals[i], line);
+	}
+	ev.ts = 5000001000ULL;		/* 5 s and 1 us: zero-padded */
+	tcpsm_evline_text(line, &ev);
+	check(strncmp(line, "5.000001 netns", 14) == 0, "evline: text time",
+	      "%.40s", line);
+}
+
 static void test_event_filter_parse(void)
 {
 	struct tcpsm_event_filter f;
@@ -1168,6 +1195,7 @@ int main(int argc, char **argv)
 	test_stats_text();
 	test_event_parse();
 	test_event_render();
+	test_evline_numbers();
 	test_event_filter_parse();
 	test_event_filter_match();
 	test_event_seq();
