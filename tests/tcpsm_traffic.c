@@ -6,6 +6,8 @@
  *   hold  [--family 4|6] [--count N] [--hold] ...   leave sockets in all 10 states
  *   edges [--family 4|6] [--count N] SCENARIO...    run scenarios, print expected edges
  *   churn [--family 4|6] --seconds S --workers W [--rate N]   bounded loopback connect/close load
+ *   estab [--family 4|6] --count N [--hold]   N loopback connections held open (2N ESTABLISHED)
+ *   mix   [--seconds S] [--rate N] [--long N]   a steady traffic mix to watch (make demo)
  *
  * Every subcommand prints exactly ONE JSON line (not starting with '#') on
  * stdout.  In "stdin phase" mode (no --block-cmd) the program additionally
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -62,7 +65,8 @@ static int fam = 4;
 static const char *ns_name[2] = { "tcpsmA", "tcpsmB" }; /* 0 = client, 1 = server */
 static const char *addr[2];
 static int port_base = 40000, next_port, count = 1, hold, hold_max = 120;
-static int timeout_ms = 5000, seconds = 5, workers = 4, rate;
+static int timeout_ms = 5000, seconds = 5, workers = 4, rate, nlong = 16;
+static int seconds_set;
 static const char *block_cmd;
 enum { C, S }; /* side index */
 
@@ -1065,7 +1069,7 @@ static int cmd_churn(void)
 	next_port = port_base + workers;
 	int pfd[2];
 	if (pipe(pfd) < 0) die("pipe: %s", strerror(errno));
-	long long end = now_ms() + (long long)seconds * 1000;
+	long long t0 = now_ms(), end = t0 + (long long)seconds * 1000;
 	fflush(stdout);
 	for (int w = 0; w < workers; w++) {
 		pid_t pid = fork();
@@ -1085,17 +1089,284 @@ static int cmd_churn(void)
 	while (wait(NULL) > 0) ;
 	printf("{\"cmd\":\"churn\",\"ok\":%s,\"family\":%d,\"ns\":", got == workers ? "true" : "false", fam);
 	jstr(stdout, ns_name[C]);
+	/* the workers stop at end: connections per second of that window */
+	double cps = end > t0 ? tot * 1000.0 / (double)(end - t0) : 0;
 	printf(",\"workers\":%d,\"workers_reported\":%d,\"seconds\":%d,\"connections\":%lld,"
-	       "\"errors\":%lld,\"ports\":[%d,%d],\"elapsed_ms\":%lld}\n", workers, got, seconds,
-	       tot, errs, port_base, port_base + workers - 1, now_ms() - t_start);
+	       "\"conn_per_s\":%.1f,\"errors\":%lld,\"ports\":[%d,%d],\"elapsed_ms\":%lld}\n",
+	       workers, got, seconds, tot, cps, errs, port_base, port_base + workers - 1,
+	       now_ms() - t_start);
 	fflush(stdout);
 	return got == workers ? 0 : 1;
+}
+
+/* ---- estab ------------------------------------------------------------ */
+/*
+ * N loopback connections with both ends kept open: 2N ESTABLISHED sockets
+ * in --ns-client (default: the current namespace). The listeners are spread
+ * over L = 8 destinations (IPv4: 127.0.0.1..8, port port_base + i; IPv6: ::1,
+ * ports port_base..+7), so that no destination needs more than N/L of the
+ * ephemeral ports. Prints its JSON line once all are up, then holds them
+ * with --hold. The clients end with a RST, leaving no TIME_WAIT behind.
+ */
+#define ESTAB_L 8
+static void raise_nofile(rlim_t want)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) die("getrlimit: %s", strerror(errno));
+	if (rl.rlim_cur >= want) return;
+	rl.rlim_cur = want;
+	if (rl.rlim_max < want) rl.rlim_max = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		die("RLIMIT_NOFILE %llu: %s (run as root)", (unsigned long long)want, strerror(errno));
+}
+
+static int cmd_estab(void)
+{
+	int N = count, L[ESTAB_L], *fds;
+	struct sockaddr_storage la[ESTAB_L];
+	socklen_t ll[ESTAB_L];
+	char ip[ESTAB_L][INET6_ADDRSTRLEN];
+
+	if (N < 1 || N > 500000) die("estab: bad --count");
+	raise_nofile((rlim_t)N * 2 + ESTAB_L + 64);
+	fds = calloc((size_t)N * 2, sizeof(int));
+	if (!fds) die("oom");
+	next_port = port_base + ESTAB_L;
+	if (next_port > 65535) die("port range");
+	for (int i = 0; i < ESTAB_L; i++) {
+		if (fam == 4) snprintf(ip[i], sizeof(ip[i]), "127.0.0.%d", i + 1);
+		else snprintf(ip[i], sizeof(ip[i]), "::1");
+		addr[S] = ip[i];
+		L[i] = listener(port_base + i);
+		ll[i] = mkaddr(&la[i], ip[i], port_base + i);
+	}
+	for (int i = 0; i < N; i++) {
+		int k = i % ESTAB_L, c = tcp_socket(C);
+		if (connect(c, (struct sockaddr *)&la[k], ll[k]) < 0)
+			die("estab: connect %d of %d to %s port %d: %s", i + 1, N, ip[k],
+			    port_base + k, strerror(errno));
+		struct pollfd p = { .fd = L[k], .events = POLLIN };
+		if (poll(&p, 1, timeout_ms) != 1) die("estab: accept timeout (%d of %d)", i + 1, N);
+		int s = accept4(L[k], NULL, NULL, SOCK_CLOEXEC);
+		if (s < 0) die("estab: accept: %s", strerror(errno));
+		fds[2 * i] = c;
+		fds[2 * i + 1] = s;
+	}
+	long long t_ready = now_ms();
+	int cnt[S_N];
+	count_states(C, cnt);
+	int ok = cnt[S_ESTABLISHED] == 2 * N && cnt[S_LISTEN] == ESTAB_L;
+	printf("{\"cmd\":\"estab\",\"ok\":%s,\"family\":%d,\"ns\":", ok ? "true" : "false", fam);
+	jstr(stdout, ns_name[C]);
+	printf(",\"connections\":%d,\"listeners\":%d,\"ports\":[%d,%d],\"setup_ms\":%lld,\"observed\":",
+	       N, ESTAB_L, port_base, next_port - 1, t_ready - t_start);
+	print_counts(cnt);
+	printf("}\n");
+	fflush(stdout);
+	if (hold) hold_wait();
+	/* the clients reset: no TIME_WAIT left behind for what runs next */
+	for (int i = 0; i < N; i++) {
+		abort_close(fds[2 * i]);
+		close(fds[2 * i + 1]);
+	}
+	for (int i = 0; i < ESTAB_L; i++) close(L[i]);
+	free(fds);
+	return ok ? 0 : 1;
+}
+
+/* ---- mix -------------------------------------------------------------- */
+/*
+ * A steady traffic mix to watch live (make demo), on loopback in
+ * --ns-client (default: the current namespace), until SIGTERM/SIGINT or
+ * --seconds S (default 0: no limit). One process, paced:
+ *   short      request and response, the client closes first (its side
+ *              ends in TIME_WAIT): --rate N per second (default 20)
+ *   long       --long N connections (default 16) open at all times, each
+ *              for 10 to 60 s; then the client closes, the server 1 s later
+ *   halfclose  the client shuts down its side (FIN_WAIT_2 / CLOSE_WAIT),
+ *              the server closes 5 s later: rate / 10 per second
+ *   reset      data, then a RST from the client or the server, in turn:
+ *              rate / 10 per second
+ *   refused    a connect to a port nobody listens on: rate / 20 per second
+ * Listeners: port_base + kind; refused: port_base + MIX_N. Failures are
+ * counted, not fatal. More kinds go into mix_kinds[].
+ */
+struct later { int fd; long long due; int rst, is_long; };
+static struct later *lat;
+static int nlat, cap_lat, long_open;
+
+static void later(int fd, long long due, int rst, int is_long)
+{
+	if (nlat == cap_lat) {
+		cap_lat = cap_lat ? cap_lat * 2 : 256;
+		lat = realloc(lat, (size_t)cap_lat * sizeof(*lat));
+		if (!lat) die("oom");
+	}
+	lat[nlat++] = (struct later){ fd, due, rst, is_long };
+}
+
+/* run the closes that are due; returns the next due time (or far) */
+static long long run_later(long long now, int all)
+{
+	long long next = now + 3600000;
+	for (int i = 0; i < nlat;) {
+		if (all || lat[i].due <= now) {
+			if (lat[i].rst) abort_close(lat[i].fd);
+			else close(lat[i].fd);
+			long_open -= lat[i].is_long;
+			lat[i] = lat[--nlat];
+			continue;
+		}
+		if (lat[i].due < next) next = lat[i].due;
+		i++;
+	}
+	return next;
+}
+
+enum { MIX_SHORT, MIX_LONG, MIX_HALF, MIX_RESET, MIX_REFUSED, MIX_N };
+static struct mixkind {
+	const char *name;
+	int lfd;
+	struct sockaddr_storage sa;
+	socklen_t sl;
+	double per_s, next;
+	long long n, errs;
+} mix_kinds[MIX_N] = {
+	[MIX_SHORT] = { .name = "short" }, [MIX_LONG] = { .name = "long" },
+	[MIX_HALF] = { .name = "halfclose" }, [MIX_RESET] = { .name = "reset" },
+	[MIX_REFUSED] = { .name = "refused" },
+};
+
+/* a loopback connection to kind k's listener: 0, or -1 (counted) */
+static int mix_pair(struct mixkind *k, int *c, int *s)
+{
+	*c = tcp_socket(C);
+	if (connect(*c, (struct sockaddr *)&k->sa, k->sl) < 0) goto fail;
+	struct pollfd p = { .fd = k->lfd, .events = POLLIN };
+	if (poll(&p, 1, 1000) != 1) goto fail;
+	*s = accept4(k->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (*s < 0) goto fail;
+	return 0;
+fail:
+	k->errs++;
+	close(*c);
+	return -1;
+}
+
+static void mix_talk(int c, int s)
+{
+	char b[16];
+	if (write(c, "ping", 4) == 4 && read(s, b, sizeof(b)) > 0 && write(s, "pong", 4) == 4)
+		(void)!read(c, b, sizeof(b));
+}
+
+static void mix_one(int kind, long long now, unsigned *seed)
+{
+	struct mixkind *k = &mix_kinds[kind];
+	int c, s;
+	if (kind == MIX_REFUSED) {
+		c = tcp_socket(C);
+		if (connect(c, (struct sockaddr *)&k->sa, k->sl) == 0 || errno != ECONNREFUSED)
+			k->errs++;
+		close(c);
+		k->n++;
+		return;
+	}
+	if (mix_pair(k, &c, &s) < 0) return;
+	k->n++;
+	switch (kind) {
+	case MIX_SHORT:
+		mix_talk(c, s);
+		close(c);
+		close(s);
+		break;
+	case MIX_LONG: {
+		long long life = 10000 + rand_r(seed) % 50000;
+		later(c, now + life, 0, 1);
+		later(s, now + life + 1000, 0, 0);
+		long_open++;
+		break;
+	}
+	case MIX_HALF:
+		shutdown(c, SHUT_WR);
+		later(s, now + 5000, 0, 0);
+		later(c, now + 5500, 0, 0);
+		break;
+	case MIX_RESET:
+		mix_talk(c, s);
+		if (k->n & 1) { abort_close(c); close(s); }
+		else { abort_close(s); close(c); }
+		break;
+	}
+}
+
+static int cmd_mix(void)
+{
+	const char *lo = fam == 4 ? "127.0.0.1" : "::1";
+	double r = rate > 0 ? rate : 20;
+	unsigned seed = (unsigned)getpid();
+	addr[C] = addr[S] = lo;
+	ns_name[S] = ns_name[C];
+	if (!seconds_set) seconds = 0;
+	if (nlong < 0 || nlong > 10000 || seconds < 0) die("mix: bad --long/--seconds");
+	if (port_base + MIX_N > 65535) die("port range");
+	next_port = port_base + MIX_N + 1;
+	raise_nofile((rlim_t)nlong * 2 + (rlim_t)r * 2 + 256);
+	mix_kinds[MIX_SHORT].per_s = r;
+	mix_kinds[MIX_HALF].per_s = r / 10;
+	mix_kinds[MIX_RESET].per_s = r / 10;
+	mix_kinds[MIX_REFUSED].per_s = r / 20;
+	long long t0 = now_ms(), end = seconds ? t0 + (long long)seconds * 1000 : 0;
+	for (int i = 0; i < MIX_N; i++) {
+		struct mixkind *k = &mix_kinds[i];
+		k->lfd = i == MIX_REFUSED ? -1 : listener(port_base + i);
+		k->sl = mkaddr(&k->sa, lo, port_base + i);
+		k->next = (double)t0;
+	}
+	while (!stop && (!end || now_ms() < end)) {
+		long long now = now_ms(), wake = run_later(now, 0);
+		while (long_open < nlong && !stop) {
+			long long n0 = mix_kinds[MIX_LONG].n;
+			mix_one(MIX_LONG, now, &seed);
+			if (mix_kinds[MIX_LONG].n == n0) break;	/* failed: retry later */
+		}
+		for (int i = 0; i < MIX_N; i++) {
+			struct mixkind *k = &mix_kinds[i];
+			if (k->per_s <= 0) continue;
+			if (k->next <= (double)now) {
+				mix_one(i, now, &seed);
+				k->next += 1000.0 / k->per_s;
+				if (k->next < (double)now - 1000) k->next = (double)now; /* fell behind */
+			}
+			if (k->next < (double)wake) wake = (long long)k->next;
+		}
+		now = now_ms();
+		if (wake > now) {
+			long long d = wake - now < 100 ? wake - now : 100;
+			struct timespec ts = { 0, d * 1000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	run_later(0, 1);
+	for (int i = 0; i < MIX_N; i++)
+		if (mix_kinds[i].lfd >= 0) close(mix_kinds[i].lfd);
+	printf("{\"cmd\":\"mix\",\"ok\":true,\"family\":%d,\"ns\":", fam);
+	jstr(stdout, ns_name[C]);
+	printf(",\"seconds\":%.1f,\"ports\":[%d,%d]", (now_ms() - t0) / 1000.0, port_base,
+	       port_base + MIX_N);
+	for (int i = 0; i < MIX_N; i++)
+		printf(",\"%s\":{\"n\":%lld,\"errors\":%lld}", mix_kinds[i].name, mix_kinds[i].n,
+		       mix_kinds[i].errs);
+	printf("}\n");
+	fflush(stdout);
+	free(lat);
+	return 0;
 }
 
 static void usage(void)
 {
 	fprintf(stderr,
-"usage: tcpsm_traffic hold|edges|churn [options] [SCENARIO...]\n"
+"usage: tcpsm_traffic hold|edges|churn|estab|mix [options] [SCENARIO...]\n"
 "common options:\n"
 "  --family 4|6            (default 4)\n"
 "  --ns-client NAME        client netns, /run/netns/NAME ('-' = current; default tcpsmA)\n"
@@ -1114,7 +1385,13 @@ static void usage(void)
 "edges: SCENARIO... | all  (all = every scenario except simclose-both)\n"
 "       --delay-ms N       netem delay for simclose-both (default 50)\n"
 "churn: --seconds S --workers W  loopback in --ns-client (default current)\n"
-"       --rate N           at most N connections/s per worker (default 0: no limit)\n");
+"       --rate N           at most N connections/s per worker (default 0: no limit)\n"
+"estab: --count N          N loopback connections in --ns-client (default current),\n"
+"                          both ends open; --hold, --hold-max S as for hold\n"
+"mix:   [--seconds S]      traffic mix in --ns-client until SIGTERM (default 0: no limit)\n"
+"       --rate N           short connections/s (default 20); half-closes and resets\n"
+"                          N/10 per second each, refused connects N/20\n"
+"       --long N           long-lived connections kept open (default 16)\n");
 	fprintf(stderr, "scenarios:\n");
 	for (int i = 0; i < NSCEN; i++) fprintf(stderr, "  %-14s %s\n", scens[i].name, scens[i].desc);
 	exit(2);
@@ -1150,7 +1427,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--hold")) hold = 1;
 		else if (!strcmp(a, "--hold-max")) hold_max = atoi(ARG());
 		else if (!strcmp(a, "--delay-ms")) delay_ms = atoi(ARG());
-		else if (!strcmp(a, "--seconds")) seconds = atoi(ARG());
+		else if (!strcmp(a, "--seconds")) { seconds = atoi(ARG()); seconds_set = 1; }
+		else if (!strcmp(a, "--long")) nlong = atoi(ARG());
 		else if (!strcmp(a, "--workers")) workers = atoi(ARG());
 		else if (!strcmp(a, "--rate")) rate = atoi(ARG());
 		else if (!strcmp(a, "--json")) ;
@@ -1170,6 +1448,11 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "churn")) {
 		if (!ns_client_set) ns_name[C] = "-";
 		return cmd_churn();
+	}
+	if (!strcmp(cmd, "estab") || !strcmp(cmd, "mix")) {
+		if (!ns_client_set) ns_name[C] = "-";
+		ns_name[S] = ns_name[C];
+		return !strcmp(cmd, "estab") ? cmd_estab() : cmd_mix();
 	}
 	usage();
 	return 2;
