@@ -3,6 +3,8 @@
 # PID 1 in the test VM (started by scripts/vm.sh through the initramfs).
 # The host root is / (read-only 9p); /run is a tmpfs; /run/tcpsm is the
 # writable results share (TCPSM_OUT on the host) holding env.sh, cmd.sh.
+# TCPSM_MODE: run (cmd.sh, output to the share), shell or console (cmd.sh
+# on the serial console).
 # Never run this on a host.
 set -u
 R=/run/tcpsm
@@ -73,6 +75,11 @@ shell)
 	printf 'export PATH=%q:$PATH\ncd %q\n' "$(dirname "$TCPSM_CLI")" "$TCPSM_ROOT" > /tmp/tcpsm.bashrc
 	echo "guest.sh: tcpsm VM ($KVER). Try: tcpsm stats; exit the shell to power off."
 	setsid -c bash --rcfile /tmp/tcpsm.bashrc -i < /dev/ttyS0 > /dev/ttyS0 2>&1
+	rc=$?
+	;;
+console)
+	# the command on the console, which is its controlling terminal
+	setsid -c bash "$R/cmd.sh" < /dev/ttyS0 > /dev/ttyS0 2>&1
 	rc=$?
 	;;
 esac

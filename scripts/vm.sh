@@ -6,6 +6,9 @@
 #   scripts/vm.sh run CMD [ARGS...]   run CMD in the guest (cwd = repo root);
 #                                     stdout = its output, exit code = its own
 #   scripts/vm.sh shell               interactive shell, tcpsm.ko loaded
+#   scripts/vm.sh console CMD [ARGS...]  run CMD on this terminal (the guest's
+#                                     serial console), interactively; the VM
+#                                     powers off when it exits (make demo)
 #   scripts/vm.sh scan LOGFILE...     only scan logs for kernel problems
 #
 # Environment (host side):
@@ -194,7 +197,7 @@ boot()
 		done
 	} > "$OUT/env.sh"
 	printf 'exec /bin/bash %q\n' "$ROOT/scripts/guest.sh" > "$OUT/boot.sh"
-	if [ "$mode" = run ]; then
+	if [ "$mode" = run ] || [ "$mode" = console ]; then
 		{
 			echo '#!/bin/bash'
 			printf '%q ' "$@"
@@ -217,7 +220,7 @@ boot()
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 
 	t0=$(date +%s)
-	if [ "$mode" = shell ]; then
+	if [ "$mode" = shell ] || [ "$mode" = console ]; then
 		# Console on this terminal; Ctrl-A X quits QEMU.
 		qemu_rc=0
 		qemu+=(-nographic -serial mon:stdio)
@@ -269,6 +272,11 @@ run)
 shell)
 	boot shell
 	;;
+console)
+	shift
+	[ $# -gt 0 ] || die "usage: vm.sh console CMD [ARGS...]"
+	boot console "$@"
+	;;
 scan)
 	shift
 	scan_logs "$@"
@@ -277,7 +285,7 @@ taint)
 	check_taint "$2"
 	;;
 *)
-	sed -n '3,30p' "$0" >&2
+	sed -n '3,33p' "$0" >&2
 	exit 2
 	;;
 esac
