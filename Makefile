@@ -9,6 +9,10 @@
 #                     ends with "N passed, N failed" over all of them
 #   make vm-test      the selftests on one kernel (KERNEL=, default 6.1)
 #   make vm           interactive shell in the VM, tcpsm.ko loaded (KERNEL=)
+#   make demo         the VM with a traffic mix and `tcpsm top` on this
+#                     terminal (needs one); q quits (scripts/demo.sh)
+#   make bench        the benchmark in the VM: churn overhead, events/s,
+#                     stats vs ss; prints a table (scripts/bench.sh)
 #   make lint         checkpatch --strict, W=1 and sparse (C=2) builds
 #   make install      module (+ depmod), CLI and man page under /usr/local
 #   make deps         install packages and the VM kernel (scripts/deps.sh)
@@ -33,8 +37,8 @@ KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),$(VM_KDIR))
 CHECKPATCH := build/checkpatch/checkpatch.pl
 LINT_FILES = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 
-.PHONY: all module cli tests kselftest ynl uapi check vm-test vm lint checkpatch \
-	lint-w1 lint-sparse install deps clean
+.PHONY: all module cli tests kselftest ynl uapi check vm-test vm demo bench lint \
+	checkpatch lint-w1 lint-sparse install deps clean
 
 all: module cli
 
@@ -78,6 +82,19 @@ vm-test: cli tests
 
 vm: cli
 	TCPSM_KO=$$(scripts/module.sh $(VM_KERNEL)) KERNEL=$(VM_KERNEL) scripts/vm.sh shell
+
+# Interactive: fails at once without a terminal, before installing or building.
+demo:
+	@[ -t 0 ] && [ -t 1 ] || { echo "make demo: needs a terminal (tcpsm top runs full screen in the VM)" >&2; exit 1; }
+	KERNELS=$(VM_KERNEL) scripts/deps.sh
+	$(MAKE) cli tests
+	KERNEL=$(VM_KERNEL) scripts/demo.sh
+
+# A missed target is reported, not an error; the table is in build/bench/table.
+bench:
+	KERNELS=$(VM_KERNEL) scripts/deps.sh
+	$(MAKE) cli tests
+	KERNEL=$(VM_KERNEL) scripts/bench.sh
 
 lint: checkpatch lint-w1 lint-sparse
 

@@ -21,7 +21,7 @@ PKGS=(
 	sparse linux-source-6.1
 	linux-source-6.12 python3-yaml python3-jsonschema
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
-	iproute2 jq tmux
+	iproute2 jq tmux libbpf-tools
 )
 
 updated=

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The tcpsm benchmark, INSIDE the VM: scripts/vm.sh run bench/run.sh
+# (scripts/bench.sh, i.e. make bench, does this). Runs the parts, prints
+# their tables and then the targets, PASS or MISS:
+#   stats     bench/stats_vs_ss.sh  tcpsm stats >= 20x faster than ss
+#   overhead  bench/overhead.sh     B >= 99% of A; C >= 95% of A; C > D
+#   events    bench/events_rate.sh  (reported, no target)
+# stats runs first, on socket tables that the churns have not yet filled
+# with TIME_WAIT sockets.
+# A missed target is not an error; the exit code is non-zero only when a
+# part failed. The table is also saved to $TCPSM_RESULTS/table (on the
+# host: build/bench/table), the parts' results to $TCPSM_RESULTS/PART.env.
+#
+# Environment: TCPSM_BENCH_PARTS (default "stats overhead events"), and
+# those of the parts.
+set -uo pipefail
+DIR=$(cd "$(dirname "$0")" && pwd)
+BENCH_OUT=${TCPSM_RESULTS:-/tmp/bench}
+export BENCH_OUT
+mkdir -p "$BENCH_OUT"
+PARTS=${TCPSM_BENCH_PARTS:-stats overhead events}
+TABLE=$BENCH_OUT/table
+: > "$TABLE"
+
+declare -A script=([overhead]=overhead.sh [events]=events_rate.sh [stats]=stats_vs_ss.sh)
+failed=()
+
+{
+	echo "tcpsm bench: $(uname -r), $(nproc) vCPUs (QEMU TCG, ${TCPSM_VM_TCG_THREAD:-single}-threaded), $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo
+} | tee -a "$TABLE"
+
+for p in $PARTS; do
+	[ -n "${script[$p]:-}" ] || { echo "bench: unknown part '$p' (${!script[*]})" >&2; exit 2; }
+	rm -f "$BENCH_OUT/$p.env"
+	t0=$(date +%s)
+	if ! bash "$DIR/${script[$p]}" | tee -a "$TABLE"; then
+		failed+=("$p")
+		echo "  $p: FAILED (see the lines above)" | tee -a "$TABLE"
+		echo | tee -a "$TABLE"
+	fi
+	echo "# $p: $(( $(date +%s) - t0 )) s" >&2
+done
+
+# ---- targets -------------------------------------------------------------
+# get PART KEY: a result of a part, "" if none
+get() {
+	[ -r "$BENCH_OUT/$1.env" ] || return 0
+	# shellcheck source=/dev/null
+	( . "$BENCH_OUT/$1.env"; eval "echo \"\${$2:-}\"" )
+}
+# target NAME OK_EXPR VALUE: PASS, MISS or n/a
+target() {
+	local name=$1 expr=$2 shown=$3 v
+	if [ -z "$expr" ]; then
+		v=n/a
+	elif awk "BEGIN { exit !($expr) }"; then
+		v=PASS
+	else
+		v=MISS
+	fi
+	printf '  %-5s %-38s %s\n' "$v" "$name" "$shown"
+}
+
+{
+	echo "Targets"
+	if [[ " $PARTS " == *" overhead "* ]]; then
+		b=$(get overhead ratio_B) c=$(get overhead ratio_C) d=$(get overhead ratio_D)
+		target "B >= 99% of A" "${b:+$b >= 0.99}" "B/A = ${b:-n/a}"
+		target "C >= 95% of A" "${c:+$c >= 0.95}" "C/A = ${c:-n/a}"
+		e=
+		[ -z "$c" ] || [ -z "$d" ] || e="$c > $d"
+		target "C above D" "$e" "C/A = ${c:-n/a}, D/A = ${d:-n/a}"
+	fi
+	if [[ " $PARTS " == *" events "* ]]; then
+		ev=$(get events events_per_s)
+		if [ -n "$ev" ]; then
+			[ -z "$(get events lower_bound)" ] || ev=">= $ev"
+			printf '  %-5s %-38s %s\n' "" "events/s before the first drop" "$ev"
+		else
+			printf '  %-5s %-38s %s\n' "n/a" "events/s before the first drop" "$(get events why)"
+		fi
+	fi
+	if [[ " $PARTS " == *" stats "* ]]; then
+		r=$(get stats ratio)
+		target "stats >= 20x faster than ss" "${r:+$r >= 20}" "${r:-n/a}${r:+x}"
+	fi
+	if [ "${#failed[@]}" -gt 0 ]; then
+		echo
+		echo "bench: part(s) failed: ${failed[*]}"
+	fi
+} | tee -a "$TABLE"
+[ "${#failed[@]}" -eq 0 ]

@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: what tcpsm costs and how fast it reads, measured in the VM.
+# Builds tcpsm.ko for the kernel, boots it under QEMU (scripts/vm.sh) and
+# runs bench/run.sh there, which prints a table:
+#   - connections/s of a loopback churn, one worker per vCPU, with (A) no
+#     module, (B) tcpsm loaded, (C) tcpsm and `tcpsm events --json` running,
+#     (D) no module and libbpf-tools' tcpstates running; medians over
+#     interleaved rounds, ratios to A (bench/overhead.sh);
+#   - events/s one subscriber gets before the first drop (bench/events_rate.sh);
+#   - `tcpsm stats` against `ss -tan state X | wc -l` over all states with
+#     20 000 established sockets (bench/stats_vs_ss.sh);
+#   - the targets, PASS or MISS. A miss does not fail the run: exit 1 means
+#     an error, not a slow result.
+# Under TCG, absolute numbers mean little: read the ratios.
+#
+#   scripts/bench.sh          (make bench; the CLI and build/tests first)
+#
+# Environment: KERNEL (default: the first of scripts/kernels/list), TCPSM_KO
+# (default: built by scripts/module.sh), TCPSM_OUT (default
+# <repo>/build/bench: the VM's logs, the table in table, the parts' results
+# in *.env), TCPSM_VM_SMP (vCPUs, default 2), and for the guest:
+#   TCPSM_BENCH_PARTS     default "stats overhead events"
+#   TCPSM_BENCH_ROUNDS    rounds of A B C D (default 7)
+#   TCPSM_BENCH_SECONDS   seconds per run (default 8)
+#   TCPSM_BENCH_CONFIGS   default "A B C D"
+#   TCPSM_BENCH_EV_RATES  the events ramp, conn/s (default "100 200 400 800
+#                         1600 3200 max"); TCPSM_BENCH_EV_SECONDS per step (5)
+#   TCPSM_BENCH_CONNS     connections for the stats part (default 10000)
+#   TCPSM_BENCH_STATS_REPS  timed passes (default 10)
+# The defaults take about 8 minutes on a 2-core host.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+KERNEL=${KERNEL:-$("$ROOT/scripts/kernel.sh" names | head -n1)}
+export KERNEL
+export TCPSM_OUT=${TCPSM_OUT:-$ROOT/build/bench}
+
+die() { echo "bench.sh: $*" >&2; exit 1; }
+
+[ -x "$ROOT/build/tests/tcpsm_traffic" ] || die "build/tests/tcpsm_traffic missing (make tests)"
+[ -x "$ROOT/userspace/tcpsm" ] || die "userspace/tcpsm missing (make cli)"
+# The guest runs the host's binaries (its root is the host's, read-only).
+command -v tcpstates > /dev/null || [ -x /usr/sbin/tcpstates ] ||
+	die "tcpstates missing: scripts/deps.sh installs libbpf-tools"
+command -v jq > /dev/null || die "jq missing (scripts/deps.sh)"
+
+TCPSM_KO=${TCPSM_KO:-$("$ROOT/scripts/module.sh" "$KERNEL")}
+export TCPSM_KO
+rc=0
+"$ROOT/scripts/vm.sh" run bench/run.sh || rc=$?
+echo "bench.sh: table in $TCPSM_OUT/table" >&2
+exit "$rc"
