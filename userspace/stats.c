@@ -224,29 +224,24 @@ void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st)
 
 /* ---- the subcommand ---------------------------------------------------- */
 
-struct stats_replies {
-	struct tcpsm_stats *v;
-	size_t n, cap;
-};
-
 static int on_stats_reply(struct nlmsghdr *nlh, void *arg)
 {
-	struct stats_replies *rs = arg;
+	struct tcpsm_stats_set *set = arg;
 	int r;
 
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 4;
-		struct tcpsm_stats *v = realloc(rs->v, cap * sizeof(*v));
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 4;
+		struct tcpsm_stats *v = realloc(set->v, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
-		rs->v = v;
-		rs->cap = cap;
+		set->v = v;
+		set->cap = cap;
 	}
-	r = tcpsm_stats_parse(nlh, &rs->v[rs->n]);
+	r = tcpsm_stats_parse(nlh, &set->v[set->n]);
 	if (r < 0)
 		return r;
-	rs->n++;
+	set->n++;
 	return 0;
 }
 
@@ -254,6 +249,21 @@ static int fill_all_netns(struct nl_msg *msg, void *arg)
 {
 	(void)arg;
 	return nla_put_flag(msg, TCPSM_A_STATS_ALL_NETNS) < 0 ? -EMSGSIZE : 0;
+}
+
+int tcpsm_stats_request(struct tcpsm_nl *nl, bool all,
+			struct tcpsm_stats_set *set)
+{
+	memset(set, 0, sizeof(*set));
+	return tcpsm_nl_request(nl, TCPSM_CMD_GET_STATS, all ? NLM_F_DUMP : 0,
+				all ? fill_all_netns : NULL, NULL,
+				on_stats_reply, set);
+}
+
+void tcpsm_stats_set_free(struct tcpsm_stats_set *set)
+{
+	free(set->v);
+	memset(set, 0, sizeof(*set));
 }
 
 void cmd_stats_help(FILE *f)
@@ -277,7 +287,7 @@ int cmd_stats(int argc, char **argv)
 		{ "help",	no_argument,	NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct stats_replies rs = { NULL, 0, 0 };
+	struct tcpsm_stats_set rs = { NULL, 0, 0 };
 	bool all = false, json = false;
 	struct tcpsm_nl nl;
 	int c, r, rc;
@@ -307,9 +317,7 @@ int cmd_stats(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	r = tcpsm_nl_request(&nl, TCPSM_CMD_GET_STATS, all ? NLM_F_DUMP : 0,
-			     all ? fill_all_netns : NULL, NULL,
-			     on_stats_reply, &rs);
+	r = tcpsm_stats_request(&nl, all, &rs);
 	if (r < 0 && nl.reply_err == -EBADMSG) {
 		tcpsm_err("malformed GET_STATS reply from the kernel (module and tool out of step?)");
 		rc = TCPSM_EXIT_ERROR;
@@ -351,7 +359,7 @@ int cmd_stats(int argc, char **argv)
 	}
 	rc = tcpsm_finish_stdout(TCPSM_EXIT_OK);
 out:
-	free(rs.v);
+	tcpsm_stats_set_free(&rs);
 	tcpsm_nl_close(&nl);
 	return rc;
 }

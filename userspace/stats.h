@@ -30,6 +30,25 @@ struct tcpsm_stats {
  */
 int tcpsm_stats_parse(struct nlmsghdr *nlh, struct tcpsm_stats *st);
 
+/* The replies of one GET_STATS request: one per namespace. */
+struct tcpsm_stats_set {
+	struct tcpsm_stats *v;
+	size_t n, cap;
+};
+
+struct tcpsm_nl;
+
+/*
+ * GET_STATS for the caller's namespace, or (all) a dump of every
+ * namespace, parsed into set (cleared first; free it with
+ * tcpsm_stats_set_free even on failure). Returns what
+ * tcpsm_nl_request() returns; a malformed reply is -EBADMSG in
+ * nl->reply_err.
+ */
+int tcpsm_stats_request(struct tcpsm_nl *nl, bool all,
+			struct tcpsm_stats_set *set);
+void tcpsm_stats_set_free(struct tcpsm_stats_set *set);
+
 /* The operator's view of one namespace (several lines). */
 void tcpsm_stats_print_text(FILE *f, const struct tcpsm_stats *st);
 

@@ -6,53 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <netlink/attr.h>
 
 #include <linux/tcpsm.h>
 
 #include "cli.h"
 #include "topsrc.h"
-
-/* The replies of one request. */
-struct replies {
-	struct tcpsm_stats *v;
-	size_t n, cap;
-};
-
-static int on_reply(struct nlmsghdr *nlh, void *arg)
-{
-	struct replies *rs = arg;
-	int r;
-
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 4;
-		struct tcpsm_stats *v = realloc(rs->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		rs->v = v;
-		rs->cap = cap;
-	}
-	r = tcpsm_stats_parse(nlh, &rs->v[rs->n]);
-	if (r < 0)
-		return r;
-	rs->n++;
-	return 0;
-}
-
-static int fill_all_netns(struct nl_msg *msg, void *arg)
-{
-	(void)arg;
-	return nla_put_flag(msg, TCPSM_A_STATS_ALL_NETNS) < 0 ? -EMSGSIZE : 0;
-}
-
-static int request(struct top_src *src, bool all, struct replies *rs)
-{
-	memset(rs, 0, sizeof(*rs));
-	return tcpsm_nl_request(&src->nl, TCPSM_CMD_GET_STATS,
-				all ? NLM_F_DUMP : 0,
-				all ? fill_all_netns : NULL, NULL, on_reply, rs);
-}
 
 int top_src_open(struct top_src *src)
 {
@@ -67,8 +25,8 @@ void top_src_close(struct top_src *src)
 
 static int read_own(struct top_src *src, struct tcpsm_stats *st)
 {
-	struct replies rs;
-	int r = request(src, false, &rs);
+	struct tcpsm_stats_set rs;
+	int r = tcpsm_stats_request(&src->nl, false, &rs);
 
 	if (r == 0 && rs.n == 0)
 		r = -ENODATA;
@@ -79,12 +37,12 @@ static int read_own(struct top_src *src, struct tcpsm_stats *st)
 			src->own = st->netns;
 		}
 	}
-	free(rs.v);
+	tcpsm_stats_set_free(&rs);
 	return r;
 }
 
 /* Find inode netns in a dump; NULL if it is not there. */
-static const struct tcpsm_stats *find(const struct replies *rs, uint32_t netns)
+static const struct tcpsm_stats *find(const struct tcpsm_stats_set *rs, uint32_t netns)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->v[i].has_netns && rs->v[i].netns == netns)
@@ -95,12 +53,12 @@ static const struct tcpsm_stats *find(const struct replies *rs, uint32_t netns)
 int top_src_read(struct top_src *src, struct tcpsm_stats *st)
 {
 	const struct tcpsm_stats *found;
-	struct replies rs;
+	struct tcpsm_stats_set rs;
 	int r;
 
 	if (!src->follow)
 		return read_own(src, st);
-	r = request(src, true, &rs);
+	r = tcpsm_stats_request(&src->nl, true, &rs);
 	if (r == 0) {
 		found = find(&rs, src->netns);
 		if (found)
@@ -108,7 +66,7 @@ int top_src_read(struct top_src *src, struct tcpsm_stats *st)
 		else
 			r = -ENOENT;
 	}
-	free(rs.v);
+	tcpsm_stats_set_free(&rs);
 	if (r == -ENOENT || r == -EPERM || r == -EACCES) {
 		/* gone, or no longer allowed: back to our own */
 		src->follow = false;
@@ -136,16 +94,16 @@ int top_src_next(struct top_src *src, uint32_t current,
 		 struct tcpsm_stats *st, char *msg, size_t len)
 {
 	const struct tcpsm_stats *next = NULL;
-	struct replies rs;
+	struct tcpsm_stats_set rs;
 	size_t i;
 	int r;
 
-	r = request(src, true, &rs);
+	r = tcpsm_stats_request(&src->nl, true, &rs);
 	if (r < 0) {
 		snprintf(msg, len, "n: %s: %s",
 			 src->nl.ext.has_msg ? src->nl.ext.msg :
 			 "cannot list the other namespaces", strerror(-r));
-		free(rs.v);
+		tcpsm_stats_set_free(&rs);
 		return r;
 	}
 	for (i = 0; i < rs.n; i++)
@@ -155,7 +113,7 @@ int top_src_next(struct top_src *src, uint32_t current,
 	next = rs.n ? &rs.v[i < rs.n ? (i + 1) % rs.n : 0] : NULL;
 	if (!next || !next->has_netns || (next->netns == current)) {
 		snprintf(msg, len, "n: no other network namespace");
-		free(rs.v);
+		tcpsm_stats_set_free(&rs);
 		return -ENOENT;
 	}
 	*st = *next;
@@ -163,6 +121,6 @@ int top_src_next(struct top_src *src, uint32_t current,
 	src->netns = next->netns;
 	snprintf(msg, len, "netns %" PRIu32 "%s (%zu of %zu)", next->netns,
 		 src->follow ? "" : ", our own", (size_t)(next - rs.v) + 1, rs.n);
-	free(rs.v);
+	tcpsm_stats_set_free(&rs);
 	return 0;
 }
