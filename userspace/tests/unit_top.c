@@ -18,35 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "canvas.h"
 #include "states.h"
 #include "topdiag.h"
 #include "topframe.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		passed++;
-		printf("ok   %s\n", name);
-		return;
-	}
-	failed++;
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static void check_str(const char *name, const char *got, const char *want)
-{
-	check(strcmp(got, want) == 0, name, "\n  got:  [%s]\n  want: [%s]", got,
-	      want);
-}
 
 /* How often the extended regex re matches in text (non-overlapping). */
 static int count_re(const char *text, const char *re)
@@ -545,6 +521,5 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		test_cli(argv[1]);
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_summary();
 }
