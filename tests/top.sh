@@ -302,6 +302,7 @@ wait_pane term 15 has_diagram || fail "tmux term: no diagram"
 toppid=$(pgrep -P "$(pane_fmt term '#{pane_pid}')")
 kill -TERM "$toppid"
 check "SIGTERM: exit 0" 0 "$(top_rc term)"
+for _ in $(seq 1 50); do [ "$(given_back term)" = "0 1" ] && break; sleep 0.1; done
 check "SIGTERM: terminal given back (no alternate screen, cursor on)" "0 1" \
 	"$(given_back term)"
 
@@ -309,6 +310,12 @@ run_top unload "$CLI" top -d 0.5
 wait_pane unload 15 has_diagram || fail "tmux unload: no diagram"
 if rmmod tcpsm; then
 	check "module unloaded: exit 1" 1 "$(top_rc unload)"
+	# the status file can be there before tmux has read top's last bytes
+	for _ in $(seq 1 50); do
+		[ "$(given_back unload)" = "0 1" ] &&
+			pane unload | grep -q '^tcpsm: ' && break
+		sleep 0.1
+	done
 	check "module unloaded: terminal given back" "0 1" "$(given_back unload)"
 	check "module unloaded: one line" 1 "$(pane unload | grep -c '^tcpsm: ')"
 	pane unload | grep '^tcpsm: ' | sed 's/^/# /'
