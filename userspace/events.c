@@ -596,15 +596,16 @@ struct events_sigs {
 	sigset_t stop;			/* SIGINT, SIGTERM */
 	sigset_t old;			/* the mask we started with */
 	sigset_t wait;			/* old, with the stop signals let in */
-	struct sigaction old_int, old_term, old_pipe;
 };
 
 /*
- * Catch SIGINT and SIGTERM, and block them but while we wait or work
- * (see events_loop()); ignore SIGPIPE, so that a reader that went away
- * is an EPIPE we end quietly on. The handlers go in even when the
- * signals came ignored, as a shell without job control leaves them for
- * a background job: kill -INT must still end the stream.
+ * Catch SIGINT and SIGTERM from the start to the end, so that one that
+ * comes while we subscribe, or as we leave, still ends us with status 0;
+ * ignore SIGPIPE, so that a reader that went away is an EPIPE we end
+ * quietly on. The handlers go in even when the signals came ignored, as
+ * a shell without job control leaves them for a background job: kill
+ * -INT must still end the stream. A stop signal also cuts short a write
+ * stuck on a full pipe (no SA_RESTART), so the last flush cannot hang.
  */
 static void events_signals_on(struct events_sigs *s)
 {
@@ -613,25 +614,27 @@ static void events_signals_on(struct events_sigs *s)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;	/* no SA_RESTART: calls return EINTR */
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &s->old_int);
-	sigaction(SIGTERM, &sa, &s->old_term);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &s->old_pipe);
+	sigaction(SIGPIPE, &sa, NULL);
 
 	sigemptyset(&s->stop);
 	sigaddset(&s->stop, SIGINT);
 	sigaddset(&s->stop, SIGTERM);
+}
+
+/* Block the stop signals but in ppoll() and while we work (events_loop). */
+static void events_signals_block(struct events_sigs *s)
+{
 	sigprocmask(SIG_BLOCK, &s->stop, &s->old);
 	s->wait = s->old;
 	sigdelset(&s->wait, SIGINT);
 	sigdelset(&s->wait, SIGTERM);
 }
 
-/* The signals as they were: a second ^C now ends a stuck last flush. */
-static void events_signals_off(struct events_sigs *s)
+static void events_signals_unblock(struct events_sigs *s)
 {
-	sigaction(SIGINT, &s->old_int, NULL);
-	sigaction(SIGTERM, &s->old_term, NULL);
 	sigprocmask(SIG_SETMASK, &s->old, NULL);
 }
 
@@ -643,14 +646,14 @@ static void events_signals_off(struct events_sigs *s)
  * are let in too, so that ^C also ends a write stuck on a full pipe.
  * Returns the exit code.
  */
-static int events_loop(struct tcpsm_nl *nl, struct tcpsm_events *es)
+static int events_loop(struct tcpsm_nl *nl, struct tcpsm_events *es,
+		       struct events_sigs *sigs)
 {
 	struct events_loop lp = { .es = es, .family = nl->family };
 	struct pollfd pfd[2] = {
 		{ .fd = nl_socket_get_fd(nl->sk), .events = POLLIN },
 		{ .fd = STDOUT_FILENO, .events = 0 },	/* errors only */
 	};
-	struct events_sigs sigs;
 	uint64_t next_warn = 1;
 	bool overrun = false;
 	int rc = TCPSM_EXIT_OK, fl = 0;
@@ -658,17 +661,17 @@ static int events_loop(struct tcpsm_nl *nl, struct tcpsm_events *es)
 	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_events_msg, &lp);
 	if (getenv("TCPSM_NL_DEBUG"))
 		nl_socket_modify_cb(nl->sk, NL_CB_MSG_IN, NL_CB_DEBUG, NULL, NULL);
-	events_signals_on(&sigs);
+	events_signals_block(sigs);
 
 	while (!events_stop && !lp.done && !lp.unloaded) {
-		if (ppoll(pfd, 2, NULL, &sigs.wait) < 0) {
+		if (ppoll(pfd, 2, NULL, &sigs->wait) < 0) {
 			if (errno == EINTR)
 				continue;
 			tcpsm_err("waiting for events: %s", strerror(errno));
 			rc = TCPSM_EXIT_ERROR;
 			break;
 		}
-		sigprocmask(SIG_SETMASK, &sigs.wait, NULL);
+		sigprocmask(SIG_SETMASK, &sigs->wait, NULL);
 		if (pfd[1].revents & (POLLERR | POLLHUP))
 			break;		/* nobody reads our output any more */
 		if (pfd[1].revents & POLLNVAL)
@@ -682,9 +685,9 @@ static int events_loop(struct tcpsm_nl *nl, struct tcpsm_events *es)
 		fl = events_flush();	/* each message, for pipes */
 		if (fl)
 			break;
-		sigprocmask(SIG_BLOCK, &sigs.stop, NULL);
+		sigprocmask(SIG_BLOCK, &sigs->stop, NULL);
 	}
-	events_signals_off(&sigs);
+	events_signals_unblock(sigs);
 
 	if (!fl)
 		fl = events_flush();
@@ -759,6 +762,7 @@ int cmd_events(int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct events_sigs sigs;
 	struct tcpsm_events es;
 	struct tcpsm_nl nl;
 	const char *bad;
@@ -802,12 +806,15 @@ int cmd_events(int argc, char **argv)
 		return tcpsm_usage_err("events: unexpected argument '%s' (see 'tcpsm events --help')",
 				       argv[optind]);
 
+	events_signals_on(&sigs);
 	rc = tcpsm_nl_open(&nl);
 	if (rc)
-		return rc;
+		return events_stop ? TCPSM_EXIT_OK : rc;
 	rc = events_subscribe(&nl);
-	if (!rc)
-		rc = events_loop(&nl, &es);
+	if (events_stop)
+		rc = TCPSM_EXIT_OK;	/* stopped while subscribing */
+	else if (!rc)
+		rc = events_loop(&nl, &es, &sigs);
 	tcpsm_events_free(&es);
 	tcpsm_nl_close(&nl);
 	return rc;
