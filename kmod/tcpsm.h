@@ -115,7 +115,6 @@ static inline bool tcpsm_events_wanted(const struct net *net)
 }
 
 /* tcpsm_events.c */
-extern struct mutex tcpsm_events_lock;
 int tcpsm_events_init(void);
 void tcpsm_events_stop(void);
 void tcpsm_events_free(void);

@@ -78,7 +78,7 @@ struct tcpsm_evcpu {
 };
 
 /* serialises worker passes; guards the worker's state (see above) */
-DEFINE_MUTEX(tcpsm_events_lock);
+static DEFINE_MUTEX(tcpsm_events_lock);
 static struct tcpsm_evcpu __percpu *tcpsm_evcpu;
 static unsigned int tcpsm_ev_cap;
 static bool tcpsm_ev_ready;		/* buffers there, sends allowed */
@@ -241,6 +241,8 @@ static void tcpsm_events_one(const struct tcpsm_event *ev,
 	if (tn->ev_skb && !tcpsm_event_put(tn->ev_skb, ev, tn->ev_seq))
 		return;
 	tcpsm_events_send(tn);
+	if (tn->ev_deaf == tcpsm_ev_pass)
+		return;		/* that send found no one to read it */
 	tn->ev_skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!tn->ev_skb)
 		goto lost;
