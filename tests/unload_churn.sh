@@ -24,14 +24,17 @@ cd "$(dirname "$0")" || exit 1
 TRAFFIC=../build/tests/tcpsm_traffic
 NS=tcpsmU
 # On the debug kernel everything costs ten times more, and the guest's two
-# vCPUs share one host thread: the churn is paced and the readers pause
-# between reads there, so that the load/unload cycles get the CPU.
+# vCPUs share one host thread: the churn is paced, the readers pause
+# between reads and only two of them run (every process started costs
+# about a second there), so that the load/unload cycles get the CPU.
 if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
+	DEBUG_KERNEL=1
 	CYCLES=${TCPSM_UNLOAD_CYCLES:-100}
 	READER_PAUSE=2
 	CHURN_RATE=50
 	MIN_CONNS=100
 else
+	DEBUG_KERNEL=0
 	CYCLES=${TCPSM_UNLOAD_CYCLES:-20}
 	READER_PAUSE=0
 	CHURN_RATE=0
@@ -69,7 +72,7 @@ setsid "$TRAFFIC" churn --ns-client "$NS" --seconds 1800 --workers 1 \
 	--rate "$CHURN_RATE" >"$TCPSM_RUNDIR/churn1" 2>&1 &
 pids+=($!)
 
-# readers in both namespaces; exit 2 (module gone) and 1 (family gone
+# readers; exit 2 (module gone) and 1 (family gone
 # mid-request) are expected while cycling, a signal is not
 reader() {
 	while :; do
@@ -83,18 +86,25 @@ reader() {
 }
 export -f reader
 export TCPSM_RUNDIR READER_PAUSE
+# nsenter, not ip netns exec: no mount namespace and sysfs remount per read
+in_ns() { nsenter --net="/run/netns/$NS" "$@"; }
+export -f in_ns
+export NS
 setsid bash -c 'reader "$@"' _ "$TCPSM_CLI" stats --all-netns --json &
 pids+=($!)
-setsid bash -c 'reader "$@"' _ ip netns exec "$NS" "$TCPSM_CLI" stats &
-pids+=($!)
-# subscribers: in the churning namespace and in the initial one; exit 2
-# when the module goes away under them, 0 when their time is up (SIGINT)
-setsid bash -c 'reader "$@"' _ ip netns exec "$NS" \
+# subscribers: in the churning namespace (and, but for the debug kernel,
+# in the initial one); exit 2 when the module goes away under them, 0 when
+# their time is up (SIGINT)
+setsid bash -c 'reader "$@"' _ in_ns \
 	timeout --preserve-status -s INT 5 "$TCPSM_CLI" events --json &
 pids+=($!)
-setsid bash -c 'reader "$@"' _ \
-	timeout --preserve-status -s INT 5 "$TCPSM_CLI" events &
-pids+=($!)
+if [ "$DEBUG_KERNEL" = 0 ]; then
+	setsid bash -c 'reader "$@"' _ in_ns "$TCPSM_CLI" stats &
+	pids+=($!)
+	setsid bash -c 'reader "$@"' _ \
+		timeout --preserve-status -s INT 5 "$TCPSM_CLI" events &
+	pids+=($!)
+fi
 
 sleep 1
 for i in $(seq "$CYCLES"); do
