@@ -33,6 +33,7 @@
 struct tcpsm_pcpu {
 	u64 edge[TCPSM_NSTATES][TCPSM_NSTATES];
 	u64 events_dropped;
+	u64 cw_untracked;	/* entries into CLOSE_WAIT not recorded */
 };
 
 /*
@@ -57,6 +58,19 @@ struct tcpsm_net {
 	struct sk_buff *ev_skb;		/* message being filled, or NULL */
 	void *ev_hdr;
 	struct list_head ev_node;	/* namespaces with events this pass */
+
+	/* Alarm settings: written under tcpsm_cw_lock, read with READ_ONCE. */
+	u32 cw_count;			/* closewait.count */
+	u32 cw_age;			/* closewait.age, seconds */
+	u32 cw_window;			/* closewait.window, samples */
+
+	/* The CLOSE_WAIT sampler's, under tcpsm_cw_lock (tcpsm_closewait.c). */
+	struct list_head cw_ports;	/* its tcpsm_cw_port records */
+	u64 cw_refused;			/* entries the cap left untracked */
+	u32 cw_alarms;			/* active alarms (also READ_ONCE) */
+	bool cw_live;			/* on tcpsm_nets, ports valid */
+	bool cw_walk;			/* walk the tables for it next sample */
+	bool cw_first_walk;		/* what it finds was there before */
 };
 
 /* tcpsm_pernet.c */
@@ -94,6 +108,7 @@ void tcpsm_matrix_read(struct tcpsm_net *tn,
 /* tcpsm_genl.c */
 enum tcpsm_mcgrp {
 	TCPSM_NLGRP_EVENTS,
+	TCPSM_NLGRP_ALERTS,
 };
 
 extern struct genl_family tcpsm_family;
@@ -113,6 +128,72 @@ static inline bool tcpsm_events_wanted(const struct net *net)
 	return genl_has_listeners(&tcpsm_family, (struct net *)net,
 				  TCPSM_NLGRP_EVENTS) > 0;
 }
+
+/* tcpsm_closewait.c */
+#define TCPSM_CW_HIST		64	/* samples kept: > the largest window */
+#define TCPSM_CW_SOCKS_SHOWN	8	/* oldest sockets in replies and alarms */
+#define TCPSM_CW_MAX_LIMIT	4194304	/* closewait_max at most */
+
+/* What the sampler read of a tracked socket. */
+struct tcpsm_cw_owner {
+	u64 ino;
+	u64 cgroup;
+	struct in6_addr daddr;		/* IPv4: first word */
+	u32 uid;
+	u16 family;
+	u16 dport;
+};
+
+/* The CLOSE_WAIT state of one local port of a namespace. */
+struct tcpsm_cw_port {
+	struct hlist_node hnode;	/* host-wide, by (tn, port) */
+	struct list_head tnode;		/* tn->cw_ports */
+	struct list_head socks;		/* tracked sockets, oldest first */
+	struct tcpsm_net *tn;
+	u16 port;
+	bool alarm;			/* CLOSE_WAIT_LEAK raised */
+	u32 count;			/* in CLOSE_WAIT at the last sample */
+	u32 tracked;			/* of them (or since), on socks */
+	u32 walked;			/* found by this sample's walk */
+	u32 samples;			/* taken since the record exists */
+	u32 idle;			/* samples in a row with nothing */
+	u64 alarm_ts;			/* when raised, ns */
+	u32 hist[TCPSM_CW_HIST];	/* count per sample */
+	u32 entries[TCPSM_CW_HIST];	/* edges in, per sample */
+	u32 exits[TCPSM_CW_HIST];	/* edges out, per sample */
+};
+
+extern struct mutex tcpsm_cw_lock;
+void tcpsm_cw_note(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
+		   struct sock *sk, bool enter);
+int tcpsm_cw_init(void);
+void tcpsm_cw_start(void);
+void tcpsm_cw_stop(void);
+void tcpsm_cw_free(void);
+void tcpsm_cw_net_init(struct tcpsm_net *tn);
+void tcpsm_cw_net_exit(struct tcpsm_net *tn);
+void tcpsm_cw_flush(void);
+u64 tcpsm_cw_samples(void);
+int tcpsm_cw_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		  struct tcpsm_net *tn);
+u64 tcpsm_cw_oldest_ms(const struct tcpsm_cw_port *p, u64 now);
+s32 tcpsm_cw_growth(const struct tcpsm_cw_port *p, u64 sample,
+		    unsigned int win);
+bool tcpsm_cw_grew(const struct tcpsm_cw_port *p, u64 sample,
+		   unsigned int win);
+int tcpsm_cw_put_socks(struct sk_buff *skb, int type,
+		       const struct tcpsm_cw_port *p, u64 now);
+
+/* tcpsm_alarm.c */
+int tcpsm_alarm_init(void);
+void tcpsm_alarm_net_init(struct tcpsm_net *tn);
+void tcpsm_alarm_eval(struct tcpsm_net *tn, struct tcpsm_cw_port *p,
+		      u64 sample, u64 now);
+int tcpsm_alarm_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		     struct tcpsm_net *tn);
+int tcpsm_config_get(struct sk_buff *skb, struct genl_info *info);
+int tcpsm_config_set(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy tcpsm_config_policy[TCPSM_A_CONFIG_MAX + 1];
 
 /* tcpsm_events.c */
 int tcpsm_events_init(void);

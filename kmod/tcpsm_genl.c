@@ -11,6 +11,10 @@
  * over the user namespace that owns the caller's network namespace; a
  * subscriber gets the edges of that namespace only.
  *
+ * GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS and group "alerts" (alarms raised
+ * and cleared, sent by tcpsm_alarm.c) are open to every user of the
+ * namespace; SET_CONFIG needs CAP_NET_ADMIN over its user namespace.
+ *
  * Context: process context; handlers may sleep.
  */
 #include <net/genetlink.h>
@@ -34,7 +38,8 @@ static size_t tcpsm_stats_size(void)
 
 	return nla_total_size(sizeof(u32)) +
 	       TCPSM_NSTATES * gauge + TCPSM_NSTATES * TCPSM_NSTATES * edge +
-	       nla_total_size_64bit(sizeof(u64));
+	       2 * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(sizeof(u32));
 }
 
 static int tcpsm_put_gauge(struct sk_buff *skb, int state, u64 count)
@@ -97,7 +102,13 @@ static int tcpsm_fill_stats(struct sk_buff *skb, struct tcpsm_net *tn,
 	if (nla_put_u64_64bit(skb, TCPSM_A_STATS_EVENTS_DROPPED,
 			      tcpsm_counter_read(tn, offsetof(struct tcpsm_pcpu,
 							      events_dropped)),
-			      TCPSM_A_STATS_PAD))
+			      TCPSM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, TCPSM_A_STATS_CLOSEWAIT_UNTRACKED,
+			      tcpsm_counter_read(tn, offsetof(struct tcpsm_pcpu,
+							      cw_untracked)) +
+			      READ_ONCE(tn->cw_refused), TCPSM_A_STATS_PAD) ||
+	    nla_put_u32(skb, TCPSM_A_STATS_ALARMS_ACTIVE,
+			READ_ONCE(tn->cw_alarms)))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	err = 0;
@@ -184,6 +195,19 @@ static int tcpsm_get_stats_dumpit(struct sk_buff *skb,
 	return err ? err : skb->len;
 }
 
+/* GET_CLOSEWAIT, GET_ALARMS: the caller's namespace only */
+static int tcpsm_get_closewait_dumpit(struct sk_buff *skb,
+				      struct netlink_callback *cb)
+{
+	return tcpsm_cw_dump(skb, cb, tcpsm_net(sock_net(skb->sk)));
+}
+
+static int tcpsm_get_alarms_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	return tcpsm_alarm_dump(skb, cb, tcpsm_net(sock_net(skb->sk)));
+}
+
 static const struct genl_ops tcpsm_ops[] = {
 	{
 		.cmd = TCPSM_CMD_GET_STATS,
@@ -192,12 +216,38 @@ static const struct genl_ops tcpsm_ops[] = {
 		.policy = tcpsm_get_stats_policy,
 		.maxattr = TCPSM_A_STATS_ALL_NETNS,
 	},
+	{
+		.cmd = TCPSM_CMD_GET_CONFIG,
+		.doit = tcpsm_config_get,
+		.policy = tcpsm_config_policy,
+		.maxattr = TCPSM_A_CONFIG_MAX,
+	},
+	{
+		.cmd = TCPSM_CMD_SET_CONFIG,
+		.doit = tcpsm_config_set,
+		.policy = tcpsm_config_policy,
+		.maxattr = TCPSM_A_CONFIG_MAX,
+		/* CAP_NET_ADMIN over the namespace's owning user namespace */
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = TCPSM_CMD_GET_CLOSEWAIT,
+		.dumpit = tcpsm_get_closewait_dumpit,
+	},
+	{
+		.cmd = TCPSM_CMD_GET_ALARMS,
+		.dumpit = tcpsm_get_alarms_dumpit,
+	},
 };
 
 static const struct genl_multicast_group tcpsm_mcgrps[] = {
 	[TCPSM_NLGRP_EVENTS] = {
 		.name = TCPSM_MCGRP_EVENTS,
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+	/* open to all, as ss is: alarms say no more than ss -tanep */
+	[TCPSM_NLGRP_ALERTS] = {
+		.name = TCPSM_MCGRP_ALERTS,
 	},
 };
 

@@ -107,6 +107,11 @@ static void tcpsm_edge(const struct net *net, int from, int to,
 		this_cpu_inc(pc->edge[from][to]);
 		if (tcpsm_events_wanted(net))
 			tcpsm_event_add(tcpsm_net(net), pc, from, to, sk);
+		/* only full sockets are ever in CLOSE_WAIT */
+		if (unlikely(from == TCPSM_STATE_CLOSE_WAIT ||
+			     to == TCPSM_STATE_CLOSE_WAIT))
+			tcpsm_cw_note(tcpsm_net(net), pc, sk,
+				      to == TCPSM_STATE_CLOSE_WAIT);
 	}
 	rcu_read_unlock();
 }

@@ -3,11 +3,13 @@
  * tcpsm: live TCP connection-lifecycle telemetry.
  *
  * Init builds from the bottom up so that each step can unwind the ones
- * before it: per-namespace counters, the event buffers, the netlink
- * family that reads the one and sends the other, and last the hooks that
- * fill both (they test the family's events group for listeners). Exit
- * runs in reverse: no hook running (tracepoint_synchronize_unregister),
- * the events they left sent, no request, then the memory is freed.
+ * before it: the CLOSE_WAIT record rings, per-namespace counters, the
+ * event buffers, the netlink family that reads the ones and sends the
+ * other, the hooks that fill them all (they test the family's events
+ * group for listeners), and last the CLOSE_WAIT sampler, which sends
+ * alarms. Exit runs in reverse: no hook running
+ * (tracepoint_synchronize_unregister), no sample, the events they left
+ * sent, no request, then the memory is freed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,9 +22,15 @@ static int __init tcpsm_init(void)
 {
 	int err;
 
-	err = tcpsm_pernet_register();
+	err = tcpsm_alarm_init();
 	if (err)
 		return err;
+	err = tcpsm_cw_init();
+	if (err)
+		return err;
+	err = tcpsm_pernet_register();
+	if (err)
+		goto err_cw;
 	err = tcpsm_events_init();
 	if (err)
 		goto err_pernet;
@@ -32,6 +40,7 @@ static int __init tcpsm_init(void)
 	err = tcpsm_hooks_register();
 	if (err)
 		goto err_genl;
+	tcpsm_cw_start();
 	return 0;
 
 err_genl:
@@ -41,16 +50,20 @@ err_events:
 	tcpsm_events_free();
 err_pernet:
 	tcpsm_pernet_unregister();
+err_cw:
+	tcpsm_cw_free();
 	return err;
 }
 
 static void __exit tcpsm_exit(void)
 {
 	tcpsm_hooks_unregister();
+	tcpsm_cw_stop();
 	tcpsm_events_stop();
 	tcpsm_genl_unregister();
 	tcpsm_pernet_unregister();
 	tcpsm_events_free();
+	tcpsm_cw_free();
 }
 
 module_init(tcpsm_init);

@@ -42,6 +42,7 @@ static int __net_init tcpsm_net_init(struct net *net)
 	atomic_inc(&tcpsm_live_blocks);
 
 	tn->net = net;
+	tcpsm_cw_net_init(tn);
 	mutex_lock(&tcpsm_nets_lock);
 	tn->seq = ++tcpsm_nets_seq;
 	list_add_tail(&tn->node, &tcpsm_nets);
@@ -59,13 +60,15 @@ static void __net_exit tcpsm_net_exit(struct net *net)
 	mutex_lock(&tcpsm_nets_lock);
 	list_del(&tn->node);
 	mutex_unlock(&tcpsm_nets_lock);
+	tcpsm_cw_net_exit(tn);
 }
 
 /*
  * Probes can still fire for a dying namespace (TCP purges its timewait
  * sockets after our exit has run): unpublish the counters, wait for
- * every probe that may hold them, send the events they recorded (which
- * point to the namespace), then free them.
+ * every probe that may hold them, send the events they recorded and
+ * discard their CLOSE_WAIT records (both point to the namespace), then
+ * free them.
  */
 static void __net_exit tcpsm_net_exit_batch(struct list_head *net_list)
 {
@@ -79,6 +82,7 @@ static void __net_exit tcpsm_net_exit_batch(struct list_head *net_list)
 	}
 	synchronize_rcu();
 	tcpsm_events_flush();
+	tcpsm_cw_flush();
 	list_for_each_entry(net, net_list, exit_list) {
 		tn = tcpsm_net(net);
 		free_percpu(tn->dead);
