@@ -44,5 +44,11 @@ int cmd_events(int argc, char **argv);
 void cmd_events_help(FILE *f);
 int cmd_top(int argc, char **argv);
 void cmd_top_help(FILE *f);
+int cmd_config(int argc, char **argv);
+void cmd_config_help(FILE *f);
+int cmd_closewait(int argc, char **argv);
+void cmd_closewait_help(FILE *f);
+int cmd_alerts(int argc, char **argv);
+void cmd_alerts_help(FILE *f);
 
 #endif /* TCPSM_CLI_H */

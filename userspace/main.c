@@ -28,7 +28,12 @@ static const struct tcpsm_cmd cmds[] = {
 	  cmd_events, cmd_events_help },
 	{ "top", "the TCP state machine, live, full screen",
 	  cmd_top, cmd_top_help },
-	/* config, alerts: add here */
+	{ "closewait", "ports with sockets in CLOSE_WAIT, and their owners",
+	  cmd_closewait, cmd_closewait_help },
+	{ "alerts", "active alarms, then each one raised or cleared",
+	  cmd_alerts, cmd_alerts_help },
+	{ "config", "show or change the alarm settings",
+	  cmd_config, cmd_config_help },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -196,6 +196,8 @@ static int on_valid(struct nl_msg *msg, void *arg)
 
 	if (nlh->nlmsg_type != nl->family)
 		return NL_SKIP;
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		nl->dump_intr = true;
 	r = nl->reply(nlh, nl->reply_arg);
 	if (r < 0) {
 		nl->reply_err = r;
@@ -252,6 +254,7 @@ int tcpsm_nl_request(struct tcpsm_nl *nl, uint8_t cmd, int flags,
 	nl->err = 0;
 	nl->nlerr = 0;
 	memset(&nl->ext, 0, sizeof(nl->ext));
+	nl->dump_intr = false;
 	nl->done = false;
 	nl->reply = reply;
 	nl->reply_arg = reply_arg;

@@ -27,6 +27,8 @@ struct tcpsm_nl {
 	int err;			/* errno the kernel returned, or 0 */
 	int nlerr;			/* libnl error (negative NLE_*), or 0 */
 	struct tcpsm_extack ext;
+	bool dump_intr;			/* a reply had NLM_F_DUMP_INTR: the
+					 * dump may have repeats or gaps */
 
 	/* Private to nl.c while a request runs. */
 	bool done;

@@ -26,6 +26,8 @@ static struct nla_policy stats_policy[TCPSM_A_STATS_MAX + 1] = {
 	[TCPSM_A_STATS_STATE]		= { .type = NLA_NESTED },
 	[TCPSM_A_STATS_TRANSITION]	= { .type = NLA_NESTED },
 	[TCPSM_A_STATS_EVENTS_DROPPED]	= { .type = NLA_U64 },
+	[TCPSM_A_STATS_CLOSEWAIT_UNTRACKED] = { .type = NLA_U64 },
+	[TCPSM_A_STATS_ALARMS_ACTIVE]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy state_count_policy[TCPSM_A_STATE_COUNT_MAX + 1] = {
@@ -91,6 +93,15 @@ int tcpsm_stats_parse(struct nlmsghdr *nlh, struct tcpsm_stats *st)
 	if (tb[TCPSM_A_STATS_EVENTS_DROPPED]) {
 		st->has_events_dropped = true;
 		st->events_dropped = nla_get_u64(tb[TCPSM_A_STATS_EVENTS_DROPPED]);
+	}
+	if (tb[TCPSM_A_STATS_CLOSEWAIT_UNTRACKED]) {
+		st->has_closewait_untracked = true;
+		st->closewait_untracked =
+			nla_get_u64(tb[TCPSM_A_STATS_CLOSEWAIT_UNTRACKED]);
+	}
+	if (tb[TCPSM_A_STATS_ALARMS_ACTIVE]) {
+		st->has_alarms_active = true;
+		st->alarms_active = nla_get_u32(tb[TCPSM_A_STATS_ALARMS_ACTIVE]);
 	}
 
 	/* nla_parse() keeps only the last of a repeated attribute: walk. */
@@ -172,8 +183,21 @@ void tcpsm_stats_print_text(FILE *f, const struct tcpsm_stats *st)
 		}
 	if (!any)
 		fprintf(f, "(none since the module was loaded)\n");
-	if (st->has_events_dropped)
+
+	/* the notes, after one blank line */
+	any = false;
+	if (st->has_events_dropped) {
 		fprintf(f, "\nevents_dropped %" PRIu64 "\n", st->events_dropped);
+		any = true;
+	}
+	if (st->alarms_active) {
+		fprintf(f, "%salarms active: %" PRIu32 " (see tcpsm alerts)\n",
+			any ? "" : "\n", st->alarms_active);
+		any = true;
+	}
+	if (st->closewait_untracked)
+		fprintf(f, "%sclosewait untracked: %" PRIu64 "\n", any ? "" : "\n",
+			st->closewait_untracked);
 }
 
 void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st)
@@ -217,6 +241,16 @@ void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st)
 	json_key(j, "events_dropped");
 	if (st->has_events_dropped)
 		json_u64(j, st->events_dropped);
+	else
+		json_null(j);
+	json_key(j, "closewait_untracked");
+	if (st->has_closewait_untracked)
+		json_u64(j, st->closewait_untracked);
+	else
+		json_null(j);
+	json_key(j, "alarms_active");
+	if (st->has_alarms_active)
+		json_u64(j, st->alarms_active);
 	else
 		json_null(j);
 	json_object_end(j);

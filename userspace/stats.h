@@ -21,6 +21,10 @@ struct tcpsm_stats {
 	uint64_t trans[TCPSM_NUM_STATES][TCPSM_NUM_STATES]; /* [from][to] */
 	bool has_events_dropped;		/* modules before events: no */
 	uint64_t events_dropped;		/* events the module could not send */
+	bool has_closewait_untracked;		/* modules before alarms: no */
+	uint64_t closewait_untracked;		/* CLOSE_WAIT entries not tracked */
+	bool has_alarms_active;
+	uint32_t alarms_active;			/* raised and not cleared */
 };
 
 /*
@@ -49,7 +53,11 @@ int tcpsm_stats_request(struct tcpsm_nl *nl, bool all,
 			struct tcpsm_stats_set *set);
 void tcpsm_stats_set_free(struct tcpsm_stats_set *set);
 
-/* The operator's view of one namespace (several lines). */
+/*
+ * The operator's view of one namespace (several lines); it ends with
+ * "alarms active: N (see tcpsm alerts)" when N > 0 and "closewait
+ * untracked: N" when N > 0.
+ */
 void tcpsm_stats_print_text(FILE *f, const struct tcpsm_stats *st);
 
 /* One JSON object for one namespace (no newline). */

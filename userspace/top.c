@@ -88,12 +88,60 @@ static void wall_clock(const char *fmt, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
+/* The alarm line: the active alarms at the latest reading. */
+#define ALARMS_MAX	16		/* shown; the last says how many more */
+#define ALARM_TEXT	96
+
+struct alarm_view {
+	bool unknown;			/* another namespace's, or unreadable */
+	size_t n;
+	char text[ALARMS_MAX][ALARM_TEXT];
+};
+
 /* The readings of one namespace: the latest and the one before. */
 struct readings {
 	struct tcpsm_stats cur, prev;
 	double t_cur, t_prev;
 	bool has_prev;
+	struct alarm_view alarms;
 };
+
+static int cmp_alarm(const void *a, const void *b)
+{
+	const struct tcpsm_alarm *x = a, *y = b;
+
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return x->kind < y->kind ? -1 : x->kind > y->kind;
+}
+
+/*
+ * The alarm line of the latest reading, from a GET_ALARMS dump. Its
+ * failure is no reason to stop: the line shows '-' (the next reading
+ * fails too if the module went away).
+ */
+static void read_alarms(struct top_src *src, struct alarm_view *av)
+{
+	struct tcpsm_alarm_set set;
+	size_t i, shown;
+
+	memset(av, 0, sizeof(*av));
+	if (top_src_alarms(src, &set) < 0) {
+		av->unknown = true;
+		tcpsm_alarm_set_free(&set);
+		return;
+	}
+	if (set.n)
+		qsort(set.v, set.n, sizeof(*set.v), cmp_alarm);
+	shown = set.n > ALARMS_MAX ? ALARMS_MAX - 1 : set.n;
+	for (i = 0; i < shown; i++)
+		tcpsm_alarm_short(&set.v[i], av->text[i], ALARM_TEXT);
+	av->n = shown;
+	if (shown < set.n)
+		snprintf(av->text[av->n++], ALARM_TEXT, "(+%zu more: tcpsm alerts)",
+			 set.n - shown);
+	tcpsm_alarm_set_free(&set);
+}
 
 static void readings_push(struct readings *rd, const struct tcpsm_stats *st)
 {
@@ -113,7 +161,7 @@ static void readings_reset(struct readings *rd, const struct tcpsm_stats *st)
 }
 
 static void frame_init(struct top_frame *f, const struct readings *rd,
-		       const struct top_opts *o)
+		       const struct top_opts *o, struct top_alarm al[ALARMS_MAX])
 {
 	memset(f, 0, sizeof(*f));
 	f->cur = &rd->cur;
@@ -123,15 +171,18 @@ static void frame_init(struct top_frame *f, const struct readings *rd,
 	/* events dropped: from the GET_STATS reply (stats.c) */
 	f->has_dropped = rd->cur.has_events_dropped;
 	f->dropped = rd->cur.events_dropped;
-	/* alarms: none exist yet; plug the active ones in here */
-	f->alarms = NULL;
-	f->nalarms = 0;
+	for (size_t i = 0; i < rd->alarms.n; i++)
+		al[i].text = rd->alarms.text[i];
+	f->alarms = al;
+	f->nalarms = rd->alarms.n;
+	f->alarms_unknown = rd->alarms.unknown;
 }
 
 /* ---- --batch --------------------------------------------------------------- */
 
 static int run_batch(struct top_src *src, const struct top_opts *o)
 {
+	struct top_alarm al[ALARMS_MAX];
 	struct tcpsm_stats st;
 	struct readings rd;
 	struct top_frame f;
@@ -156,8 +207,9 @@ static int run_batch(struct top_src *src, const struct top_opts *o)
 			readings_push(&rd, &st);
 		else
 			readings_reset(&rd, &st);
+		read_alarms(src, &rd.alarms);
 
-		frame_init(&f, &rd, o);
+		frame_init(&f, &rd, o, al);
 		wall_clock("%Y-%m-%d %H:%M:%S", clock, sizeof(clock));
 		if (o->count)
 			snprintf(title, sizeof(title), "%s   frame %ld/%ld",
@@ -200,6 +252,7 @@ static void set_message(struct screen_state *s, const char *msg)
 /* Draw the frame for the screen as it is now. Returns 0 or -ENOMEM. */
 static int render(struct screen_state *s)
 {
+	struct top_alarm al[ALARMS_MAX];
 	struct top_layout lo;
 	struct top_frame f;
 	struct canvas cv;
@@ -209,7 +262,7 @@ static int render(struct screen_state *s)
 	top_screen_size(&w, &h);
 	if (cv_init(&cv, w, h) < 0)
 		return -ENOMEM;
-	frame_init(&f, s->paused ? &s->frozen : &s->rd, s->o);
+	frame_init(&f, s->paused ? &s->frozen : &s->rd, s->o, al);
 	wall_clock("%H:%M:%S", clock, sizeof(clock));
 	snprintf(title, sizeof(title), "%s   ? help   q quit", clock);
 	f.title = title;
@@ -242,12 +295,14 @@ static int refresh(struct screen_state *s)
 			 was);
 		set_message(s, msg);
 		readings_reset(&s->rd, &st);
+		read_alarms(s->src, &s->rd.alarms);
 		s->frozen = s->rd;
 		return 1;
 	}
 	if (r < 0)
 		return r;
 	readings_push(&s->rd, &st);
+	read_alarms(s->src, &s->rd.alarms);
 	return 0;
 }
 
@@ -258,6 +313,7 @@ static void next_netns(struct screen_state *s)
 
 	if (top_src_next(s->src, s->rd.cur.netns, &st, msg, sizeof(msg)) == 0) {
 		readings_reset(&s->rd, &st);
+		read_alarms(s->src, &s->rd.alarms);
 		s->frozen = s->rd;
 	}
 	set_message(s, msg);
@@ -282,6 +338,7 @@ static int run_screen(struct top_src *src, const struct top_opts *o)
 		return TCPSM_EXIT_ERROR;
 	}
 	readings_reset(&s.rd, &st);
+	read_alarms(src, &s.rd.alarms);
 	next = now_mono() + o->delay;
 
 	if (top_screen_open(o->ascii) < 0)
@@ -386,8 +443,11 @@ void cmd_top_help(FILE *f)
 	      "\n"
 	      "Batch frames are separated by a blank line. Each starts with a line\n"
 	      "'tcpsm top  DATE TIME   frame I/N', then 'netns INODE   interval\n"
-	      "SECSs   running   events dropped: N', then 'alarms: none'. In a frame\n"
-	      "each state shows once as its name, blanks and its count, e.g.\n"
+	      "SECSs   running   events dropped: N', then 'alarms: none' or the\n"
+	      "active alarms, e.g. 'ALARM CLOSE_WAIT_LEAK port 8080 (50 sockets,\n"
+	      "oldest 31s)', '; ' between them ('alarms: -' for another namespace:\n"
+	      "its alarms are not known). In a frame each state shows once as its\n"
+	      "name, blanks and its count, e.g.\n"
 	      "'ESTABLISHED    12' ('CLOSED          -'); rates read 'R/s', '-' in\n"
 	      "the first frame; other edges read 'FROM->TO: R/s'.\n", f);
 }

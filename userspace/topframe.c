@@ -332,6 +332,34 @@ static void fmt_interval(double s, char *buf, size_t size)
 	snprintf(buf, size, "%gs", s);
 }
 
+/* How wide the alarm line is: --batch prints it whole. */
+static int alarm_line_w(const struct top_frame *f)
+{
+	size_t w = strlen("alarms: none");
+
+	for (size_t i = 0; i < f->nalarms; i++)
+		w += strlen("; ALARM ") + strlen(f->alarms[i].text);
+	return w > 4096 ? 4096 : (int)w;
+}
+
+/* "alarms: none", "alarms: -", or "ALARM <text>; ALARM <text>" */
+static void draw_alarms(struct canvas *cv, const struct top_frame *f)
+{
+	int x = 0;
+
+	if (f->alarms_unknown || !f->nalarms) {
+		x = cv_text(cv, 0, 2, "alarms: ", CV_PLAIN);
+		cv_text(cv, x, 2, f->alarms_unknown ? "-" : "none", CV_PLAIN);
+		return;
+	}
+	for (size_t i = 0; i < f->nalarms; i++) {
+		if (i)
+			x += cv_text(cv, x, 2, "; ", CV_PLAIN);
+		x += cv_text(cv, x, 2, "ALARM ", CV_ALERT);
+		x += cv_text(cv, x, 2, f->alarms[i].text, CV_ALERT);
+	}
+}
+
 static void draw_head(struct canvas *cv, const struct top_frame *f)
 {
 	char buf[160], iv[32];
@@ -360,14 +388,7 @@ static void draw_head(struct canvas *cv, const struct top_frame *f)
 		cv_text(cv, x, 1, f->message, CV_ALERT);
 	}
 
-	x = cv_text(cv, 0, 2, "alarms: ", CV_PLAIN);
-	if (!f->nalarms)
-		cv_text(cv, x, 2, "none", CV_PLAIN);
-	for (size_t i = 0; i < f->nalarms; i++) {
-		if (i)
-			x += cv_text(cv, x, 2, "; ", CV_PLAIN);
-		x += cv_text(cv, x, 2, f->alarms[i].text, CV_ALERT);
-	}
+	draw_alarms(cv, f);
 }
 
 static void draw_diagram(struct canvas *cv, const struct view *v,
@@ -478,6 +499,8 @@ int top_print(FILE *out, const struct top_frame *f, bool ascii)
 	layout_batch(v, &lo);
 	/* room for header lines wider than the diagram; rows are trimmed */
 	w = lo.w > BATCH_W ? lo.w : BATCH_W;
+	if (alarm_line_w(f) > w)
+		w = alarm_line_w(f);
 	size = 4 * (size_t)w + 1;
 	row = malloc(size);
 	if (!row || cv_init(&cv, w, lo.h) < 0) {

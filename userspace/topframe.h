@@ -5,7 +5,8 @@
  *
  *   row 0   tcpsm top  <title>                        (title: clock, keys)
  *   row 1   netns N  interval 1s  running  events dropped: N  <message>
- *   row 2   alarms: none
+ *   row 2   alarms: none, or ALARM <text> for each active one, "; "
+ *           between them
  *           the state machine (topdiag.h), or the list view
  *           other edges: the edges the diagram does not draw
  *
@@ -23,7 +24,7 @@
 #include "canvas.h"
 #include "stats.h"
 
-/* One active alarm, shown on the alarm line (none exist yet). */
+/* One active alarm, shown on the alarm line as "ALARM <text>". */
 struct top_alarm {
 	const char *text;
 };
@@ -41,6 +42,7 @@ struct top_frame {
 	uint64_t dropped;
 	const struct top_alarm *alarms;
 	size_t nalarms;
+	bool alarms_unknown;		/* "alarms: -" (another namespace's) */
 	const char *message;		/* a note for the status line, or NULL */
 };
 

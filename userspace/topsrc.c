@@ -76,6 +76,15 @@ int top_src_read(struct top_src *src, struct tcpsm_stats *st)
 	return r;
 }
 
+int top_src_alarms(struct top_src *src, struct tcpsm_alarm_set *set)
+{
+	if (src->follow) {
+		memset(set, 0, sizeof(*set));
+		return -ENOENT;
+	}
+	return tcpsm_alarms_request(&src->nl, set);
+}
+
 void top_src_perror(const struct top_src *src, int err)
 {
 	if (src->nl.reply_err == -EBADMSG) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alarm.h"
 #include "nl.h"
 #include "stats.h"
 
@@ -39,6 +40,13 @@ void top_src_close(struct top_src *src);
  * top_src_perror()).
  */
 int top_src_read(struct top_src *src, struct tcpsm_stats *st);
+
+/*
+ * The active alarms of the namespace shown (a GET_ALARMS dump), into set
+ * (free it with tcpsm_alarm_set_free). The kernel tells only those of our
+ * own: -ENOENT while another one is followed. Else 0 or a negative errno.
+ */
+int top_src_alarms(struct top_src *src, struct tcpsm_alarm_set *set);
 
 /* Print why the last read failed, on one line, like tcpsm stats does. */
 void top_src_perror(const struct top_src *src, int err);

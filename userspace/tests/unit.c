@@ -6,6 +6,8 @@
  *   - EVENT notifications: parsing, text and JSON lines, filters, and
  *     the lost records of sequence gaps
  *   - extended ACK parsing (NLMSG_ERROR / NLMSG_DONE built by hand)
+ *   - CLOSE_WAIT leak detection: config, alarms, owners, closewait
+ *     (tests/unit_cw.c)
  *   - the CLI: exit codes and one-line errors of ./tcpsm (argv[1])
  * Ends with "N passed, N failed"; exits 1 if anything failed.
  */
@@ -33,6 +35,7 @@
 #include "nl.h"
 #include "states.h"
 #include "stats.h"
+#include "unit_cw.h"
 
 /* ---- JSON ---------------------------------------------------------------- */
 
@@ -141,6 +144,8 @@ static void test_stats_parse(void)
 
 	nla_put_u32(msg, TCPSM_A_STATS_NETNS, 4026531840u);
 	nla_put_u64(msg, TCPSM_A_STATS_EVENTS_DROPPED, 42);
+	nla_put_u64(msg, TCPSM_A_STATS_CLOSEWAIT_UNTRACKED, 1ULL << 33);
+	nla_put_u32(msg, TCPSM_A_STATS_ALARMS_ACTIVE, 5);
 	nla_put_u32(msg, 200, 7);		/* from a newer module */
 	put_state(msg, TCPSM_STATE_LISTEN, 3);
 	/* a pad and an unknown attribute inside a nest, nest flag set */
@@ -165,6 +170,9 @@ static void test_stats_parse(void)
 	check(st.has_events_dropped && st.events_dropped == 42,
 	      "parse: events_dropped", "%d %llu", st.has_events_dropped,
 	      (unsigned long long)st.events_dropped);
+	check(st.has_closewait_untracked && st.closewait_untracked == (1ULL << 33) &&
+	      st.has_alarms_active && st.alarms_active == 5,
+	      "parse: closewait_untracked, alarms_active", "");
 	check(st.state[TCPSM_STATE_LISTEN] == 3 &&
 	      st.state[TCPSM_STATE_ESTABLISHED] == (1ULL << 40) &&
 	      st.state[TCPSM_STATE_TIME_WAIT] == 18446744073709551615ULL &&
@@ -180,6 +188,7 @@ static void test_stats_parse(void)
 	msg = new_reply();
 	r = tcpsm_stats_parse(nlmsg_hdr(msg), &st);
 	check(r == 0 && !st.has_netns && !st.has_events_dropped &&
+	      !st.has_closewait_untracked && !st.has_alarms_active &&
 	      st.state[TCPSM_STATE_LISTEN] == 0,
 	      "parse: empty reply", "r=%d", r);
 	nlmsg_free(msg);
@@ -237,6 +246,10 @@ static struct tcpsm_stats sample(void)
 	st.trans[TCPSM_STATE_ESTABLISHED][TCPSM_STATE_FIN_WAIT_1] = 18446744073709551615ULL;
 	st.has_events_dropped = true;
 	st.events_dropped = 7;
+	st.has_closewait_untracked = true;
+	st.closewait_untracked = 3;
+	st.has_alarms_active = true;
+	st.alarms_active = 2;
 	return st;
 }
 
@@ -259,7 +272,7 @@ static void test_stats_json(void)
 		  "{\"from\": \"LISTEN\", \"to\": \"SYN_RCVD\", \"count\": 120}, "
 		  "{\"from\": \"SYN_RCVD\", \"to\": \"ESTABLISHED\", \"count\": 118}, "
 		  "{\"from\": \"ESTABLISHED\", \"to\": \"FIN_WAIT_1\", \"count\": 18446744073709551615}], "
-		  "\"events_dropped\": 7}");
+		  "\"events_dropped\": 7, \"closewait_untracked\": 3, \"alarms_active\": 2}");
 
 	memset(&empty, 0, sizeof(empty));
 	f = fmemopen(buf, sizeof(buf), "w");
@@ -274,12 +287,12 @@ static void test_stats_json(void)
 		  "\"SYN_RCVD\": 0, \"ESTABLISHED\": 0, \"FIN_WAIT_1\": 0, "
 		  "\"FIN_WAIT_2\": 0, \"CLOSE_WAIT\": 0, \"CLOSING\": 0, "
 		  "\"LAST_ACK\": 0, \"TIME_WAIT\": 0}, \"transitions\": [], "
-		  "\"events_dropped\": null}, "
+		  "\"events_dropped\": null, \"closewait_untracked\": null, \"alarms_active\": null}, "
 		  "{\"netns\": null, \"states\": {\"LISTEN\": 0, \"SYN_SENT\": 0, "
 		  "\"SYN_RCVD\": 0, \"ESTABLISHED\": 0, \"FIN_WAIT_1\": 0, "
 		  "\"FIN_WAIT_2\": 0, \"CLOSE_WAIT\": 0, \"CLOSING\": 0, "
 		  "\"LAST_ACK\": 0, \"TIME_WAIT\": 0}, \"transitions\": [], "
-		  "\"events_dropped\": null}]");
+		  "\"events_dropped\": null, \"closewait_untracked\": null, \"alarms_active\": null}]");
 }
 
 static void test_stats_text(void)
@@ -311,7 +324,30 @@ static void test_stats_text(void)
 		  "   SYN_RCVD -> ESTABLISHED                   118\n"
 		  "ESTABLISHED -> FIN_WAIT_1   18446744073709551615\n"
 		  "\n"
-		  "events_dropped 7\n");
+		  "events_dropped 7\n"
+		  "alarms active: 2 (see tcpsm alerts)\n"
+		  "closewait untracked: 3\n");
+
+	/* no alarms, nothing untracked: the output of before */
+	st.alarms_active = 0;
+	st.closewait_untracked = 0;
+	f = fmemopen(buf, sizeof(buf), "w");
+	tcpsm_stats_print_text(f, &st);
+	fclose(f);
+	check(strstr(buf, "\nevents_dropped 7\n") &&
+	      buf[strlen(buf) - strlen("events_dropped 7\n") - 1] == '\n' &&
+	      !strstr(buf, "alarms") && !strstr(buf, "untracked"),
+	      "render: text, no alarm notes when zero", "[%s]", buf);
+
+	/* without events_dropped, the notes still follow a blank line */
+	st.has_events_dropped = false;
+	st.alarms_active = 1;
+	f = fmemopen(buf, sizeof(buf), "w");
+	tcpsm_stats_print_text(f, &st);
+	fclose(f);
+	check(strstr(buf, "FIN_WAIT_1   18446744073709551615\n\nalarms active: 1 (see tcpsm alerts)\n") &&
+	      !strstr(buf, "events_dropped"),
+	      "render: text, alarm note without events_dropped", "[%s]", buf);
 
 	memset(&small, 0, sizeof(small));
 	small.state[TCPSM_STATE_LISTEN] = 12345678;
@@ -1141,6 +1177,54 @@ static void test_cli(const char *tool)
 	check(strcmp(r.err, "tcpsm: events: unknown state 'bogus' (see 'tcpsm events --help')\n") == 0,
 	      "cli: events: unknown state message", "stderr=[%s]", r.err);
 
+	/* CLOSE_WAIT leak detection: config, closewait, alerts */
+	run(tool, ARGS("--help"), &r);
+	check(strstr(r.out, "\n  config ") && strstr(r.out, "\n  closewait ") &&
+	      strstr(r.out, "\n  alerts "), "cli: --help lists config, closewait, alerts", "");
+	run(tool, ARGS("config", "--help"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm config get") &&
+	      strstr(r.out, "closewait.window") && !r.err[0],
+	      "cli: config --help", "status=%d", r.status);
+	run(tool, ARGS("help", "config"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm config"), "cli: help config", "");
+	run(tool, ARGS("config", "set", "--help"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm config"), "cli: config set --help", "");
+	run(tool, ARGS("closewait", "--help"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm closewait") && !r.err[0],
+	      "cli: closewait --help", "status=%d", r.status);
+	run(tool, ARGS("alerts", "--help"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm alerts") &&
+	      strstr(r.out, "TCPSM_INODES") && !r.err[0],
+	      "cli: alerts --help", "status=%d", r.status);
+	expect_usage(tool, "cli: config: no action", ARGS("config"));
+	expect_usage(tool, "cli: config: unknown action", ARGS("config", "show"));
+	expect_usage(tool, "cli: config: unknown option", ARGS("config", "--bogus"));
+	expect_usage(tool, "cli: config get: stray argument", ARGS("config", "get", "x"));
+	expect_usage(tool, "cli: config get: unknown option", ARGS("config", "get", "-x"));
+	expect_usage(tool, "cli: config set: nothing to set", ARGS("config", "set"));
+	expect_usage(tool, "cli: config set: unknown key", ARGS("config", "set", "foo=1"));
+	expect_usage(tool, "cli: config set: not a number",
+		     ARGS("config", "set", "closewait.count=ten"));
+	expect_usage(tool, "cli: config set: negative",
+		     ARGS("config", "set", "closewait.age=-1"));
+	expect_usage(tool, "cli: config set: no value", ARGS("config", "set", "closewait.count"));
+	expect_usage(tool, "cli: config set: one bad of two (nothing sent)",
+		     ARGS("config", "set", "closewait.count=5", "closewait.window=x"));
+	expect_usage(tool, "cli: config set: a key twice",
+		     ARGS("config", "set", "closewait.count=5", "closewait.count=6"));
+	run(tool, ARGS("config", "set", "closewait.count=5", "bogus.key=1"), &r);
+	check_str("cli: config set: unknown key message", r.err,
+		  "tcpsm: config set: unknown key 'bogus.key' (see 'tcpsm config --help')\n");
+	run(tool, ARGS("config", "set", "closewait.age=1e3"), &r);
+	check_str("cli: config set: bad value message names the key", r.err,
+		  "tcpsm: config set: invalid value '1e3' for closewait.age (a whole number) (see 'tcpsm config --help')\n");
+	expect_usage(tool, "cli: closewait: stray argument", ARGS("closewait", "extra"));
+	expect_usage(tool, "cli: closewait: unknown option", ARGS("closewait", "--all"));
+	expect_usage(tool, "cli: alerts: --exec needs a value", ARGS("alerts", "--exec"));
+	expect_usage(tool, "cli: alerts: empty --exec", ARGS("alerts", "--exec", ""));
+	expect_usage(tool, "cli: alerts: stray argument", ARGS("alerts", "extra"));
+	expect_usage(tool, "cli: alerts: value for a flag", ARGS("alerts", "--json=1"));
+
 	/* Without the module: exactly one line and exit 2. */
 	run(tool, ARGS("stats"), &r);
 	if (r.status == 0) {
@@ -1159,6 +1243,27 @@ static void test_cli(const char *tool)
 	check(r.status == 2 && r.err_lines == 1 && !r.out[0] &&
 	      strcmp(r.err, "tcpsm: kernel module not loaded (try: sudo modprobe tcpsm)\n") == 0,
 	      "cli: events without the module", "status=%d stderr=[%s]", r.status, r.err);
+	{
+		const char *const *const cmds[] = {
+			ARGS("config", "get"),
+			ARGS("config", "get", "--json"),
+			ARGS("config", "set", "closewait.count=5", "closewait.age=0"),
+			ARGS("closewait"),
+			ARGS("closewait", "--json"),
+			ARGS("alerts"),
+			ARGS("alerts", "--json", "--exec", "touch /nonexistent/tcpsm-ran"),
+		};
+		char name[128];
+
+		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+			run(tool, cmds[i], &r);
+			snprintf(name, sizeof(name), "cli: %s %s without the module",
+				 cmds[i][0], cmds[i][1] ? cmds[i][1] : "");
+			check(r.status == 2 && r.err_lines == 1 && !r.out[0] &&
+			      strcmp(r.err, "tcpsm: kernel module not loaded (try: sudo modprobe tcpsm)\n") == 0,
+			      name, "status=%d stderr=[%s]", r.status, r.err);
+		}
+	}
 }
 
 int main(int argc, char **argv)
@@ -1177,6 +1282,7 @@ int main(int argc, char **argv)
 	test_event_seq();
 	test_event_stream();
 	test_extack();
+	unit_cw_tests();
 	if (argc > 1)
 		test_cli(argv[1]);
 

@@ -327,7 +327,31 @@ static void test_status(void)
 	top_draw(&cv, &f, &lo);
 	check_str("status: paused, unknown netns and drops, message", row(&cv, 1, false),
 		  "netns ?   interval 2s   PAUSED   events dropped: -   n: no other network namespace");
-	check_str("status: alarms", row(&cv, 2, false), "alarms: too many CLOSE_WAIT; b");
+	check_str("status: alarms", row(&cv, 2, false), "ALARM too many CLOSE_WAIT; ALARM b");
+	f.alarms_unknown = true;	/* another namespace's: not known */
+	cv_free(&cv);
+	cv_init(&cv, 160, 50);
+	top_draw(&cv, &f, &lo);
+	check_str("status: alarms unknown", row(&cv, 2, false), "alarms: -");
+	f.alarms_unknown = false;
+	{
+		static const struct top_alarm many[] = {
+			{ "CLOSE_WAIT_LEAK port 8080 (50 sockets, oldest 31s)" },
+			{ "CLOSE_WAIT_LEAK port 8081 (51 sockets, oldest 32s)" },
+			{ "CLOSE_WAIT_LEAK port 8082 (52 sockets, oldest 33s)" },
+			{ "CLOSE_WAIT_LEAK port 8083 (1000000 sockets, oldest 86400s)" },
+		};
+		char *text;
+
+		f.alarms = many;
+		f.nalarms = 4;
+		text = print(&f, true);
+		check(count_str(text, "\nALARM CLOSE_WAIT_LEAK port 8080 (50 sockets, oldest 31s); "
+				"ALARM CLOSE_WAIT_LEAK port 8081") == 1 &&
+		      count_str(text, "port 8083 (1000000 sockets, oldest 86400s)\n") == 1,
+		      "batch: a long alarm line is whole", "");
+		free(text);
+	}
 	top_draw_help(&cv);
 	check(count_re(row(&cv, 50 / 2 - 6, false), "tcpsm top: keys") == 1,
 	      "help: overlay in the middle", "[%s]", row(&cv, 19, false));

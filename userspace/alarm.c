@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpsm: alarms (see alarm.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include <linux/tcpsm.h>
+
+#include "alarm.h"
+#include "nl.h"
+
+/* ---- parsing ------------------------------------------------------------ */
+
+static struct nla_policy alarm_policy[TCPSM_A_ALARM_MAX + 1] = {
+	[TCPSM_A_ALARM_KIND]		= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_ALARM_STATE]		= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_ALARM_TS]		= { .type = NLA_U64, .maxlen = 8 },
+	[TCPSM_A_ALARM_NETNS]		= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_ALARM_PORT]		= { .type = NLA_U16, .maxlen = 2 },
+	[TCPSM_A_ALARM_COUNT]		= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_ALARM_OLDEST_AGE]	= { .type = NLA_U64, .maxlen = 8 },
+	[TCPSM_A_ALARM_GROWTH]		= { .type = NLA_U32, .maxlen = 4 },	/* s32 */
+	[TCPSM_A_ALARM_SOCKET]		= { .type = NLA_NESTED },
+};
+
+int tcpsm_alarm_parse(struct nlmsghdr *nlh, struct tcpsm_alarm *a)
+{
+	struct nlattr *tb[TCPSM_A_ALARM_MAX + 1];
+	struct genlmsghdr *gnlh;
+	struct nlattr *nla;
+	int rem;
+
+	memset(a, 0, sizeof(*a));
+	if (genlmsg_parse(nlh, 0, tb, TCPSM_A_ALARM_MAX, alarm_policy) < 0)
+		return -EBADMSG;
+	if (!tb[TCPSM_A_ALARM_KIND] || !tb[TCPSM_A_ALARM_STATE] ||
+	    !tb[TCPSM_A_ALARM_TS] || !tb[TCPSM_A_ALARM_NETNS])
+		return -EBADMSG;
+	a->kind = nla_get_u32(tb[TCPSM_A_ALARM_KIND]);
+	a->state = nla_get_u32(tb[TCPSM_A_ALARM_STATE]);
+	if (a->state != TCPSM_ALARM_STATE_RAISE &&
+	    a->state != TCPSM_ALARM_STATE_CLEAR)
+		return -EBADMSG;
+	a->ts = nla_get_u64(tb[TCPSM_A_ALARM_TS]);
+	a->netns = nla_get_u32(tb[TCPSM_A_ALARM_NETNS]);
+	if (tb[TCPSM_A_ALARM_PORT]) {
+		a->has_port = true;
+		a->port = nla_get_u16(tb[TCPSM_A_ALARM_PORT]);
+	}
+	if (tb[TCPSM_A_ALARM_COUNT]) {
+		a->has_count = true;
+		a->count = nla_get_u32(tb[TCPSM_A_ALARM_COUNT]);
+	}
+	if (tb[TCPSM_A_ALARM_OLDEST_AGE]) {
+		a->has_oldest_age = true;
+		a->oldest_age_ms = nla_get_u64(tb[TCPSM_A_ALARM_OLDEST_AGE]);
+	}
+	if (tb[TCPSM_A_ALARM_GROWTH]) {
+		a->has_growth = true;
+		a->growth = (int32_t)nla_get_u32(tb[TCPSM_A_ALARM_GROWTH]);
+	}
+
+	/* nla_parse() keeps only the last of a repeated attribute: walk. */
+	gnlh = genlmsg_hdr(nlh);
+	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		if (nla_type(nla) != TCPSM_A_ALARM_SOCKET)
+			continue;
+		if (a->nsock == TCPSM_CWSOCK_MAX)
+			break;
+		if (tcpsm_cwsock_parse(nla, &a->sock[a->nsock]) < 0)
+			return -EBADMSG;
+		a->nsock++;
+	}
+	return 0;
+}
+
+/* ---- rendering ---------------------------------------------------------- */
+
+const char *tcpsm_alarm_kind_name(uint32_t kind, char *buf, size_t size)
+{
+	if (kind == TCPSM_ALARM_KIND_CLOSEWAIT_LEAK)
+		return "CLOSE_WAIT_LEAK";
+	snprintf(buf, size, "ALARM_%" PRIu32, kind);
+	return buf;
+}
+
+static bool is_raise(const struct tcpsm_alarm *a)
+{
+	return a->state == TCPSM_ALARM_STATE_RAISE;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The distinct uids of the sockets, ascending, joined by sep. */
+static void join_uids(const struct tcpsm_alarm *a, char sep, char *buf,
+		      size_t size)
+{
+	const char sepstr[2] = { sep, '\0' };
+	uint32_t uid[TCPSM_CWSOCK_MAX];
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < a->nsock; i++)
+		uid[i] = a->sock[i].uid;
+	qsort(uid, a->nsock, sizeof(uid[0]), cmp_u32);
+	for (i = 0; i < a->nsock && len < size; i++)
+		if (!i || uid[i] != uid[i - 1])
+			len += (size_t)snprintf(buf + len, size - len, "%s%" PRIu32,
+						len ? sepstr : "", uid[i]);
+}
+
+/* The inodes of the sockets, oldest first, joined by sep. */
+static void join_inodes(const struct tcpsm_alarm *a, char sep, char *buf,
+			size_t size)
+{
+	const char sepstr[2] = { sep, '\0' };
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < a->nsock && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%" PRIu64,
+					i ? sepstr : "", a->sock[i].ino);
+}
+
+void tcpsm_alarm_print_text(FILE *f, const struct tcpsm_alarm *a)
+{
+	char kind[32], age[32], list[TCPSM_ALARM_ENV_LEN];
+
+	fprintf(f, "%s %s netns %" PRIu32, is_raise(a) ? "RAISE" : "CLEAR",
+		tcpsm_alarm_kind_name(a->kind, kind, sizeof(kind)), a->netns);
+	if (a->has_port)
+		fprintf(f, " port %u", a->port);
+	if (a->has_count)
+		fprintf(f, " count %" PRIu32, a->count);
+	if (a->has_oldest_age) {
+		tcpsm_fmt_age(a->oldest_age_ms, age, sizeof(age));
+		fprintf(f, " oldest %s", age);
+	}
+	if (a->has_growth)
+		fprintf(f, " growth %+" PRId32, a->growth);
+	join_uids(a, ',', list, sizeof(list));
+	if (list[0])
+		fprintf(f, " uid %s", list);
+	join_inodes(a, ',', list, sizeof(list));
+	if (list[0])
+		fprintf(f, " inodes %s", list);
+	fputs(a->replayed ? " (replayed)\n" : "\n", f);
+}
+
+void tcpsm_alarm_print_json(struct json *j, const struct tcpsm_alarm *a)
+{
+	char kind[32];
+
+	json_object_begin(j);
+	json_key(j, "alarm");
+	json_string(j, tcpsm_alarm_kind_name(a->kind, kind, sizeof(kind)));
+	json_key(j, "state");
+	json_string(j, is_raise(a) ? "raise" : "clear");
+	json_key(j, "replayed");
+	json_bool(j, a->replayed);
+	json_key(j, "ts");
+	json_u64(j, a->ts);
+	json_key(j, "netns");
+	json_u64(j, a->netns);
+	json_key(j, "port");
+	if (a->has_port)
+		json_u64(j, a->port);
+	else
+		json_null(j);
+	json_key(j, "count");
+	if (a->has_count)
+		json_u64(j, a->count);
+	else
+		json_null(j);
+	json_key(j, "oldest_age_ms");
+	if (a->has_oldest_age)
+		json_u64(j, a->oldest_age_ms);
+	else
+		json_null(j);
+	json_key(j, "growth");
+	if (a->has_growth)
+		json_i64(j, a->growth);
+	else
+		json_null(j);
+	json_key(j, "sockets");
+	json_array_begin(j);
+	for (size_t i = 0; i < a->nsock; i++) {
+		json_object_begin(j);
+		tcpsm_cwsock_json(j, &a->sock[i]);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
+void tcpsm_alarm_short(const struct tcpsm_alarm *a, char *buf, size_t size)
+{
+	char kind[32];
+	int n;
+
+	n = snprintf(buf, size, "%s", tcpsm_alarm_kind_name(a->kind, kind, sizeof(kind)));
+	if (a->has_port && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, " port %u", a->port);
+	if (!a->has_count || n < 0 || (size_t)n >= size)
+		return;
+	n += snprintf(buf + n, size - (size_t)n, " (%" PRIu32 " socket%s",
+		      a->count, a->count == 1 ? "" : "s");
+	if (a->has_oldest_age && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, ", oldest %" PRIu64 "s",
+			      a->oldest_age_ms / 1000);
+	if ((size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, ")");
+}
+
+/* ---- --exec ------------------------------------------------------------- */
+
+enum {
+	ENV_ALARM, ENV_STATE, ENV_REPLAYED, ENV_NETNS, ENV_PORT, ENV_COUNT,
+	ENV_OLDEST_AGE_MS, ENV_GROWTH, ENV_TS, ENV_UIDS, ENV_INODES,
+};
+
+static const char *const env_names[TCPSM_ALARM_ENV_N] = {
+	[ENV_ALARM]		= "TCPSM_ALARM",
+	[ENV_STATE]		= "TCPSM_STATE",
+	[ENV_REPLAYED]		= "TCPSM_REPLAYED",
+	[ENV_NETNS]		= "TCPSM_NETNS",
+	[ENV_PORT]		= "TCPSM_PORT",
+	[ENV_COUNT]		= "TCPSM_COUNT",
+	[ENV_OLDEST_AGE_MS]	= "TCPSM_OLDEST_AGE_MS",
+	[ENV_GROWTH]		= "TCPSM_GROWTH",
+	[ENV_TS]		= "TCPSM_TS",
+	[ENV_UIDS]		= "TCPSM_UIDS",
+	[ENV_INODES]		= "TCPSM_INODES",
+};
+
+void tcpsm_alarm_env(const struct tcpsm_alarm *a, struct tcpsm_alarm_env *env)
+{
+	char (*v)[TCPSM_ALARM_ENV_LEN] = env->value;
+	char kind[32];
+
+	memset(env, 0, sizeof(*env));
+	for (int i = 0; i < TCPSM_ALARM_ENV_N; i++)
+		env->name[i] = env_names[i];
+	snprintf(v[ENV_ALARM], sizeof(v[0]), "%s",
+		 tcpsm_alarm_kind_name(a->kind, kind, sizeof(kind)));
+	snprintf(v[ENV_STATE], sizeof(v[0]), "%s", is_raise(a) ? "raise" : "clear");
+	snprintf(v[ENV_REPLAYED], sizeof(v[0]), "%d", a->replayed ? 1 : 0);
+	snprintf(v[ENV_NETNS], sizeof(v[0]), "%" PRIu32, a->netns);
+	if (a->has_port)
+		snprintf(v[ENV_PORT], sizeof(v[0]), "%u", a->port);
+	if (a->has_count)
+		snprintf(v[ENV_COUNT], sizeof(v[0]), "%" PRIu32, a->count);
+	if (a->has_oldest_age)
+		snprintf(v[ENV_OLDEST_AGE_MS], sizeof(v[0]), "%" PRIu64,
+			 a->oldest_age_ms);
+	if (a->has_growth)
+		snprintf(v[ENV_GROWTH], sizeof(v[0]), "%" PRId32, a->growth);
+	snprintf(v[ENV_TS], sizeof(v[0]), "%" PRIu64, a->ts);
+	join_uids(a, ' ', v[ENV_UIDS], sizeof(v[0]));
+	join_inodes(a, ' ', v[ENV_INODES], sizeof(v[0]));
+}
+
+/* ---- seen twice --------------------------------------------------------- */
+
+static bool same_place(const struct tcpsm_alarm_key *k, const struct tcpsm_alarm *a)
+{
+	return k->kind == a->kind && k->netns == a->netns &&
+	       k->port == (a->has_port ? a->port : 0);
+}
+
+bool tcpsm_alarm_seen_note(struct tcpsm_alarm_seen *s, const struct tcpsm_alarm *a)
+{
+	struct tcpsm_alarm_key *k;
+	size_t i = 0;
+
+	while (i < s->n) {
+		if (!same_place(&s->v[i], a)) {
+			i++;
+			continue;
+		}
+		if (is_raise(a) && s->v[i].ts == a->ts)
+			return true;
+		s->v[i] = s->v[--s->n];		/* cleared, or raised anew */
+	}
+	if (!is_raise(a))
+		return false;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+
+		k = realloc(s->v, cap * sizeof(*k));
+		if (!k)
+			return false;	/* then a duplicate may print */
+		s->v = k;
+		s->cap = cap;
+	}
+	k = &s->v[s->n++];
+	k->kind = a->kind;
+	k->netns = a->netns;
+	k->port = a->has_port ? a->port : 0;
+	k->ts = a->ts;
+	return false;
+}
+
+void tcpsm_alarm_seen_free(struct tcpsm_alarm_seen *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- the dump ----------------------------------------------------------- */
+
+static int on_alarm_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct tcpsm_alarm_set *set = arg;
+
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 4;
+		struct tcpsm_alarm *v = realloc(set->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		set->v = v;
+		set->cap = cap;
+	}
+	if (tcpsm_alarm_parse(nlh, &set->v[set->n]) < 0) {
+		set->malformed++;
+		return 0;
+	}
+	set->v[set->n++].replayed = true;
+	return 0;
+}
+
+/* A dump that a sample cut in two (NLM_F_DUMP_INTR) is read again. */
+#define ALARMS_DUMP_TRIES	4
+
+int tcpsm_alarms_request(struct tcpsm_nl *nl, struct tcpsm_alarm_set *set)
+{
+	int r, tries = 0;
+
+	memset(set, 0, sizeof(*set));
+	do {
+		tcpsm_alarm_set_free(set);
+		r = tcpsm_nl_request(nl, TCPSM_CMD_GET_ALARMS, NLM_F_DUMP, NULL,
+				     NULL, on_alarm_reply, set);
+	} while (r == 0 && nl->dump_intr && ++tries < ALARMS_DUMP_TRIES);
+	return r;
+}
+
+void tcpsm_alarm_set_free(struct tcpsm_alarm_set *set)
+{
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpsm: the closewait subcommand (see closewait.h). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include <linux/tcpsm.h>
+
+#include "cli.h"
+#include "closewait.h"
+#include "json.h"
+#include "nl.h"
+#include "owners.h"
+
+/* ---- parsing -------------------------------------------------------------- */
+
+static struct nla_policy cw_policy[TCPSM_A_CLOSEWAIT_MAX + 1] = {
+	[TCPSM_A_CLOSEWAIT_NETNS]	= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CLOSEWAIT_PORT]	= { .type = NLA_U16, .maxlen = 2 },
+	[TCPSM_A_CLOSEWAIT_COUNT]	= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CLOSEWAIT_OLDEST_AGE]	= { .type = NLA_U64, .maxlen = 8 },
+	[TCPSM_A_CLOSEWAIT_GROWTH]	= { .type = NLA_U32, .maxlen = 4 },	/* s32 */
+	[TCPSM_A_CLOSEWAIT_ENTRIES]	= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CLOSEWAIT_EXITS]	= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CLOSEWAIT_UNTRACKED]	= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CLOSEWAIT_ALARM]	= { .type = NLA_FLAG },
+	[TCPSM_A_CLOSEWAIT_SOCKET]	= { .type = NLA_NESTED },
+};
+
+static uint32_t get_u32(struct nlattr *a)
+{
+	return a ? nla_get_u32(a) : 0;
+}
+
+int tcpsm_cw_parse(struct nlmsghdr *nlh, struct tcpsm_cw_port *p)
+{
+	struct nlattr *tb[TCPSM_A_CLOSEWAIT_MAX + 1];
+	struct genlmsghdr *gnlh;
+	struct nlattr *nla;
+	int rem;
+
+	memset(p, 0, sizeof(*p));
+	if (genlmsg_parse(nlh, 0, tb, TCPSM_A_CLOSEWAIT_MAX, cw_policy) < 0)
+		return -EBADMSG;
+	if (!tb[TCPSM_A_CLOSEWAIT_PORT] || !tb[TCPSM_A_CLOSEWAIT_COUNT])
+		return -EBADMSG;
+	if (tb[TCPSM_A_CLOSEWAIT_NETNS]) {
+		p->has_netns = true;
+		p->netns = nla_get_u32(tb[TCPSM_A_CLOSEWAIT_NETNS]);
+	}
+	p->port = nla_get_u16(tb[TCPSM_A_CLOSEWAIT_PORT]);
+	p->count = nla_get_u32(tb[TCPSM_A_CLOSEWAIT_COUNT]);
+	if (tb[TCPSM_A_CLOSEWAIT_OLDEST_AGE]) {
+		p->has_oldest_age = true;
+		p->oldest_age_ms = nla_get_u64(tb[TCPSM_A_CLOSEWAIT_OLDEST_AGE]);
+	}
+	p->growth = (int32_t)get_u32(tb[TCPSM_A_CLOSEWAIT_GROWTH]);
+	p->entries = get_u32(tb[TCPSM_A_CLOSEWAIT_ENTRIES]);
+	p->exits = get_u32(tb[TCPSM_A_CLOSEWAIT_EXITS]);
+	p->untracked = get_u32(tb[TCPSM_A_CLOSEWAIT_UNTRACKED]);
+	p->alarm = tb[TCPSM_A_CLOSEWAIT_ALARM] != NULL;
+
+	gnlh = genlmsg_hdr(nlh);
+	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		if (nla_type(nla) != TCPSM_A_CLOSEWAIT_SOCKET)
+			continue;
+		if (p->nsock == TCPSM_CWSOCK_MAX)
+			break;
+		if (tcpsm_cwsock_parse(nla, &p->sock[p->nsock]) < 0)
+			return -EBADMSG;
+		p->nsock++;
+	}
+	return 0;
+}
+
+void tcpsm_cw_set_free(struct tcpsm_cw_set *set)
+{
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
+static int cmp_port(const void *a, const void *b)
+{
+	const struct tcpsm_cw_port *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->port < y->port ? -1 : x->port > y->port;
+}
+
+void tcpsm_cw_sort(struct tcpsm_cw_set *set)
+{
+	if (set->n)
+		qsort(set->v, set->n, sizeof(*set->v), cmp_port);
+}
+
+/* ---- rendering ------------------------------------------------------------ */
+
+static const struct tcpsm_owner *owner_of(const struct tcpsm_owners *o,
+					  const struct tcpsm_cwsock *s)
+{
+	return o && s->ino ? tcpsm_owners_find(o, s->ino) : NULL;
+}
+
+/* Did an earlier socket of p have the same owning process? */
+static bool owner_listed(const struct tcpsm_cw_port *p, size_t i,
+			 const struct tcpsm_owners *o, pid_t pid)
+{
+	for (size_t k = 0; k < i; k++) {
+		const struct tcpsm_owner *w = owner_of(o, &p->sock[k]);
+
+		if (w && w->pid == pid)
+			return true;
+	}
+	return false;
+}
+
+/* A process name, any bytes, as one printable word of a table. */
+static void put_comm(FILE *f, const char *comm)
+{
+	for (const unsigned char *c = (const unsigned char *)comm; *c; c++)
+		fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+}
+
+/* "python3(pid 123), ?(uid 1000, inode 4567)", or "-" */
+static void print_owners(FILE *f, const struct tcpsm_cw_port *p,
+			 const struct tcpsm_owners *o)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < p->nsock; i++) {
+		const struct tcpsm_owner *w = owner_of(o, &p->sock[i]);
+
+		if (!w || owner_listed(p, i, o, w->pid))
+			continue;
+		fputs(any ? ", " : "", f);
+		put_comm(f, w->comm);
+		fprintf(f, "(pid %d)", (int)w->pid);
+		any = true;
+	}
+	for (i = 0; i < p->nsock; i++) {
+		if (owner_of(o, &p->sock[i]))
+			continue;
+		fprintf(f, "%s?(uid %" PRIu32 ", inode %" PRIu64 ")",
+			any ? ", " : "", p->sock[i].uid, p->sock[i].ino);
+		any = true;
+	}
+	if (!any)
+		fputc('-', f);
+}
+
+static int width(const char *s, int min)
+{
+	int w = (int)strlen(s);
+
+	return w > min ? w : min;
+}
+
+/* The cells of the numeric columns of one row. */
+struct cw_cells {
+	char count[16], oldest[32], growth[16], inout[32];
+};
+
+static void cells(const struct tcpsm_cw_port *p, struct cw_cells *c)
+{
+	snprintf(c->count, sizeof(c->count), "%" PRIu32, p->count);
+	if (p->has_oldest_age)
+		tcpsm_fmt_age(p->oldest_age_ms, c->oldest, sizeof(c->oldest));
+	else
+		snprintf(c->oldest, sizeof(c->oldest), "-");
+	snprintf(c->growth, sizeof(c->growth), "%+" PRId32, p->growth);
+	snprintf(c->inout, sizeof(c->inout), "%" PRIu32 "/%" PRIu32,
+		 p->entries, p->exits);
+}
+
+void tcpsm_cw_print_text(FILE *f, const struct tcpsm_cw_set *set,
+			 const struct tcpsm_owners *owners)
+{
+	int wc = 5, wo = 6, wg = 6, wi = 6;	/* COUNT OLDEST GROWTH IN/OUT */
+	struct cw_cells c;
+	size_t i;
+
+	if (!set->n) {
+		fputs("no sockets in CLOSE_WAIT\n", f);
+		return;
+	}
+	for (i = 0; i < set->n; i++) {
+		cells(&set->v[i], &c);
+		wc = width(c.count, wc);
+		wo = width(c.oldest, wo);
+		wg = width(c.growth, wg);
+		wi = width(c.inout, wi);
+	}
+	fprintf(f, "%-5s  %*s  %*s  %*s  %*s  %-5s  %s\n", "PORT", wc, "COUNT",
+		wo, "OLDEST", wg, "GROWTH", wi, "IN/OUT", "ALARM", "OWNERS");
+	for (i = 0; i < set->n; i++) {
+		const struct tcpsm_cw_port *p = &set->v[i];
+
+		cells(p, &c);
+		fprintf(f, "%-5u  %*s  %*s  %*s  %*s  %-5s  ", p->port, wc, c.count,
+			wo, c.oldest, wg, c.growth, wi, c.inout,
+			p->alarm ? "LEAK" : "-");
+		print_owners(f, p, owners);
+		fputc('\n', f);
+	}
+}
+
+static void print_port_json(struct json *j, const struct tcpsm_cw_port *p,
+			    const struct tcpsm_owners *o)
+{
+	size_t i, unresolved = 0;
+
+	json_object_begin(j);
+	json_key(j, "port");
+	json_u64(j, p->port);
+	json_key(j, "count");
+	json_u64(j, p->count);
+	json_key(j, "oldest_age_ms");
+	if (p->has_oldest_age)
+		json_u64(j, p->oldest_age_ms);
+	else
+		json_null(j);
+	json_key(j, "growth");
+	json_i64(j, p->growth);
+	json_key(j, "entries");
+	json_u64(j, p->entries);
+	json_key(j, "exits");
+	json_u64(j, p->exits);
+	json_key(j, "untracked");
+	json_u64(j, p->untracked);
+	json_key(j, "alarm");
+	json_bool(j, p->alarm);
+
+	json_key(j, "owners");
+	json_array_begin(j);
+	for (i = 0; i < p->nsock; i++) {
+		const struct tcpsm_owner *w = owner_of(o, &p->sock[i]);
+
+		if (!w) {
+			unresolved++;
+			continue;
+		}
+		if (owner_listed(p, i, o, w->pid))
+			continue;
+		json_object_begin(j);
+		json_key(j, "pid");
+		json_u64(j, (uint64_t)w->pid);
+		json_key(j, "comm");
+		json_string(j, w->comm);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_key(j, "unresolved");
+	json_u64(j, unresolved);
+
+	json_key(j, "sockets");
+	json_array_begin(j);
+	for (i = 0; i < p->nsock; i++) {
+		const struct tcpsm_owner *w = owner_of(o, &p->sock[i]);
+
+		json_object_begin(j);
+		tcpsm_cwsock_json(j, &p->sock[i]);
+		json_key(j, "pid");
+		if (w)
+			json_u64(j, (uint64_t)w->pid);
+		else
+			json_null(j);
+		json_key(j, "comm");
+		if (w)
+			json_string(j, w->comm);
+		else
+			json_null(j);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
+void tcpsm_cw_print_json(struct json *j, int64_t netns,
+			 const struct tcpsm_cw_set *set,
+			 const struct tcpsm_owners *owners)
+{
+	json_object_begin(j);
+	json_key(j, "netns");
+	if (netns >= 0)
+		json_u64(j, (uint64_t)netns);
+	else
+		json_null(j);
+	json_key(j, "ports");
+	json_array_begin(j);
+	for (size_t i = 0; i < set->n; i++)
+		print_port_json(j, &set->v[i], owners);
+	json_array_end(j);
+	json_object_end(j);
+}
+
+/* ---- the subcommand ------------------------------------------------------- */
+
+#define CW_DUMP_TRIES	4
+
+static int on_cw_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct tcpsm_cw_set *set = arg;
+	int r;
+
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 16;
+		struct tcpsm_cw_port *v = realloc(set->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		set->v = v;
+		set->cap = cap;
+	}
+	r = tcpsm_cw_parse(nlh, &set->v[set->n]);
+	if (r < 0)
+		return r;
+	set->n++;
+	return 0;
+}
+
+/*
+ * Dump GET_CLOSEWAIT into set. A dump that a sample cut in two may list a
+ * port twice or miss one (NLM_F_DUMP_INTR): it is read again, a few times.
+ */
+static int cw_request(struct tcpsm_nl *nl, struct tcpsm_cw_set *set)
+{
+	int r, tries = 0;
+
+	do {
+		tcpsm_cw_set_free(set);
+		r = tcpsm_nl_request(nl, TCPSM_CMD_GET_CLOSEWAIT, NLM_F_DUMP,
+				     NULL, NULL, on_cw_reply, set);
+	} while (r == 0 && nl->dump_intr && ++tries < CW_DUMP_TRIES);
+	return r;
+}
+
+/* The namespace: as the kernel said, else our own (/proc/self/ns/net). */
+static int64_t cw_netns(const struct tcpsm_cw_set *set)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].has_netns)
+			return set->v[i].netns;
+	if (stat("/proc/self/ns/net", &st) == 0)
+		return (int64_t)(uint32_t)st.st_ino;
+	return -1;
+}
+
+/* Look for the owners of every listed socket. */
+static int cw_owners(const struct tcpsm_cw_set *set, struct tcpsm_owners *o)
+{
+	uint64_t *inos;
+	size_t i, k, n = 0;
+	int r;
+
+	inos = malloc((set->n ? set->n : 1) * TCPSM_CWSOCK_MAX * sizeof(*inos));
+	if (!inos)
+		return -ENOMEM;
+	for (i = 0; i < set->n; i++)
+		for (k = 0; k < set->v[i].nsock; k++)
+			inos[n++] = set->v[i].sock[k].ino;
+	r = tcpsm_owners_init(o, inos, n);
+	free(inos);
+	if (r < 0)
+		return r;
+	tcpsm_owners_scan(o, "/proc");	/* without /proc: all unresolved */
+	return 0;
+}
+
+void cmd_closewait_help(FILE *f)
+{
+	fputs("Usage: tcpsm closewait [--json]\n"
+	      "\n"
+	      "Show the local ports of this network namespace with sockets in\n"
+	      "CLOSE_WAIT (the peer closed; the application has not), as of the\n"
+	      "module's last one-second sample, most sockets first, with the\n"
+	      "processes that hold the oldest of them (found in /proc, as ss -p\n"
+	      "does: run as root to see every user's).\n"
+	      "\n"
+	      "Options:\n"
+	      "  -j, --json   one JSON document\n"
+	      "  -h, --help   show this help\n"
+	      "\n"
+	      "Columns: PORT local port; COUNT sockets in CLOSE_WAIT now; OLDEST how\n"
+	      "long the oldest has waited; GROWTH of COUNT over the alarm window;\n"
+	      "IN/OUT entries into and exits from CLOSE_WAIT over the window; ALARM\n"
+	      "LEAK when CLOSE_WAIT_LEAK is raised; OWNERS name(pid N) of the\n"
+	      "processes, ?(uid U, inode I) for a socket whose process is unknown.\n",
+	      f);
+}
+
+int cmd_closewait(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tcpsm_cw_set set = { NULL, 0, 0 };
+	struct tcpsm_owners owners;
+	struct tcpsm_nl nl;
+	bool json = false;
+	int c, r, rc;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			cmd_closewait_help(stdout);
+			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
+		default:
+			return tcpsm_getopt_err("closewait", c, argv);
+		}
+	}
+	if (optind < argc)
+		return tcpsm_usage_err("closewait: unexpected argument '%s' (see 'tcpsm closewait --help')",
+				       argv[optind]);
+
+	rc = tcpsm_nl_open(&nl);
+	if (rc)
+		return rc;
+	memset(&owners, 0, sizeof(owners));
+	r = cw_request(&nl, &set);
+	if (r < 0 && nl.reply_err == -EBADMSG) {
+		tcpsm_err("malformed GET_CLOSEWAIT reply from the kernel (module and tool out of step?)");
+		rc = TCPSM_EXIT_ERROR;
+		goto out;
+	}
+	if (r < 0) {
+		tcpsm_nl_perror(&nl, r, "reading the CLOSE_WAIT sockets failed",
+				r == -EOPNOTSUPP ? "the loaded module is older than this tcpsm" : NULL);
+		rc = TCPSM_EXIT_ERROR;
+		goto out;
+	}
+	r = cw_owners(&set, &owners);
+	if (r < 0) {
+		tcpsm_err("closewait: %s", strerror(-r));
+		rc = TCPSM_EXIT_ERROR;
+		goto out;
+	}
+	tcpsm_cw_sort(&set);
+	if (json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		tcpsm_cw_print_json(&j, cw_netns(&set), &set, &owners);
+		fputc('\n', stdout);
+	} else {
+		tcpsm_cw_print_text(stdout, &set, &owners);
+	}
+	rc = tcpsm_finish_stdout(TCPSM_EXIT_OK);
+out:
+	tcpsm_owners_free(&owners);
+	tcpsm_cw_set_free(&set);
+	tcpsm_nl_close(&nl);
+	return rc;
+}

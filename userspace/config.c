@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpsm: the config subcommand (see config.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include <linux/tcpsm.h>
+
+#include "cli.h"
+#include "config.h"
+#include "json.h"
+#include "nl.h"
+
+const struct tcpsm_config_key tcpsm_config_keys[TCPSM_CONFIG_NKEYS] = {
+	{ "closewait.count",	TCPSM_A_CONFIG_CLOSEWAIT_COUNT },
+	{ "closewait.age",	TCPSM_A_CONFIG_CLOSEWAIT_AGE },
+	{ "closewait.window",	TCPSM_A_CONFIG_CLOSEWAIT_WINDOW },
+};
+
+static struct nla_policy config_policy[TCPSM_A_CONFIG_MAX + 1] = {
+	[TCPSM_A_CONFIG_NETNS]			= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CONFIG_CLOSEWAIT_COUNT]	= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CONFIG_CLOSEWAIT_AGE]		= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CONFIG_CLOSEWAIT_WINDOW]	= { .type = NLA_U32, .maxlen = 4 },
+};
+
+/* ---- KEY=VALUE ------------------------------------------------------------ */
+
+/* A plain decimal number of 32 bits: no sign, no blanks, no 0x. */
+static bool parse_u32(const char *s, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > UINT32_MAX)
+			return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+int tcpsm_config_parse_arg(struct tcpsm_config *c, const char *arg,
+			   char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+	size_t klen, i;
+	uint32_t v;
+
+	if (!eq) {
+		snprintf(err, errlen, "'%s' is not KEY=VALUE", arg);
+		return -EINVAL;
+	}
+	klen = (size_t)(eq - arg);
+	for (i = 0; i < TCPSM_CONFIG_NKEYS; i++)
+		if (strlen(tcpsm_config_keys[i].name) == klen &&
+		    strncmp(tcpsm_config_keys[i].name, arg, klen) == 0)
+			break;
+	if (i == TCPSM_CONFIG_NKEYS) {
+		snprintf(err, errlen, "unknown key '%.*s'", (int)klen, arg);
+		return -EINVAL;
+	}
+	if (!parse_u32(eq + 1, &v)) {
+		snprintf(err, errlen, "invalid value '%s' for %s (a whole number)",
+			 eq + 1, tcpsm_config_keys[i].name);
+		return -EINVAL;
+	}
+	if (c->has[i]) {
+		snprintf(err, errlen, "%s given twice", tcpsm_config_keys[i].name);
+		return -EINVAL;
+	}
+	c->has[i] = true;
+	c->value[i] = v;
+	return 0;
+}
+
+/* ---- replies -------------------------------------------------------------- */
+
+int tcpsm_config_parse(struct nlmsghdr *nlh, struct tcpsm_config *c)
+{
+	struct nlattr *tb[TCPSM_A_CONFIG_MAX + 1];
+
+	memset(c, 0, sizeof(*c));
+	if (genlmsg_parse(nlh, 0, tb, TCPSM_A_CONFIG_MAX, config_policy) < 0)
+		return -EBADMSG;
+	if (tb[TCPSM_A_CONFIG_NETNS]) {
+		c->has_netns = true;
+		c->netns = nla_get_u32(tb[TCPSM_A_CONFIG_NETNS]);
+	}
+	for (size_t i = 0; i < TCPSM_CONFIG_NKEYS; i++) {
+		struct nlattr *a = tb[tcpsm_config_keys[i].attr];
+
+		if (a) {
+			c->has[i] = true;
+			c->value[i] = nla_get_u32(a);
+		}
+	}
+	return 0;
+}
+
+void tcpsm_config_print_text(FILE *f, const struct tcpsm_config *c)
+{
+	for (size_t i = 0; i < TCPSM_CONFIG_NKEYS; i++)
+		if (c->has[i])
+			fprintf(f, "%s=%" PRIu32 "\n", tcpsm_config_keys[i].name,
+				c->value[i]);
+}
+
+void tcpsm_config_print_json(struct json *j, const struct tcpsm_config *c)
+{
+	json_object_begin(j);
+	json_key(j, "netns");
+	if (c->has_netns)
+		json_u64(j, c->netns);
+	else
+		json_null(j);
+	for (size_t i = 0; i < TCPSM_CONFIG_NKEYS; i++) {
+		json_key(j, tcpsm_config_keys[i].name);
+		if (c->has[i])
+			json_u64(j, c->value[i]);
+		else
+			json_null(j);
+	}
+	json_object_end(j);
+}
+
+/* ---- the subcommand ------------------------------------------------------- */
+
+void cmd_config_help(FILE *f)
+{
+	fputs("Usage: tcpsm config get [--json]\n"
+	      "       tcpsm config set KEY=VALUE [KEY=VALUE...]\n"
+	      "\n"
+	      "Show or change the alarm settings of this network namespace. get\n"
+	      "prints one KEY=VALUE per line, the form set takes. set changes the\n"
+	      "keys given, all or none, and needs CAP_NET_ADMIN; it prints nothing.\n"
+	      "\n"
+	      "Keys (CLOSE_WAIT_LEAK: see 'tcpsm help alerts'):\n"
+	      "  closewait.count   sockets of one local port in CLOSE_WAIT that raise\n"
+	      "                    the alarm (1..1000000, default 16); it clears\n"
+	      "                    below half of it\n"
+	      "  closewait.age     seconds the oldest of them must have waited\n"
+	      "                    (0..86400, default 30)\n"
+	      "  closewait.window  or: samples (one a second) in each of which the\n"
+	      "                    count grew, by closewait.count in all (1..60,\n"
+	      "                    default 5)\n"
+	      "\n"
+	      "Options:\n"
+	      "  -j, --json   get: one line of JSON\n"
+	      "  -h, --help   show this help\n", f);
+}
+
+static int config_hint_err(struct tcpsm_nl *nl, int r, const char *what,
+			   const char *perm_hint)
+{
+	const char *hint = NULL;
+
+	if (r == -EPERM || r == -EACCES)
+		hint = perm_hint;
+	else if (r == -EOPNOTSUPP)
+		hint = "the loaded module is older than this tcpsm";
+	tcpsm_nl_perror(nl, r, what, hint);
+	return TCPSM_EXIT_ERROR;
+}
+
+static int on_config_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct tcpsm_config *c = arg;
+
+	return tcpsm_config_parse(nlh, c);
+}
+
+static int config_get(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tcpsm_config c;
+	struct tcpsm_nl nl;
+	bool json = false;
+	int ch, r, rc;
+
+	opterr = 0;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			cmd_config_help(stdout);
+			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
+		default:
+			return tcpsm_getopt_err("config get", ch, argv);
+		}
+	}
+	if (optind < argc)
+		return tcpsm_usage_err("config get: unexpected argument '%s' (see 'tcpsm config --help')",
+				       argv[optind]);
+
+	rc = tcpsm_nl_open(&nl);
+	if (rc)
+		return rc;
+	memset(&c, 0, sizeof(c));
+	r = tcpsm_nl_request(&nl, TCPSM_CMD_GET_CONFIG, 0, NULL, NULL,
+			     on_config_reply, &c);
+	if (r < 0 && nl.reply_err == -EBADMSG) {
+		tcpsm_err("malformed GET_CONFIG reply from the kernel (module and tool out of step?)");
+		rc = TCPSM_EXIT_ERROR;
+	} else if (r < 0) {
+		rc = config_hint_err(&nl, r, "reading the settings failed", NULL);
+	} else if (json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		tcpsm_config_print_json(&j, &c);
+		fputc('\n', stdout);
+		rc = tcpsm_finish_stdout(TCPSM_EXIT_OK);
+	} else {
+		tcpsm_config_print_text(stdout, &c);
+		rc = tcpsm_finish_stdout(TCPSM_EXIT_OK);
+	}
+	tcpsm_nl_close(&nl);
+	return rc;
+}
+
+/* The request of set, and where each attribute went in it. */
+struct config_req {
+	const struct tcpsm_config *c;
+	uint32_t offs[TCPSM_CONFIG_NKEYS];	/* 0: not sent */
+};
+
+static int fill_config(struct nl_msg *msg, void *arg)
+{
+	struct config_req *req = arg;
+
+	for (size_t i = 0; i < TCPSM_CONFIG_NKEYS; i++) {
+		if (!req->c->has[i])
+			continue;
+		req->offs[i] = nlmsg_hdr(msg)->nlmsg_len;	/* aligned */
+		if (nla_put_u32(msg, tcpsm_config_keys[i].attr, req->c->value[i]) < 0)
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static int ignore_reply(struct nlmsghdr *nlh, void *arg)
+{
+	(void)nlh;
+	(void)arg;
+	return 0;
+}
+
+/*
+ * A refusal the kernel pinned on one of our attributes (NLMSGERR_ATTR_OFFS,
+ * as the policy's range checks do) but whose message does not name it:
+ * name the key ourselves. Returns true when printed.
+ */
+static bool perror_key(const struct tcpsm_nl *nl, const struct config_req *req,
+		       int r)
+{
+	const char *key = NULL;
+
+	if (!nl->ext.has_offs)
+		return false;
+	for (size_t i = 0; i < TCPSM_CONFIG_NKEYS; i++)
+		if (req->offs[i] && req->offs[i] == nl->ext.offs)
+			key = tcpsm_config_keys[i].name;
+	if (!key || (nl->ext.has_msg && strstr(nl->ext.msg, key)))
+		return false;
+	tcpsm_err("%s: %s: %s", key,
+		  nl->ext.has_msg ? nl->ext.msg : "value refused", strerror(-r));
+	return true;
+}
+
+static int config_set(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct config_req req;
+	struct tcpsm_config c;
+	struct tcpsm_nl nl;
+	char err[160];
+	int ch, r, rc;
+
+	opterr = 0;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			cmd_config_help(stdout);
+			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
+		default:
+			return tcpsm_getopt_err("config set", ch, argv);
+		}
+	}
+	if (optind >= argc)
+		return tcpsm_usage_err("config set: missing KEY=VALUE (see 'tcpsm config --help')");
+	memset(&c, 0, sizeof(c));
+	for (int i = optind; i < argc; i++)
+		if (tcpsm_config_parse_arg(&c, argv[i], err, sizeof(err)) < 0)
+			return tcpsm_usage_err("config set: %s (see 'tcpsm config --help')",
+					       err);
+
+	rc = tcpsm_nl_open(&nl);
+	if (rc)
+		return rc;
+	memset(&req, 0, sizeof(req));
+	req.c = &c;
+	r = tcpsm_nl_request(&nl, TCPSM_CMD_SET_CONFIG, 0, fill_config, &req,
+			     ignore_reply, NULL);
+	if (r < 0) {
+		if (!perror_key(&nl, &req, r))
+			config_hint_err(&nl, r, "changing the settings failed",
+					"needs CAP_NET_ADMIN");
+		rc = TCPSM_EXIT_ERROR;
+	}
+	tcpsm_nl_close(&nl);
+	return rc;
+}
+
+int cmd_config(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	opterr = 0;
+	optind = 0;
+	/* "+": stop at get or set; their options are their own. */
+	while ((ch = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			cmd_config_help(stdout);
+			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
+		default:
+			return tcpsm_getopt_err("config", ch, argv);
+		}
+	}
+	if (optind >= argc)
+		return tcpsm_usage_err("config: missing 'get' or 'set' (see 'tcpsm config --help')");
+	argc -= optind;
+	argv += optind;
+	if (strcmp(argv[0], "get") == 0)
+		return config_get(argc, argv);
+	if (strcmp(argv[0], "set") == 0)
+		return config_set(argc, argv);
+	return tcpsm_usage_err("config: unknown action '%s' (get or set; see 'tcpsm config --help')",
+			       argv[0]);
+}
