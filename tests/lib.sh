@@ -269,6 +269,112 @@ tcpsm_edges_into() {
 		'[.transitions[] | select(.to == $t) | .count] | add // 0'
 }
 
+# ---- CLOSE_WAIT traffic (tests/closewait.sh, tests/alerts.sh) ------------
+# tcpsm_agent_start NAME NS: start "cw_traffic.py agent" in namespace NS,
+#   driven through the FIFO $TCPSM_RUNDIR/agent.NAME.in, replies (one JSON
+#   line per command, in order) in agent.NAME.out, its pid in agent.NAME.pid.
+#   Not from a subshell: the agent is a child of the calling shell.
+# tcpsm_agent NAME CMD...: send CMD, wait for its reply and print it;
+#   returns 1 if the reply is not ok or does not come (TCPSM_AGENT_TIMEOUT s).
+# tcpsm_agent_send NAME CMD...: send CMD without waiting; prints its number
+#   N, for tcpsm_agent_reply NAME N [TIMEOUT_S] (same returns as tcpsm_agent).
+# tcpsm_agents_stop: end all agents (SIGTERM; their sockets go with them).
+: "${TCPSM_CW_TRAFFIC:=$PWD/cw_traffic.py}"
+tcpsm_agent_start() {
+	_ag_d=$TCPSM_RUNDIR/agent.$1
+	mkdir -p "$TCPSM_RUNDIR" && rm -f "$_ag_d.in" && mkfifo "$_ag_d.in" || return 1
+	: > "$_ag_d.out"
+	echo 0 > "$_ag_d.n"
+	ip netns exec "$2" python3 "$TCPSM_CW_TRAFFIC" agent "$_ag_d.in" \
+		> "$_ag_d.out" 2> "$_ag_d.err" &
+	echo $! > "$_ag_d.pid"
+	tcpsm_agent "$1" pid > /dev/null
+}
+tcpsm_agent_send() {
+	_ag_d=$TCPSM_RUNDIR/agent.$1; shift
+	_ag_n=$(( $(cat "$_ag_d.n") + 1 ))
+	echo "$_ag_n" > "$_ag_d.n"
+	echo "$*" > "$_ag_d.in"
+	echo "$_ag_n"
+}
+tcpsm_agent_reply() {
+	_ag_d=$TCPSM_RUNDIR/agent.$1
+	_ag_end=$(( $(date +%s) + ${3:-${TCPSM_AGENT_TIMEOUT:-60}} ))
+	while [ "$(wc -l < "$_ag_d.out")" -lt "$2" ]; do
+		if [ "$(date +%s)" -ge "$_ag_end" ] ||
+		   ! kill -0 "$(cat "$_ag_d.pid")" 2>/dev/null; then
+			tcpsm_log "agent $1: no reply $2: $(tail -n 3 "$_ag_d.err")"
+			return 1
+		fi
+		sleep 0.05
+	done
+	_ag_line=$(sed -n "${2}p" "$_ag_d.out")
+	echo "$_ag_line"
+	case "$_ag_line" in *'"ok": true'*) return 0 ;; esac
+	tcpsm_log "agent $1: $_ag_line"
+	return 1
+}
+tcpsm_agent() {
+	_ag_k=$(tcpsm_agent_send "$@") && tcpsm_agent_reply "$1" "$_ag_k"
+}
+tcpsm_agents_stop() {
+	for _ag_p in "$TCPSM_RUNDIR"/agent.*.pid; do
+		[ -e "$_ag_p" ] || continue
+		_ag_pid=$(cat "$_ag_p")
+		kill "$_ag_pid" 2>/dev/null && wait "$_ag_pid" 2>/dev/null
+		rm -f "$_ag_p"
+	done
+	return 0
+}
+
+# tcpsm_ss_cw_ports NS: "PORT COUNT" per local port of the sockets that
+# `ss -tan state close-wait` lists in NS (both families), by port
+tcpsm_ss_cw_ports() {
+	ip netns exec "$1" ss -Htan state close-wait |
+		awk '{ n = split($3, a, ":"); c[a[n]]++ } END { for (p in c) print p, c[p] }' |
+		sort -n
+}
+
+# tcpsm_sub_ready PID [TIMEOUT_S]: wait until process PID (a `tcpsm alerts`
+# just started, maybe through ip netns exec and setpriv) is tcpsm and
+# sleeps with a socket open, i.e. waits for notifications; then 0.5 s
+# more. 1 if it ended or the timeout (default 10 s) passed.
+tcpsm_sub_ready() {
+	_sr_end=$(( $(date +%s) + ${2:-10} ))
+	while kill -0 "$1" 2>/dev/null; do
+		if [ "$(cat "/proc/$1/comm" 2>/dev/null)" = tcpsm ] &&
+		   [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = S ]; then
+			for _sr_f in /proc/"$1"/fd/*; do
+				case $(readlink "$_sr_f" 2>/dev/null) in
+				socket:*) sleep 0.5; return 0 ;;
+				esac
+			done
+		fi
+		[ "$(date +%s)" -ge "$_sr_end" ] && return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# tcpsm_wait_alarm FILE PORT STATE TIMEOUT_S: wait for a line of
+# `tcpsm alerts --json` output FILE about PORT in STATE (raise|clear);
+# print the first one (compact). 1 on timeout.
+# tcpsm_n_alarms FILE PORT STATE: how many such lines FILE has.
+tcpsm_wait_alarm() {
+	_wa_end=$(( $(date +%s) + $4 ))
+	while :; do
+		_wa_l=$(jq -c --argjson p "$2" --arg s "$3" \
+			'select(.port == $p and .state == $s)' "$1" 2>/dev/null | head -n 1)
+		[ -n "$_wa_l" ] && { echo "$_wa_l"; return 0; }
+		[ "$(date +%s)" -ge "$_wa_end" ] && return 1
+		sleep 0.1
+	done
+}
+tcpsm_n_alarms() {
+	jq -n --argjson p "$2" --arg s "$3" \
+		'[inputs | select(.port == $p and .state == $s)] | length' "$1"
+}
+
 # TAP-style checks for tests that report several results: each failure
 # is counted in $fails, the test exits non-zero at the end if any.
 fails=0
