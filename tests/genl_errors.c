@@ -5,6 +5,15 @@
  * gives one, an extended ACK message; nothing is left behind: a valid
  * GET_STATS afterwards still gets exactly one, complete answer.
  *
+ * The alarm settings (GET_CONFIG, SET_CONFIG): the reply's content, each
+ * setting refused out of its range with -ERANGE and a message naming it
+ * (nothing changed), an empty SET_CONFIG refused, SET_CONFIG refused to
+ * the unprivileged (GET_CONFIG not), settings per namespace. The tests of
+ * fixture "config" put the settings back as they found them, in the
+ * harness's parent (root, initial namespace), whatever the test did.
+ * GET_CLOSEWAIT and GET_ALARMS are dumps only: a do is refused, a dump
+ * gives well-formed messages of our namespace and DONE, nothing else.
+ *
  * Messages are built with libnl (genlmsg_put, nla_put), sometimes doctored
  * by hand afterwards, and sent with send(2); replies are read with recv(2)
  * and checked here byte by byte, so that nothing libnl would hide (ACK
@@ -26,6 +35,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -68,7 +78,10 @@ struct conn {
 	int family;
 	__u32 portid;
 	__u32 seq;
+	__u32 netns;		/* inode of the socket's network namespace */
 };
+
+static __u32 own_netns(void);
 
 static int conn_open(struct conn *c)
 {
@@ -85,6 +98,7 @@ static int conn_open(struct conn *c)
 	c->fd = nl_socket_get_fd(c->sk);
 	c->portid = nl_socket_get_local_port(c->sk);
 	c->seq = 1000;
+	c->netns = own_netns();
 	if (setsockopt(c->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
 	    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		return -errno;
@@ -224,6 +238,9 @@ static int recv_err(struct conn *c, __u32 seq, struct nlerr *e)
 	}
 }
 
+/* expect_error()'s @offs_exp: no NLMSGERR_ATTR_OFFS at all (-1: not checked) */
+#define NO_OFFS	(-2)
+
 /*
  * Send @m and expect an NLMSG_ERROR with -@errno_exp and @msg_sub in its
  * extack message. Returns 0 if so, -1 (after logging why) if not.
@@ -261,6 +278,10 @@ static int expect_error(struct __test_metadata *_metadata, struct conn *c,
 	if (offs_exp >= 0 && (!e.has_offs || e.offs != (__u32)offs_exp)) {
 		TH_LOG("NLMSGERR_ATTR_OFFS %s%u, expected %d",
 		       e.has_offs ? "" : "missing ", e.offs, offs_exp);
+		return -1;
+	}
+	if (offs_exp == NO_OFFS && e.has_offs) {
+		TH_LOG("NLMSGERR_ATTR_OFFS %u, expected none", e.offs);
 		return -1;
 	}
 	return 0;
@@ -366,6 +387,38 @@ static size_t b_none(struct conn *c, struct nl_msg *m)
 	return 0;
 }
 
+/* attribute 1 as a flag: the only type of genl_policy_reject_all */
+static size_t b_attr1(struct conn *c, struct nl_msg *m)
+{
+	(void)c;
+	nla_put_flag(m, 1);
+	return 0;
+}
+
+/* attribute 2: above genl_policy_reject_all's maxattr 1 */
+static size_t b_attr2(struct conn *c, struct nl_msg *m)
+{
+	(void)c;
+	nla_put_u32(m, 2, 1);
+	return 0;
+}
+
+/* the reply-only NETNS of the config set: no policy entry */
+static size_t b_cfg_netns(struct conn *c, struct nl_msg *m)
+{
+	(void)c;
+	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, 4026531840u);
+	return 0;
+}
+
+/* a u32 setting sent as a u64 */
+static size_t b_cfg_count_u64(struct conn *c, struct nl_msg *m)
+{
+	(void)c;
+	nla_put_u64(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 16);
+	return 0;
+}
+
 #define D NLM_F_DUMP
 static const struct bad_req bad_reqs[] = {
 	{ "unknown attribute type (do)", 0, EINVAL, "Unknown attribute type",
@@ -403,6 +456,41 @@ static const struct bad_req bad_reqs[] = {
 	  b_short, TCPSM_CMD_GET_STATS },
 	{ "bare nlmsghdr, no genl header (dump)", D, EINVAL, NULL, -1,
 	  b_bare, TCPSM_CMD_GET_STATS },
+	/* dumps only: no doit (genl_family_rcv_msg_doit(), 6.1; genl_get_cmd(), 6.2+) */
+	{ "GET_CLOSEWAIT as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
+	  TCPSM_CMD_GET_CLOSEWAIT },
+	{ "GET_ALARMS as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
+	  TCPSM_CMD_GET_ALARMS },
+	/* refused before its attributes are looked at */
+	{ "GET_CLOSEWAIT as a do, with an attribute", 0, EOPNOTSUPP, NULL,
+	  NO_OFFS, b_attr1, TCPSM_CMD_GET_CLOSEWAIT },
+	/* notifications only: no operation at all */
+	{ "ALARM (notification) as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
+	  TCPSM_CMD_ALARM },
+	{ "ALARM (notification) as a dump", D, EOPNOTSUPP, NULL, NO_OFFS, b_none,
+	  TCPSM_CMD_ALARM },
+	{ "EVENT (notification) as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
+	  TCPSM_CMD_EVENT },
+	/* do only */
+	{ "GET_CONFIG as a dump", D, EOPNOTSUPP, NULL, NO_OFFS, b_none,
+	  TCPSM_CMD_GET_CONFIG },
+	{ "SET_CONFIG as a dump (root)", D, EOPNOTSUPP, NULL, NO_OFFS, b_none,
+	  TCPSM_CMD_SET_CONFIG },
+	/* no policy: genl_policy_reject_all, maxattr 1, strict */
+	{ "GET_CLOSEWAIT dump with attribute 1", D, EINVAL,
+	  "Attribute failed policy validation", ATTR0_OFFS, b_attr1,
+	  TCPSM_CMD_GET_CLOSEWAIT },
+	{ "GET_ALARMS dump with attribute 2", D, EINVAL, "Unknown attribute type",
+	  ATTR0_OFFS, b_attr2, TCPSM_CMD_GET_ALARMS },
+	{ "GET_ALARMS dump with attribute 1", D, EINVAL,
+	  "Attribute failed policy validation", ATTR0_OFFS, b_attr1,
+	  TCPSM_CMD_GET_ALARMS },
+	/* tcpsm_config_policy, strict: NETNS has no entry (NLA_UNSPEC) */
+	{ "reply-only NETNS in GET_CONFIG", 0, EINVAL, "Unsupported attribute",
+	  ATTR0_OFFS, b_cfg_netns, TCPSM_CMD_GET_CONFIG },
+	{ "GET_CONFIG with a u64 closewait.count", 0, EINVAL,
+	  "invalid attribute length", ATTR0_OFFS, b_cfg_count_u64,
+	  TCPSM_CMD_GET_CONFIG },
 };
 #undef D
 
@@ -425,6 +513,7 @@ static int run_bad(struct __test_metadata *_metadata, struct conn *c,
 struct stats_msg {
 	__u32 netns;
 	bool has_netns;
+	bool has_untracked, has_alarms;	/* CLOSEWAIT_UNTRACKED, ALARMS_ACTIVE */
 	int nstates;
 	bool seen[TCPSM_STATE_MAX + 1];
 	int bad;		/* malformed nests */
@@ -446,6 +535,14 @@ static void parse_stats(const struct nlmsghdr *nlh, struct stats_msg *s)
 		if (type == TCPSM_A_STATS_NETNS && a->nla_len == NLA_HDRLEN + 4) {
 			memcpy(&s->netns, (const char *)a + NLA_HDRLEN, 4);
 			s->has_netns = true;
+		} else if (type == TCPSM_A_STATS_CLOSEWAIT_UNTRACKED) {
+			if (a->nla_len != NLA_HDRLEN + 8 || s->has_untracked)
+				s->bad++;
+			s->has_untracked = true;
+		} else if (type == TCPSM_A_STATS_ALARMS_ACTIVE) {
+			if (a->nla_len != NLA_HDRLEN + 4 || s->has_alarms)
+				s->bad++;
+			s->has_alarms = true;
 		} else if (type == TCPSM_A_STATS_STATE) {
 			const struct nlattr *n = (const void *)((const char *)a + NLA_HDRLEN);
 			int nrem = a->nla_len - NLA_HDRLEN;
@@ -519,6 +616,8 @@ static void check_valid_do(struct __test_metadata *_metadata, struct conn *c)
 		parse_stats(nlh, &s);
 		ASSERT_EQ(0, s.bad);
 		ASSERT_TRUE(s.has_netns);
+		ASSERT_TRUE(s.has_untracked);
+		ASSERT_TRUE(s.has_alarms);
 		ASSERT_EQ(own_netns(), s.netns);
 		ASSERT_EQ(10, s.nstates);
 		for (st = TCPSM_STATE_LISTEN; st <= TCPSM_STATE_MAX; st++)
@@ -584,7 +683,8 @@ static int run_dump(struct __test_metadata *_metadata, struct conn *c,
 			    !(nlh->nlmsg_flags & NLM_F_MULTI))
 				return -EPROTO;
 			parse_stats(nlh, &s);
-			if (s.bad || !s.has_netns || s.nstates != 10)
+			if (s.bad || !s.has_netns || s.nstates != 10 ||
+			    !s.has_untracked || !s.has_alarms)
 				return -EBADMSG;
 			if (s.netns == own)
 				*own_seen = true;
@@ -655,6 +755,19 @@ BAD_TEST(reserved_nonzero_do, 14)
 BAD_TEST(reserved_nonzero_dump, 15)
 BAD_TEST(shorter_than_genl_header, 16)
 BAD_TEST(bare_nlmsghdr_dump, 17)
+BAD_TEST(get_closewait_do, 18)
+BAD_TEST(get_alarms_do, 19)
+BAD_TEST(get_closewait_do_with_attr, 20)
+BAD_TEST(alarm_notification_do, 21)
+BAD_TEST(alarm_notification_dump, 22)
+BAD_TEST(event_notification_do, 23)
+BAD_TEST(get_config_dump, 24)
+BAD_TEST(set_config_dump_root, 25)
+BAD_TEST(get_closewait_dump_attr1, 26)
+BAD_TEST(get_alarms_dump_attr2, 27)
+BAD_TEST(get_alarms_dump_attr1, 28)
+BAD_TEST(get_config_netns_attr, 29)
+BAD_TEST(get_config_count_u64, 30)
 
 /* A valid do and both dumps work (as root). */
 TEST_F(genl, valid_requests)
@@ -786,6 +899,731 @@ TEST_F(genl, valid_after_all_errors)
 	for (i = 0; i < sizeof(bad_reqs) / sizeof(bad_reqs[0]); i++)
 		EXPECT_EQ(0, run_bad(_metadata, &self->c, &bad_reqs[i]));
 	check_valid_do(_metadata, &self->c);
+}
+
+/* ---- settings: GET_CONFIG, SET_CONFIG ---------------------------------- */
+
+#define NKEYS	3	/* TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i */
+
+struct cfgv {
+	__u32 v[NKEYS];		/* count, age, window */
+};
+
+/* tcpsm_settings[] and tcpsm_setting_refuse() in kmod/tcpsm_alarm.c */
+static const struct {
+	const char *param;	/* the module parameter: a new namespace's value */
+	__u32 min, max;
+	const char *refuse;
+} keys[NKEYS] = {
+	{ "closewait_count", 1, 1000000, "closewait.count must be 1..1000000" },
+	{ "closewait_age", 0, 86400, "closewait.age must be 0..86400 (seconds)" },
+	{ "closewait_window", 1, 60, "closewait.window must be 1..60 (samples)" },
+};
+
+/* a setting left out of a SET_CONFIG */
+#define UNSET	(-1LL)
+
+static bool cfg_eq(const struct cfgv *a, const struct cfgv *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* the settings a new namespace gets: the module parameters */
+static bool read_params(struct cfgv *c)
+{
+	char path[96];
+	int i, ok;
+
+	for (i = 0; i < NKEYS; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/module/tcpsm/parameters/%s",
+			 keys[i].param);
+		f = fopen(path, "r");
+		if (!f)
+			return false;
+		ok = fscanf(f, "%u", &c->v[i]) == 1;
+		fclose(f);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Generic netlink split ops (6.2): commands looked up with their kind. */
+static bool kernel_split_ops(void)
+{
+	struct utsname u;
+	int maj = 0, min = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2)
+		return true;
+	return maj > 6 || (maj == 6 && min >= 2);
+}
+
+/* a GET_CONFIG (@set NULL) or SET_CONFIG of the settings in @set not UNSET */
+static struct nl_msg *cfg_msg(struct conn *c, int flags, const long long *set)
+{
+	struct nl_msg *m = req_new(c, set ? TCPSM_CMD_SET_CONFIG :
+				   TCPSM_CMD_GET_CONFIG, flags);
+	int i;
+
+	for (i = 0; m && set && i < NKEYS; i++)
+		if (set[i] != UNSET)
+			nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i,
+				    (__u32)set[i]);
+	return m;
+}
+
+/*
+ * Send @m (GET_CONFIG or SET_CONFIG of @c) and read its answer: exactly
+ * one message (the command, flags 0, the inode of @c's namespace and the
+ * three settings, nothing else) into *@out, the ACK if NLM_F_ACK, then
+ * nothing queued. Returns 0, the request's error (-errno, *@e has it), or
+ * -EPROTO after logging what was wrong.
+ */
+static int cfg_send(struct __test_metadata *_metadata, struct conn *c,
+		    struct nl_msg *m, struct cfgv *out, struct nlerr *e)
+{
+	static char buf[RXBUF];
+	struct nlmsghdr *req;
+	bool ack, got = false, done = false;
+	ssize_t n;
+	__u32 seq;
+	int cmd;
+
+	memset(e, 0, sizeof(*e));
+	if (!m)
+		return -ENOMEM;
+	req = nlmsg_hdr(m);
+	seq = req->nlmsg_seq;
+	cmd = ((struct genlmsghdr *)nlmsg_data(req))->cmd;
+	ack = req->nlmsg_flags & NLM_F_ACK;
+	if (send_msg(c, m))
+		return -EIO;
+	while (!done) {
+		struct nlmsghdr *nlh;
+		int len;
+
+		n = recv(c->fd, buf, sizeof(buf), 0);
+		if (n <= 0) {
+			TH_LOG("recv: %s", n ? strerror(errno) : "EOF");
+			return -EPROTO;
+		}
+		len = n;
+		for (nlh = (void *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			const struct genlmsghdr *g = NLMSG_DATA(nlh);
+			const struct nlattr *a, *at[TCPSM_A_CONFIG_MAX + 1] = { NULL };
+			int rem, type, i;
+
+			if (nlh->nlmsg_seq != seq || done) {
+				TH_LOG("reply type %u seq %u, after the last one to %u",
+				       nlh->nlmsg_type, nlh->nlmsg_seq, seq);
+				return -EPROTO;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				if (parse_err(nlh, e))
+					return -EPROTO;
+				if (e->error && got) {
+					TH_LOG("error %d after the reply", e->error);
+					return -EPROTO;
+				}
+				if (e->error)
+					return e->error;
+				if (!ack || !got) {
+					TH_LOG("ACK %s", ack ? "before the reply" : "not asked for");
+					return -EPROTO;
+				}
+				done = true;
+				continue;
+			}
+			if (nlh->nlmsg_type != c->family || got ||
+			    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+			    nlh->nlmsg_flags || g->cmd != cmd) {
+				TH_LOG("reply type %u flags %#x cmd %u%s",
+				       nlh->nlmsg_type, nlh->nlmsg_flags, g->cmd,
+				       got ? ", a second one" : "");
+				return -EPROTO;
+			}
+			rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+			for (a = (const void *)((const char *)g + GENL_HDRLEN);
+			     rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+			     a->nla_len <= rem;
+			     rem -= NLA_ALIGN(a->nla_len),
+			     a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+				type = a->nla_type & NLA_TYPE_MASK;
+				if (type < TCPSM_A_CONFIG_NETNS ||
+				    type > TCPSM_A_CONFIG_MAX || at[type] ||
+				    a->nla_len != NLA_HDRLEN + 4) {
+					TH_LOG("reply attribute %u of %u bytes",
+					       a->nla_type, a->nla_len);
+					return -EPROTO;
+				}
+				at[type] = a;
+			}
+			if (rem != 0) {
+				TH_LOG("reply: %d bytes after the attributes", rem);
+				return -EPROTO;
+			}
+			for (type = TCPSM_A_CONFIG_NETNS; type <= TCPSM_A_CONFIG_MAX;
+			     type++) {
+				if (!at[type]) {
+					TH_LOG("reply lacks attribute %d", type);
+					return -EPROTO;
+				}
+			}
+			memcpy(&i, (const char *)at[TCPSM_A_CONFIG_NETNS] + NLA_HDRLEN, 4);
+			if ((__u32)i != c->netns) {
+				TH_LOG("reply for netns %u, the socket's is %u",
+				       (__u32)i, c->netns);
+				return -EPROTO;
+			}
+			for (i = 0; i < NKEYS; i++)
+				memcpy(&out->v[i], (const char *)
+				       at[TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i] +
+				       NLA_HDRLEN, 4);
+			got = true;
+			done = !ack;
+		}
+		if (len) {
+			TH_LOG("%d stray bytes in the reply", len);
+			return -EPROTO;
+		}
+	}
+	n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n >= 0 || errno != EAGAIN) {
+		TH_LOG("after the last reply: recv %zd (%s)", n,
+		       n < 0 ? strerror(errno) : "more");
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* the settings of @c's namespace, checked to be in range */
+static void get_cfg(struct __test_metadata *_metadata, struct conn *c,
+		    int flags, struct cfgv *out)
+{
+	struct nl_msg *m = cfg_msg(c, flags, NULL);
+	struct nlerr e;
+	int i, r;
+
+	ASSERT_NE(NULL, m);
+	r = cfg_send(_metadata, c, m, out, &e);
+	ASSERT_EQ(0, r) TH_LOG("GET_CONFIG: %d \"%s\"", r, e.msg);
+	for (i = 0; i < NKEYS; i++) {
+		ASSERT_LE(keys[i].min, out->v[i]);
+		ASSERT_GE(keys[i].max, out->v[i]);
+	}
+}
+
+/*
+ * SET_CONFIG of @set on @c succeeds; its reply and a GET_CONFIG after it
+ * both say *@want.
+ */
+static void set_cfg_ok(struct __test_metadata *_metadata, struct conn *c,
+		       int flags, const long long *set, const struct cfgv *want)
+{
+	struct nl_msg *m = cfg_msg(c, flags, set);
+	struct cfgv got;
+	struct nlerr e;
+	int r;
+
+	ASSERT_NE(NULL, m);
+	r = cfg_send(_metadata, c, m, &got, &e);
+	ASSERT_EQ(0, r) TH_LOG("SET_CONFIG: %d \"%s\"", r, e.msg);
+	EXPECT_TRUE(cfg_eq(&got, want))
+		TH_LOG("SET_CONFIG reply: %u %u %u, expected %u %u %u",
+		       got.v[0], got.v[1], got.v[2],
+		       want->v[0], want->v[1], want->v[2]);
+	get_cfg(_metadata, c, 0, &got);
+	EXPECT_TRUE(cfg_eq(&got, want))
+		TH_LOG("GET_CONFIG after SET_CONFIG: %u %u %u, expected %u %u %u",
+		       got.v[0], got.v[1], got.v[2],
+		       want->v[0], want->v[1], want->v[2]);
+}
+
+/* The settings of @c's namespace are still *@want. */
+static void cfg_unchanged(struct __test_metadata *_metadata, struct conn *c,
+			  const struct cfgv *want)
+{
+	struct cfgv got;
+
+	get_cfg(_metadata, c, 0, &got);
+	EXPECT_TRUE(cfg_eq(&got, want))
+		TH_LOG("settings %u %u %u, expected %u %u %u (unchanged)",
+		       got.v[0], got.v[1], got.v[2],
+		       want->v[0], want->v[1], want->v[2]);
+}
+
+/* a SET_CONFIG of @set refused with @errno_exp, and nothing changed */
+static void set_cfg_refused(struct __test_metadata *_metadata, struct conn *c,
+			    int flags, const long long *set, int errno_exp,
+			    const char *msg, int offs,
+			    const struct cfgv *unchanged)
+{
+	struct nl_msg *m = cfg_msg(c, flags, set);
+
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(0, expect_error(_metadata, c, m, 0, errno_exp, msg, offs));
+	cfg_unchanged(_metadata, c, unchanged);
+}
+
+/* a value of setting @i other than @a and @b, from @base up */
+static __u32 other_value(int i, __u32 a, __u32 b, __u32 base)
+{
+	while (base == a || base == b || base < keys[i].min)
+		base++;
+	return base;
+}
+
+/*
+ * Put the initial namespace's settings back to *@saved, as root, from a
+ * socket of the initial namespace: whatever the test did.
+ */
+static void restore_cfg(struct __test_metadata *_metadata,
+			const struct cfgv *saved)
+{
+	long long set[NKEYS];
+	struct conn c;
+	struct cfgv got;
+	struct nlerr e;
+	int i, r;
+
+	r = conn_open(&c);
+	EXPECT_EQ(0, r) {
+		TH_LOG("restoring the settings: socket: %s", strerror(-r));
+		return;
+	}
+	r = cfg_send(_metadata, &c, cfg_msg(&c, 0, NULL), &got, &e);
+	EXPECT_EQ(0, r);
+	if (!r && !cfg_eq(&got, saved)) {
+		TH_LOG("putting back the settings %u %u %u (found %u %u %u)",
+		       saved->v[0], saved->v[1], saved->v[2],
+		       got.v[0], got.v[1], got.v[2]);
+		for (i = 0; i < NKEYS; i++)
+			set[i] = saved->v[i];
+		r = cfg_send(_metadata, &c, cfg_msg(&c, NLM_F_ACK, set), &got,
+			     &e);
+		EXPECT_EQ(0, r) TH_LOG("SET_CONFIG: %d \"%s\"", r, e.msg);
+		r = cfg_send(_metadata, &c, cfg_msg(&c, 0, NULL), &got, &e);
+		EXPECT_EQ(0, r);
+		EXPECT_TRUE(cfg_eq(&got, saved));
+	}
+	conn_close(&c);
+}
+
+FIXTURE(config) {
+	struct conn c;		/* the initial namespace's */
+	struct cfgv saved;	/* its settings before the test */
+	struct cfgv params;	/* a new namespace's settings */
+	bool have_params;
+};
+
+FIXTURE_SETUP(config)
+{
+	int r = conn_open(&self->c);
+
+	ASSERT_EQ(0, r) TH_LOG("tcpsm family: %s (module loaded?)", strerror(-r));
+	get_cfg(_metadata, &self->c, 0, &self->saved);
+	self->have_params = read_params(&self->params);
+	TH_LOG("settings of netns %u: count %u age %u window %u", self->c.netns,
+	       self->saved.v[0], self->saved.v[1], self->saved.v[2]);
+}
+
+/* in the harness's parent: root and the initial namespace, always */
+FIXTURE_TEARDOWN_PARENT(config)
+{
+	restore_cfg(_metadata, &self->saved);
+}
+
+/* GET_CONFIG do: one reply, cmd GET_CONFIG, our netns and the settings */
+TEST_F(config, get_config_do)
+{
+	struct cfgv got;
+
+	/* without an ACK: the reply and nothing else; then with one */
+	get_cfg(_metadata, &self->c, 0, &got);
+	EXPECT_TRUE(cfg_eq(&got, &self->saved));
+	get_cfg(_metadata, &self->c, NLM_F_ACK, &got);
+	EXPECT_TRUE(cfg_eq(&got, &self->saved));
+	if (self->have_params)
+		TH_LOG("module parameters: count %u age %u window %u%s",
+		       self->params.v[0], self->params.v[1], self->params.v[2],
+		       cfg_eq(&got, &self->params) ? " (the same)" : "");
+}
+
+/*
+ * Each setting out of its range: -ERANGE, the extack message names the
+ * key, the offset is the attribute's, and nothing changed.
+ */
+TEST_F(config, set_config_out_of_range)
+{
+	static const struct {
+		int key;
+		__u32 v;
+	} bad[] = {
+		{ 0, 0 }, { 0, 1000001 }, { 0, 0xffffffff },
+		{ 1, 86401 }, { 1, 0xffffffff },
+		{ 2, 0 }, { 2, 61 }, { 2, 0xffffffff },
+	};
+	const struct cfgv *saved = &self->saved;
+	long long set[NKEYS];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		set[0] = set[1] = set[2] = UNSET;
+		set[bad[i].key] = bad[i].v;
+		TH_LOG("SET_CONFIG %s = %u", keys[bad[i].key].param, bad[i].v);
+		set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
+				keys[bad[i].key].refuse, ATTR0_OFFS, saved);
+	}
+
+	/* a valid count beside a bad window: the count is not applied either */
+	set[0] = other_value(0, saved->v[0], saved->v[0], 2);
+	set[1] = UNSET;
+	set[2] = 0;
+	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, set, ERANGE,
+			keys[2].refuse, ATTR0_OFFS + 8, saved);
+
+	/*
+	 * Two bad ones, window first in the message: tcpsm checks in the
+	 * order count, age, window and names the first it finds bad, age.
+	 */
+	{
+		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+
+		ASSERT_NE(NULL, m);
+		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_WINDOW, 0);
+		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_AGE, 86401);
+		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
+					  keys[1].refuse, ATTR0_OFFS + 8));
+		cfg_unchanged(_metadata, &self->c, saved);
+	}
+
+	/* the same key twice: the last one counts (nla_parse keeps it) */
+	{
+		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+
+		ASSERT_NE(NULL, m);
+		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 5);
+		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 0);
+		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
+					  keys[0].refuse, ATTR0_OFFS + 8));
+		cfg_unchanged(_metadata, &self->c, saved);
+	}
+}
+
+/*
+ * SET_CONFIG without a setting: -EINVAL "no setting given" (no attribute
+ * to point at). Attributes the strict policy refuses: -EINVAL before tcpsm
+ * looks. Nothing changed.
+ */
+TEST_F(config, set_config_refused)
+{
+	static const long long none[NKEYS] = { UNSET, UNSET, UNSET };
+	const struct cfgv *saved = &self->saved;
+	struct nl_msg *m;
+
+	set_cfg_refused(_metadata, &self->c, 0, none, EINVAL,
+			"no setting given", NO_OFFS, saved);
+	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, none, EINVAL,
+			"no setting given", NO_OFFS, saved);
+
+	/* the reply-only NETNS: no policy entry, NLA_UNSPEC, strict */
+	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+	ASSERT_NE(NULL, m);
+	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, self->c.netns);
+	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
+				  "Unsupported attribute", ATTR0_OFFS));
+
+	/* NLA_U32 of 8 bytes: NL_VALIDATE_STRICT_ATTRS */
+	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+	ASSERT_NE(NULL, m);
+	nla_put_u64(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 5);
+	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
+				  "invalid attribute length", ATTR0_OFFS));
+
+	/* NLA_F_NESTED on a u32: NL_VALIDATE_NESTED */
+	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+	ASSERT_NE(NULL, m);
+	nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT | NLA_F_NESTED, 5);
+	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
+				  "NLA_F_NESTED not expected", ATTR0_OFFS));
+
+	/* above maxattr: NL_VALIDATE_MAXTYPE */
+	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+	ASSERT_NE(NULL, m);
+	nla_put_u32(m, TCPSM_A_CONFIG_MAX + 1, 5);
+	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
+				  "Unknown attribute type", ATTR0_OFFS));
+
+	/* a valid count, then a bad attribute: nothing applied */
+	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+	ASSERT_NE(NULL, m);
+	nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT,
+		    other_value(0, saved->v[0], saved->v[0], 2));
+	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, self->c.netns);
+	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
+				  "Unsupported attribute", ATTR0_OFFS + 8));
+	cfg_unchanged(_metadata, &self->c, saved);
+}
+
+/*
+ * Each setting to its bounds, one at a time (the others keep their
+ * values); the reply and GET_CONFIG say the new values. The order keeps
+ * the rule from raising an alarm meanwhile: count 1 only while age and
+ * window are at their maximum, age 0 and window 1 only with count at its
+ * maximum. Then all three back at once, with an ACK.
+ */
+TEST_F(config, set_config_valid)
+{
+	static const struct {
+		int key;
+		__u32 v;
+	} steps[] = {
+		{ 1, 86400 }, { 2, 60 }, { 0, 1 }, { 0, 1000000 },
+		{ 1, 0 }, { 2, 1 },
+	};
+	struct cfgv want = self->saved;
+	long long set[NKEYS];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		set[0] = set[1] = set[2] = UNSET;
+		set[steps[i].key] = steps[i].v;
+		want.v[steps[i].key] = steps[i].v;
+		TH_LOG("SET_CONFIG %s = %u", keys[steps[i].key].param,
+		       steps[i].v);
+		set_cfg_ok(_metadata, &self->c, i & 1 ? NLM_F_ACK : 0, set,
+			   &want);
+	}
+	for (i = 0; i < NKEYS; i++)
+		set[i] = self->saved.v[i];
+	set_cfg_ok(_metadata, &self->c, NLM_F_ACK, set, &self->saved);
+}
+
+/*
+ * uid 65534 without capabilities: GET_CONFIG answers as it does for
+ * root; SET_CONFIG is refused with -EPERM by the genl core
+ * (GENL_UNS_ADMIN_PERM) before the attributes are parsed or tcpsm looks
+ * at them; nothing changed.
+ */
+TEST_F(config, set_config_unprivileged)
+{
+	static const long long none[NKEYS] = { UNSET, UNSET, UNSET };
+	static const long long zero[NKEYS] = { 0, UNSET, UNSET };
+	const struct cfgv *saved = &self->saved;
+	long long valid[NKEYS] = { 0, UNSET, UNSET };
+	struct cfgv got;
+	struct nl_msg *m;
+	struct conn c;
+
+	drop_privileges(_metadata);
+	/* a socket of its own: the opener's credentials count too */
+	ASSERT_EQ(0, conn_open(&c));
+
+	get_cfg(_metadata, &c, 0, &got);
+	EXPECT_TRUE(cfg_eq(&got, saved));
+
+	valid[0] = other_value(0, saved->v[0], saved->v[0], 2);
+	set_cfg_refused(_metadata, &c, 0, valid, EPERM, NULL, NO_OFFS, saved);
+	set_cfg_refused(_metadata, &c, NLM_F_ACK, none, EPERM, NULL, NO_OFFS,
+			saved);
+	set_cfg_refused(_metadata, &c, 0, zero, EPERM, NULL, NO_OFFS, saved);
+	m = req_new(&c, TCPSM_CMD_SET_CONFIG, 0);
+	ASSERT_NE(NULL, m);
+	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, c.netns);
+	EXPECT_EQ(0, expect_error(_metadata, &c, m, 0, EPERM, NULL, NO_OFFS));
+
+	/*
+	 * As a dump: 6.1 checks the permission before it finds no dumpit;
+	 * 6.2+ (split ops) looks the command up with its kind first.
+	 */
+	m = req_new(&c, TCPSM_CMD_SET_CONFIG, NLM_F_DUMP);
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(0, expect_error(_metadata, &c, m, 0,
+				  kernel_split_ops() ? EOPNOTSUPP : EPERM,
+				  NULL, NO_OFFS));
+
+	cfg_unchanged(_metadata, &c, saved);
+	conn_close(&c);
+}
+
+/*
+ * A new network namespace (made by root: the initial user namespace owns
+ * it, root may set it) starts with the module parameters; what is set
+ * there stays there, and what is set in the initial one does not reach it.
+ */
+TEST_F(config, set_config_child_netns)
+{
+	const struct cfgv *saved = &self->saved;
+	struct cfgv fresh, mine;
+	long long set[NKEYS];
+	struct conn c1;
+	int i;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET)) TH_LOG("unshare: %m");
+	ASSERT_EQ(0, conn_open(&c1));
+	ASSERT_NE(self->c.netns, c1.netns);
+
+	get_cfg(_metadata, &c1, 0, &fresh);
+	if (self->have_params)
+		EXPECT_TRUE(cfg_eq(&fresh, &self->params))
+			TH_LOG("a new namespace's settings %u %u %u, the module parameters %u %u %u",
+			       fresh.v[0], fresh.v[1], fresh.v[2],
+			       self->params.v[0], self->params.v[1],
+			       self->params.v[2]);
+
+	/* values neither namespace has */
+	for (i = 0; i < NKEYS; i++) {
+		mine.v[i] = other_value(i, saved->v[i], fresh.v[i], 3);
+		set[i] = mine.v[i];
+	}
+	set_cfg_ok(_metadata, &c1, 0, set, &mine);
+	cfg_unchanged(_metadata, &self->c, saved);
+
+	/* the other way: the initial namespace's count changes, not ours */
+	set[0] = other_value(0, saved->v[0], mine.v[0], 1000);
+	set[1] = set[2] = UNSET;
+	{
+		struct cfgv init = *saved;
+
+		init.v[0] = set[0];
+		set_cfg_ok(_metadata, &self->c, 0, set, &init);
+	}
+	cfg_unchanged(_metadata, &c1, &mine);
+	conn_close(&c1);
+	/* the teardown puts the initial namespace's count back */
+}
+
+/* ---- GET_CLOSEWAIT, GET_ALARMS: dumps ---------------------------------- */
+
+/*
+ * A dump of @cmd (with NLM_F_ACK if @ack) to its end: every message of
+ * @cmd, NLM_F_MULTI, of our namespace, well-formed; then DONE with 0 and
+ * no extack, and nothing after it (no ACK: a dump that started gets none).
+ * Returns the number of messages, or -1 after logging.
+ */
+static int run_list_dump(struct __test_metadata *_metadata, struct conn *c,
+			 int cmd, bool ack)
+{
+	static char buf[RXBUF];
+	struct nl_msg *m = req_new(c, cmd, NLM_F_DUMP | (ack ? NLM_F_ACK : 0));
+	int netns_attr = cmd == TCPSM_CMD_GET_CLOSEWAIT ?
+			 TCPSM_A_CLOSEWAIT_NETNS : TCPSM_A_ALARM_NETNS;
+	__u32 seq = c->seq;
+	int nmsg = 0;
+	ssize_t n;
+
+	if (!m || send_msg(c, m))
+		return -1;
+	for (;;) {
+		struct nlmsghdr *nlh;
+		int len;
+
+		n = recv(c->fd, buf, sizeof(buf), 0);
+		if (n <= 0) {
+			TH_LOG("dump recv: %s", n ? strerror(errno) : "EOF");
+			return -1;
+		}
+		len = n;
+		for (nlh = (void *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			const struct genlmsghdr *g = NLMSG_DATA(nlh);
+			const struct nlattr *a;
+			bool own = false, kind_ok = cmd != TCPSM_CMD_GET_ALARMS;
+			int rem;
+
+			if (nlh->nlmsg_seq != seq) {
+				TH_LOG("reply with seq %u, ours %u",
+				       nlh->nlmsg_seq, seq);
+				return -1;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				struct nlerr e;
+
+				if (parse_done(nlh, &e) || e.error || e.msg[0]) {
+					TH_LOG("DONE %d \"%s\"", e.error, e.msg);
+					return -1;
+				}
+				if (len != (int)NLMSG_ALIGN(nlh->nlmsg_len)) {
+					TH_LOG("bytes after DONE");
+					return -1;
+				}
+				n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+				if (n >= 0 || errno != EAGAIN) {
+					TH_LOG("after DONE: recv %zd", n);
+					return -1;
+				}
+				return nmsg;
+			}
+			if (nlh->nlmsg_type != c->family ||
+			    !(nlh->nlmsg_flags & NLM_F_MULTI) ||
+			    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+			    g->cmd != cmd) {
+				if (nlh->nlmsg_type == NLMSG_ERROR) {
+					struct nlerr e;
+
+					parse_err(nlh, &e);
+					TH_LOG("error %d \"%s\"", e.error, e.msg);
+				}
+				TH_LOG("reply type %u flags %#x", nlh->nlmsg_type,
+				       nlh->nlmsg_flags);
+				return -1;
+			}
+			rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+			for (a = (const void *)((const char *)g + GENL_HDRLEN);
+			     rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+			     a->nla_len <= rem;
+			     rem -= NLA_ALIGN(a->nla_len),
+			     a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+				int type = a->nla_type & NLA_TYPE_MASK;
+				__u32 v;
+
+				if (a->nla_len != NLA_HDRLEN + 4)
+					continue;
+				memcpy(&v, (const char *)a + NLA_HDRLEN, 4);
+				if (type == netns_attr)
+					own = v == c->netns;
+				if (cmd == TCPSM_CMD_GET_ALARMS &&
+				    type == TCPSM_A_ALARM_KIND)
+					kind_ok = v == TCPSM_ALARM_KIND_CLOSEWAIT_LEAK;
+			}
+			if (rem != 0 || !own || !kind_ok) {
+				TH_LOG("message %d: %d stray bytes, own netns %d, kind %d",
+				       nmsg, rem, own, kind_ok);
+				return -1;
+			}
+			nmsg++;
+		}
+	}
+}
+
+/* GET_CLOSEWAIT and GET_ALARMS dumps: messages of ours, DONE, nothing else */
+TEST_F(genl, closewait_alarms_dumps)
+{
+	static const int cmds[] = { TCPSM_CMD_GET_CLOSEWAIT, TCPSM_CMD_GET_ALARMS };
+	size_t i;
+	int n;
+
+	for (i = 0; i < 2; i++) {
+		n = run_list_dump(_metadata, &self->c, cmds[i], false);
+		ASSERT_LE(0, n);
+		TH_LOG("cmd %d: %d messages", cmds[i], n);
+		n = run_list_dump(_metadata, &self->c, cmds[i], true);
+		ASSERT_LE(0, n);
+	}
+	/* and the unprivileged get the same */
+	drop_privileges(_metadata);
+	{
+		struct conn c;
+
+		ASSERT_EQ(0, conn_open(&c));
+		for (i = 0; i < 2; i++)
+			ASSERT_LE(0, run_list_dump(_metadata, &c, cmds[i], true));
+		conn_close(&c);
+	}
 }
 
 TEST_HARNESS_MAIN

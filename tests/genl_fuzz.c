@@ -15,25 +15,44 @@
  * A request is one send(2) of one or more netlink messages. Messages are
  * built with libnl (genlmsg_put, nla_put) and then doctored by hand, like
  * tests/genl_errors.c does. Before sending, the bytes are walked the way
- * the kernel's netlink_rcv_skb() walks them, which says which messages the
- * kernel will see and what each must get back:
+ * the kernel's netlink_rcv_skb() walks them, and each message the kernel
+ * will see is run through a model of the generic netlink core and of
+ * tcpsm (predict() below), which says exactly what it must get back:
  *   - no NLM_F_REQUEST, or a control type (< NLMSG_MIN_TYPE): nothing, or
  *     an ACK with error 0 if NLM_F_ACK is set;
- *   - the tcpsm family: -EINVAL (header shorter than the genl header,
- *     reserved field set, flags other than REQUEST/ACK/ECHO/DUMP),
- *     -EOPNOTSUPP (unknown command), else for GET_STATS an error, or a
- *     reply (+ ACK if asked), or a dump: NLM_F_MULTI messages and DONE.
- *     Plain GET_STATS requests (no attribute, or only ALL_NETNS) must
- *     succeed, or fail with -EPERM in DONE (all-netns, unprivileged);
+ *   - the tcpsm family, in genl_family_rcv_msg()'s order: -EINVAL (header
+ *     shorter than the genl header, reserved field set, flags other than
+ *     REQUEST/ACK/ECHO/DUMP), -EOPNOTSUPP (no such command, or no do or
+ *     dump handler for it), -EPERM (SET_CONFIG without CAP_NET_ADMIN over
+ *     the namespace's user namespace), -EBUSY (a dump while one runs on
+ *     the socket), the strict attribute validation of the command's policy
+ *     (-EINVAL or -ERANGE, with the extack message and attribute offset
+ *     lib/nlattr.c gives), then the handler: a reply (+ ACK if asked),
+ *     or a dump (NLM_F_MULTI messages, DONE), or its own error;
+ *   - GET_CONFIG and SET_CONFIG replies carry the namespace's settings as
+ *     the model tracks them: every SET_CONFIG that succeeds changes them,
+ *     one that fails (-ERANGE naming the key, -EINVAL "no setting given")
+ *     changes nothing;
  *   - a message whose nlmsg_len is < 16 or runs past the bytes sent
  *     stops the walk: neither it nor anything after it gets a reply.
  * Replies are read with recv(2) until every message seen has had its last
  * reply (SO_RCVTIMEO bounds the wait: a missing reply is a hang), and then
  * nothing more may be queued. Every reply must be a well-formed netlink
- * message addressed to us: NLMSG_ERROR with 0 or -4095..-1 that echoes the
- * request's header (and payload unless capped) and has well-formed extack
- * TLVs, NLMSG_DONE, or a GET_STATS message that parses completely (netns,
- * a gauge for each of the ten states, well-formed transitions).
+ * message addressed to us: NLMSG_ERROR with the predicted error that
+ * echoes the request's header (and payload unless capped) and has
+ * well-formed extack TLVs (the predicted message and offset, when the
+ * socket asked for them), NLMSG_DONE, or a message of the command that
+ * parses completely as the spec says (GET_STATS: netns, a gauge for each
+ * of the ten states, well-formed transitions, the counters; GET_CONFIG,
+ * SET_CONFIG: the four settings; GET_CLOSEWAIT, GET_ALARMS: one port or
+ * alarm of our namespace each). The one thing the model cannot know is
+ * whether a GET_CLOSEWAIT or GET_ALARMS dump ended in its first round (no
+ * port in CLOSE_WAIT): a dump after it in the same send may get -EBUSY.
+ *
+ * The generic netlink core changed its order in 6.2 (split ops): 6.1 says
+ * -EPERM to an unprivileged SET_CONFIG dump before it finds that the
+ * command has no dump handler, 6.2 and later say -EOPNOTSUPP. The model
+ * follows the running kernel (uname).
  *
  * Two rules keep the fuzzing on tcpsm: a message the kernel would route to
  * another generic netlink family (its type came out of doctored bytes) is
@@ -42,9 +61,14 @@
  *
  * 80% of the requests are sent as root, 10% by a child that dropped to
  * uid/gid 65534 without capabilities, 10% by a child in a new network
- * namespace. Then: a valid GET_STATS do and dumps must still be answered
- * in full, /sys/module/tcpsm/refcnt must be back at its starting value,
- * and the kernel must have logged nothing at warning level or worse
+ * namespace (made by root, so owned by the initial user namespace: root
+ * may change its settings). Each command of the family is fuzzed, and
+ * some that are not. Then: the settings of the initial namespace must be
+ * what the root phase left (the child namespace's changes stayed there),
+ * and are put back to what they were at the start; a valid GET_STATS do
+ * and dumps, GET_CONFIG, GET_CLOSEWAIT and GET_ALARMS must still be
+ * answered in full, /sys/module/tcpsm/refcnt must be back at its starting
+ * value, and the kernel must have logged nothing at warning level or worse
  * (/dev/kmsg), save the netlink core's own rate-limited notes about
  * malformed attributes from this process ("bytes leftover after parsing
  * attributes", "attribute type N has an invalid length", their
@@ -52,9 +76,13 @@
  * send: those are the kernel's answer to input this tool makes on purpose.
  *
  * Reproduce: the run is a function of the seed and the count (printed at
- * the start), and case I depends only on the seed and I:
+ * the start), and the bytes of case I depend only on the seed and I:
  *   build/tests/genl_fuzz --seed S --count N             the whole run
  *   build/tests/genl_fuzz --seed S --count N --only I -v  case I, with bytes
+ * The settings a case meets depend on the SET_CONFIGs before it: --only I
+ * replays the cases before I through the model without sending them, and
+ * sets the namespace's settings to what the whole run would have had at
+ * case I before sending it.
  * A failure prints the seed, the case index, its bytes and the reply in hex.
  *
  * Runs as root in the VM (tests/run.sh loads tcpsm.ko).
@@ -75,6 +103,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -199,7 +228,57 @@ static struct {
 	int family;
 	char comm[16];
 	int refcnt0;
+	/*
+	 * Generic netlink split ops (6.2): the command is looked up with its
+	 * kind (do or dump) before the permission check.
+	 */
+	bool split_ops;
 } cfg = { .only = -1 };
+
+/* ---- the alarm settings of a namespace (GET_CONFIG, SET_CONFIG) -------- */
+
+#define NKEYS	3	/* TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i */
+
+struct cfgv {
+	__u32 v[NKEYS];		/* count, age, window */
+};
+
+/* tcpsm_settings[] in kmod/tcpsm_alarm.c: checked in this order */
+static const struct {
+	const char *key;
+	__u32 min, max;
+	const char *refuse;	/* tcpsm_setting_refuse()'s message */
+} keys[NKEYS] = {
+	{ "closewait.count", 1, 1000000, "closewait.count must be 1..1000000" },
+	{ "closewait.age", 0, 86400, "closewait.age must be 0..86400 (seconds)" },
+	{ "closewait.window", 1, 60, "closewait.window must be 1..60 (samples)" },
+};
+
+static bool cfg_eq(const struct cfgv *a, const struct cfgv *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static const char *cfg_str(const struct cfgv *c)
+{
+	static char buf[4][64];
+	static int i;
+	char *s = buf[i++ & 3];
+
+	snprintf(s, sizeof(buf[0]), "count %u age %u window %u",
+		 c->v[0], c->v[1], c->v[2]);
+	return s;
+}
+
+/* between the phases' children and main */
+struct shared {
+	struct cfgv init_start;	/* the initial namespace's, at the start */
+	struct cfgv init_now;	/* ... as the model has them now */
+	struct cfgv fresh;	/* a new namespace's (the module parameters) */
+	bool have_fresh;
+};
+
+static struct shared *shared;
 
 enum phase_kind { PH_ROOT, PH_UNPRIV, PH_NETNS, NPHASES };
 
@@ -212,6 +291,7 @@ struct phase {
 	long first, end;	/* case indices [first, end) */
 	struct tally *t;	/* in shared memory */
 	int min_all;		/* messages an all-netns dump has at least */
+	struct cfgv cur;	/* the model: the settings of its namespace */
 };
 
 static volatile long cur_idx = -1;	/* for the watchdog */
@@ -282,9 +362,9 @@ static void conn_close(struct conn *c)
 enum mclass {
 	M_IGNORED,	/* no NLM_F_REQUEST or a control type: ACK if asked */
 	M_NOFAMILY,	/* UNREG_TYPE: -ENOENT */
-	M_ERR,		/* tcpsm, refused before the handler: err */
-	M_DO,		/* GET_STATS do */
-	M_DUMP,		/* GET_STATS dump */
+	M_ERR,		/* refused: NLMSG_ERROR err */
+	M_DO,		/* a reply of cmd, then the ACK if asked */
+	M_DUMP,		/* NLM_F_MULTI messages of cmd, then DONE */
 };
 
 static const char *const class_name[] = {
@@ -292,19 +372,33 @@ static const char *const class_name[] = {
 	[M_DO] = "do", [M_DUMP] = "dump",
 };
 
+/* what a dump (M_DUMP) must give */
 enum must {
-	MUST_ANY,
-	MUST_OK,	/* no attribute: our namespace, one message */
-	MUST_ALL,	/* ALL_NETNS dump as root: min_all messages, ours too */
-	MUST_EPERM,	/* ALL_NETNS dump unprivileged: DONE -EPERM */
+	MUST_NONE,
+	MUST_OK,	/* GET_STATS: our namespace, one message */
+	MUST_ALL,	/* ALL_NETNS as root: min_all messages, ours too */
+	MUST_EPERM,	/* ALL_NETNS unprivileged: DONE -EPERM, no message */
+	MUST_LIST,	/* GET_CLOSEWAIT, GET_ALARMS: 0 or more of ours */
+};
+
+/* Is a dump running on the socket? (in the order the kernel sees them) */
+enum dump_state {
+	DS_IDLE,	/* no */
+	DS_RUNNING,	/* yes: a new dump gets -EBUSY */
+	DS_MAYBE,	/* maybe (a dump that may have ended in its first round) */
 };
 
 struct expect {
 	const unsigned char *p;	/* the message as sent */
 	struct nlmsghdr hdr;
 	enum mclass cls;
+	__u8 cmd;		/* M_DO, M_DUMP: the command of the replies */
 	enum must must;
 	int err;		/* M_NOFAMILY, M_ERR: -errno */
+	const char *emsg;	/* M_ERR, MUST_EPERM: the extack message, or NULL */
+	int eoffs;		/* M_ERR: NLMSGERR_ATTR_OFFS, or -1: none */
+	bool busy_ok;		/* a dump that may get -EBUSY instead */
+	struct cfgv cfg;	/* GET_CONFIG, SET_CONFIG: the reply's settings */
 	bool want_ack;
 	/* progress */
 	bool got_data, complete, own_seen;
@@ -324,7 +418,14 @@ struct fcase {
 	size_t send_len;	/* bytes to send (truncation) */
 	struct expect exp[MAXEXP];
 	int nexp;
-	bool dump_started;	/* a GET_STATS dump seen in this request */
+	enum dump_state dump;	/* on the socket, as of the message modelled */
+	struct cfgv *cur;	/* the settings of the namespace, modelled */
+	struct cfgv cfg_before;	/* ... before this case */
+	bool dry;		/* model only: send nothing (--only's replay) */
+	/* the extack TLVs of the last reply checked */
+	bool tlv_msg, tlv_offs;
+	char tlv_msg_text[256];
+	__u32 tlv_offs_val;
 	bool failed;
 	char why[512];
 	const unsigned char *bad;	/* the reply that failed, if any */
@@ -351,35 +452,333 @@ static bool is_dump(__u16 flags)
 	return (flags & NLM_F_DUMP) == NLM_F_DUMP;
 }
 
-/*
- * What genl_family_rcv_msg() decides before calling tcpsm: 0 if the
- * request reaches GET_STATS, else -errno.
- */
-static int genl_precheck(const struct nlmsghdr *h)
-{
-	const struct genlmsghdr *g = (const void *)(h + 1);
-	__u16 flags = h->nlmsg_flags;
+/* ---- the model: what the kernel makes of one message ------------------ */
 
-	if (h->nlmsg_len < GENL_LEN)
-		return -EINVAL;
-	if (g->reserved)
-		return -EINVAL;
-	if (is_dump(flags))
-		flags &= ~NLM_F_DUMP;
-	if (flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO))
-		return -EINVAL;
-	if (g->cmd != TCPSM_CMD_GET_STATS)
-		return -EOPNOTSUPP;
-	return 0;
+/*
+ * The request policies of the family's commands, as the generic netlink
+ * core has them: tcpsm sets no resv_start_op, so every command is "new"
+ * and validated strictly (NL_VALIDATE_STRICT), and a command without a
+ * policy gets genl_policy_reject_all with maxattr 1
+ * (genl_op_fill_in_reject_policy()).
+ */
+enum pol_type {
+	P_UNSPEC,	/* no entry: NLA_UNSPEC, refused in strict mode */
+	P_FLAG,
+	P_U32,
+	P_REJECT,
+};
+
+struct policy {
+	int maxtype;
+	enum pol_type t[TCPSM_A_CONFIG_MAX + 1];
+};
+
+/* tcpsm_get_stats_policy: maxattr ALL_NETNS, PAD and NETNS unset */
+static const struct policy pol_stats = {
+	TCPSM_A_STATS_ALL_NETNS, { [TCPSM_A_STATS_ALL_NETNS] = P_FLAG },
+};
+
+/* tcpsm_config_policy: NETNS (reply only) unset */
+static const struct policy pol_config = {
+	TCPSM_A_CONFIG_MAX, {
+		[TCPSM_A_CONFIG_CLOSEWAIT_COUNT] = P_U32,
+		[TCPSM_A_CONFIG_CLOSEWAIT_AGE] = P_U32,
+		[TCPSM_A_CONFIG_CLOSEWAIT_WINDOW] = P_U32,
+	},
+};
+
+/* genl_policy_reject_all */
+static const struct policy pol_reject = { 1, { P_REJECT, P_REJECT } };
+
+/* tcpsm_ops[] in kmod/tcpsm_genl.c */
+struct op_model {
+	bool doit, dumpit;
+	bool uns_admin;		/* GENL_UNS_ADMIN_PERM */
+	const struct policy *pol;
+};
+
+static const struct op_model *op_of(__u8 cmd)
+{
+	static const struct op_model ops[] = {
+		[TCPSM_CMD_GET_STATS] = { true, true, false, &pol_stats },
+		[TCPSM_CMD_GET_CONFIG] = { true, false, false, &pol_config },
+		[TCPSM_CMD_SET_CONFIG] = { true, false, true, &pol_config },
+		[TCPSM_CMD_GET_CLOSEWAIT] = { false, true, false, &pol_reject },
+		[TCPSM_CMD_GET_ALARMS] = { false, true, false, &pol_reject },
+	};
+
+	if (cmd >= ARRAY_SIZE(ops) || !ops[cmd].pol)
+		return NULL;	/* EVENT and ALARM are notifications only */
+	return &ops[cmd];
 }
 
-/* the attributes of a GET_STATS request are exactly ALL_NETNS */
-static bool only_all_netns(const struct nlmsghdr *h)
+static const char *cmd_name(unsigned int cmd)
 {
-	const struct nlattr *a = (const void *)((const char *)h + GENL_LEN);
+	static const char *const names[] = {
+		[TCPSM_CMD_GET_STATS] = "GET_STATS",
+		[TCPSM_CMD_EVENT] = "EVENT",
+		[TCPSM_CMD_GET_CONFIG] = "GET_CONFIG",
+		[TCPSM_CMD_SET_CONFIG] = "SET_CONFIG",
+		[TCPSM_CMD_GET_CLOSEWAIT] = "GET_CLOSEWAIT",
+		[TCPSM_CMD_GET_ALARMS] = "GET_ALARMS",
+		[TCPSM_CMD_ALARM] = "ALARM",
+	};
 
-	return h->nlmsg_len == GENL_LEN + NLA_HDRLEN &&
-	       a->nla_len == NLA_HDRLEN && a->nla_type == TCPSM_A_STATS_ALL_NETNS;
+	return cmd < ARRAY_SIZE(names) && names[cmd] ? names[cmd] : "cmd?";
+}
+
+/* the first attribute of the message at @h */
+static const struct nlattr *attr0c(const struct nlmsghdr *h)
+{
+	return (const struct nlattr *)((const char *)h + GENL_LEN);
+}
+
+/* as the kernel's nla_ok() and nla_next() */
+static bool attr_ok(const struct nlattr *a, int rem)
+{
+	return rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= rem;
+}
+
+static const struct nlattr *attr_next(const struct nlattr *a, int *rem)
+{
+	*rem -= NLA_ALIGN(a->nla_len);
+	return (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+}
+
+struct parsed {
+	int err;		/* 0 or -errno */
+	const char *msg;	/* its extack message */
+	int offs;		/* its bad attribute, -1: none */
+	const struct nlattr *tb[TCPSM_A_CONFIG_MAX + 1];	/* the last of each */
+};
+
+static void parse_fail(struct parsed *p, int err, const char *msg,
+		       const struct nlmsghdr *h, const struct nlattr *a)
+{
+	p->err = err;
+	p->msg = msg;
+	p->offs = a ? (int)((const char *)a - (const char *)h) : -1;
+}
+
+/*
+ * __nlmsg_parse() with NL_VALIDATE_STRICT, as genl_family_rcv_msg_doit()
+ * and genl_start() call it: __nla_validate_parse() and validate_nla() in
+ * lib/nlattr.c (the same in 6.1 and 6.12 for these attribute types). The
+ * first attribute that fails decides; the trailing bytes come last.
+ */
+static void parse_attrs(const struct nlmsghdr *h, const struct policy *pol,
+			struct parsed *p)
+{
+	const struct nlattr *a = attr0c(h);
+	int rem = (int)h->nlmsg_len - GENL_LEN;
+
+	memset(p, 0, sizeof(*p));
+	p->offs = -1;
+	for (; attr_ok(a, rem); a = attr_next(a, &rem)) {
+		int type = a->nla_type & NLA_TYPE_MASK;
+		int len = a->nla_len - NLA_HDRLEN;
+		bool nested = a->nla_type & NLA_F_NESTED;
+
+		if (type == 0 || type > pol->maxtype) {
+			/* NL_VALIDATE_MAXTYPE */
+			parse_fail(p, -EINVAL, "Unknown attribute type", h, a);
+			return;
+		}
+		switch (pol->t[type]) {
+		case P_UNSPEC:
+			/* the NLA_F_NESTED check spares NLA_UNSPEC */
+			parse_fail(p, -EINVAL, "Unsupported attribute", h, a);
+			return;
+		case P_U32:
+			/* nla_attr_len[NLA_U32], NL_VALIDATE_STRICT_ATTRS */
+			if (len != 4) {
+				parse_fail(p, -EINVAL, "invalid attribute length",
+					   h, a);
+				return;
+			}
+			if (nested) {
+				parse_fail(p, -EINVAL, "NLA_F_NESTED not expected",
+					   h, a);
+				return;
+			}
+			break;
+		case P_FLAG:
+			if (nested) {
+				parse_fail(p, -EINVAL, "NLA_F_NESTED not expected",
+					   h, a);
+				return;
+			}
+			if (len > 0) {	/* err = -ERANGE; goto out_err */
+				parse_fail(p, -ERANGE,
+					   "Attribute failed policy validation",
+					   h, a);
+				return;
+			}
+			break;
+		case P_REJECT:
+			parse_fail(p, -EINVAL, nested ? "NLA_F_NESTED not expected" :
+				   "Attribute failed policy validation", h, a);
+			return;
+		}
+		p->tb[type] = a;
+	}
+	if (rem > 0)		/* NL_VALIDATE_TRAILING */
+		parse_fail(p, -EINVAL, "bytes leftover after parsing attributes",
+			   h, NULL);
+}
+
+static void set_err(struct expect *e, int err, const char *msg, int offs)
+{
+	e->cls = M_ERR;
+	e->err = err;
+	e->emsg = msg;
+	e->eoffs = offs;
+}
+
+static __u32 attr_u32(const struct nlattr *a)
+{
+	__u32 v;
+
+	memcpy(&v, (const char *)a + NLA_HDRLEN, 4);
+	return v;
+}
+
+/* tcpsm_config_set(): every value checked, in table order, then stored */
+static void predict_set_config(struct fcase *fc, const struct nlmsghdr *h,
+			       const struct parsed *p, struct expect *e)
+{
+	struct cfgv next = *fc->cur;
+	bool any = false;
+	int i;
+
+	for (i = 0; i < NKEYS; i++) {
+		const struct nlattr *a = p->tb[TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i];
+		__u32 v;
+
+		if (!a)
+			continue;
+		any = true;
+		v = attr_u32(a);
+		if (v < keys[i].min || v > keys[i].max) {
+			set_err(e, -ERANGE, keys[i].refuse,
+				(int)((const char *)a - (const char *)h));
+			return;
+		}
+		next.v[i] = v;
+	}
+	if (!any) {
+		set_err(e, -EINVAL, "no setting given", -1);
+		return;
+	}
+	*fc->cur = next;
+	e->cfg = next;
+}
+
+/*
+ * genl_family_rcv_msg() (net/netlink/genetlink.c), then tcpsm's handler,
+ * for a message of the tcpsm family. Updates the modelled settings and
+ * the dump state of the socket.
+ */
+static void predict(struct fcase *fc, const struct nlmsghdr *h,
+		    struct expect *e)
+{
+	const struct genlmsghdr *g = (const void *)(h + 1);
+	bool dump = is_dump(h->nlmsg_flags), has;
+	bool priv = fc->ph->kind != PH_UNPRIV;
+	__u16 flags = h->nlmsg_flags;
+	const struct op_model *op;
+	struct parsed p;
+
+	if (h->nlmsg_len < GENL_LEN) {
+		set_err(e, -EINVAL, NULL, -1);
+		return;
+	}
+	/* genl_header_check(): resv_start_op is 0, so for every command */
+	if (g->reserved) {
+		set_err(e, -EINVAL, "genlmsghdr.reserved field is not 0", -1);
+		return;
+	}
+	if (dump)
+		flags &= ~NLM_F_DUMP;
+	if (flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO)) {
+		set_err(e, -EINVAL, "ambiguous or reserved bits set in nlmsg_flags",
+			-1);
+		return;
+	}
+	/* genl_get_cmd(): 6.2+ looks for the do or dump handler too */
+	op = op_of(g->cmd);
+	has = op && (dump ? op->dumpit : op->doit);
+	if (!op || (cfg.split_ops && !has)) {
+		set_err(e, -EOPNOTSUPP, NULL, -1);
+		return;
+	}
+	/*
+	 * GENL_UNS_ADMIN_PERM: netlink_ns_capable(skb, net->user_ns, ...).
+	 * The netns phase's namespace belongs to the initial user namespace,
+	 * where its root has CAP_NET_ADMIN.
+	 */
+	if (op->uns_admin && !priv) {
+		set_err(e, -EPERM, NULL, -1);
+		return;
+	}
+	/* 6.1: genl_family_rcv_msg_dumpit() and _doit() */
+	if (!has) {
+		set_err(e, -EOPNOTSUPP, NULL, -1);
+		return;
+	}
+	e->cmd = g->cmd;
+	if (dump) {
+		/* __netlink_dump_start(): before genl_start() parses */
+		if (fc->dump == DS_RUNNING) {
+			set_err(e, -EBUSY, NULL, -1);
+			return;
+		}
+		e->busy_ok = fc->dump == DS_MAYBE;
+	}
+	parse_attrs(h, op->pol, &p);
+	if (p.err) {
+		set_err(e, p.err, p.msg, p.offs);
+		return;
+	}
+	if (dump) {
+		e->cls = M_DUMP;
+		if (g->cmd != TCPSM_CMD_GET_STATS) {
+			/* may end in its first round, or not */
+			e->must = MUST_LIST;
+			fc->dump = DS_MAYBE;
+		} else if (!p.tb[TCPSM_A_STATS_ALL_NETNS]) {
+			e->must = MUST_OK;
+			fc->dump = DS_RUNNING;	/* its first round has data */
+		} else if (priv) {
+			e->must = MUST_ALL;
+			fc->dump = DS_RUNNING;
+		} else {
+			/* first round: -EPERM and DONE; the state stays */
+			e->must = MUST_EPERM;
+			e->emsg = "all-netns needs CAP_NET_ADMIN in the initial user namespace";
+		}
+		return;
+	}
+	switch (g->cmd) {
+	case TCPSM_CMD_GET_STATS:
+		if (p.tb[TCPSM_A_STATS_ALL_NETNS]) {
+			set_err(e, -EINVAL, "all-netns needs a dump request (NLM_F_DUMP)",
+				(int)((const char *)p.tb[TCPSM_A_STATS_ALL_NETNS] -
+				      (const char *)h));
+			return;
+		}
+		break;
+	case TCPSM_CMD_GET_CONFIG:
+		e->cfg = *fc->cur;
+		break;
+	case TCPSM_CMD_SET_CONFIG:
+		predict_set_config(fc, h, &p, e);
+		if (e->cls == M_ERR)
+			return;
+		break;
+	}
+	e->cls = M_DO;
 }
 
 static bool seq_used(struct fcase *fc, __u32 seq)
@@ -400,7 +799,6 @@ static bool seq_used(struct fcase *fc, __u32 seq)
 static void expect_msg(struct fcase *fc, struct nlmsghdr *h)
 {
 	struct expect *e = &fc->exp[fc->nexp++];
-	int err;
 
 	if ((h->nlmsg_flags & NLM_F_REQUEST) &&
 	    h->nlmsg_type >= NLMSG_MIN_TYPE &&
@@ -412,6 +810,7 @@ static void expect_msg(struct fcase *fc, struct nlmsghdr *h)
 	memset(e, 0, sizeof(*e));
 	e->p = (const unsigned char *)h;
 	e->hdr = *h;
+	e->eoffs = -1;
 	e->want_ack = h->nlmsg_flags & NLM_F_ACK;
 	if (!(h->nlmsg_flags & NLM_F_REQUEST) ||
 	    h->nlmsg_type < NLMSG_MIN_TYPE) {
@@ -419,34 +818,12 @@ static void expect_msg(struct fcase *fc, struct nlmsghdr *h)
 		e->complete = !e->want_ack;
 		return;
 	}
-	if (h->nlmsg_type == UNREG_TYPE) {
+	if (h->nlmsg_type == UNREG_TYPE) {	/* genl_rcv_msg() */
+		set_err(e, -ENOENT, NULL, -1);
 		e->cls = M_NOFAMILY;
-		e->err = -ENOENT;
 		return;
 	}
-	err = genl_precheck(h);
-	if (err) {
-		e->cls = M_ERR;
-		e->err = err;
-		return;
-	}
-	e->cls = is_dump(h->nlmsg_flags) ? M_DUMP : M_DO;
-	/* a dump already running on the socket: -EBUSY, or not */
-	if (e->cls == M_DUMP && fc->dump_started)
-		return;
-	if (e->cls == M_DUMP)
-		fc->dump_started = true;
-	if (h->nlmsg_len == GENL_LEN) {
-		e->must = MUST_OK;
-	} else if (only_all_netns(h)) {
-		if (e->cls == M_DO) {
-			/* all-netns needs a dump request */
-			e->cls = M_ERR;
-			e->err = -EINVAL;
-		} else {
-			e->must = fc->ph->kind == PH_UNPRIV ? MUST_EPERM : MUST_ALL;
-		}
-	}
+	predict(fc, h, e);
 }
 
 /* Walk @len bytes at @buf as netlink_rcv_skb() does. */
@@ -475,7 +852,10 @@ static void expect_buf(struct fcase *fc, unsigned char *buf, size_t len)
 
 /* ---- reply checks ----------------------------------------------------- */
 
-/* extended ACK TLVs at @off..@end of @p (offsets into the reply) */
+/*
+ * extended ACK TLVs at @off..@end of @p (offsets into the reply); the
+ * message and the offset are kept in fc->tlv_*
+ */
 static bool check_tlvs(struct fcase *fc, const unsigned char *p, size_t off,
 		       size_t end, const struct expect *e)
 {
@@ -495,6 +875,9 @@ static bool check_tlvs(struct fcase *fc, const unsigned char *p, size_t off,
 				fail(fc, "extack message not a C string");
 				return false;
 			}
+			fc->tlv_msg = true;
+			snprintf(fc->tlv_msg_text, sizeof(fc->tlv_msg_text), "%s",
+				 (const char *)p + off + NLA_HDRLEN);
 			break;
 		case NLMSGERR_ATTR_OFFS:
 		case NLMSGERR_ATTR_MISS_NEST:
@@ -508,6 +891,10 @@ static bool check_tlvs(struct fcase *fc, const unsigned char *p, size_t off,
 				     v, e->hdr.nlmsg_len);
 				return false;
 			}
+			if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_OFFS) {
+				fc->tlv_offs = true;
+				fc->tlv_offs_val = v;
+			}
 			break;
 		}
 		off += NLA_ALIGN(a->nla_len);
@@ -519,6 +906,13 @@ static bool check_tlvs(struct fcase *fc, const unsigned char *p, size_t off,
 	return true;
 }
 
+static void tlv_reset(struct fcase *fc)
+{
+	fc->tlv_msg = false;
+	fc->tlv_offs = false;
+	fc->tlv_msg_text[0] = '\0';
+}
+
 /* NLMSG_ERROR: error in range, the request's header echoed (and payload) */
 static bool check_error(struct fcase *fc, const struct nlmsghdr *nlh,
 			const struct expect *e, int *error)
@@ -528,6 +922,7 @@ static bool check_error(struct fcase *fc, const struct nlmsghdr *nlh,
 	bool capped = nlh->nlmsg_flags & NLM_F_CAPPED;
 	size_t off = NLMSGERR_LEN, plen;
 
+	tlv_reset(fc);
 	if (nlh->nlmsg_len < NLMSGERR_LEN) {
 		fail(fc, "NLMSG_ERROR of %u bytes", nlh->nlmsg_len);
 		return false;
@@ -580,6 +975,7 @@ static bool check_done(struct fcase *fc, const struct nlmsghdr *nlh,
 {
 	int derr;
 
+	tlv_reset(fc);
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int)) {
 		fail(fc, "NLMSG_DONE of %u bytes", nlh->nlmsg_len);
 		return false;
@@ -606,17 +1002,46 @@ static bool check_done(struct fcase *fc, const struct nlmsghdr *nlh,
 			  nlh->nlmsg_len, NULL);
 }
 
-/* as the kernel's nla_ok() and nla_next() */
-static bool attr_ok(const struct nlattr *a, int rem)
+/*
+ * The extack of an error as predicted (when the socket asked for TLVs):
+ * the message, or none; the attribute offset, or none.
+ */
+static void check_extack(struct fcase *fc, const struct expect *e)
 {
-	return rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-	       a->nla_len <= rem;
+	if (!fc->c->ext_ack)
+		return;
+	if (e->emsg && (!fc->tlv_msg || strcmp(fc->tlv_msg_text, e->emsg)))
+		fail(fc, "error %d: extack message \"%s\", expected \"%s\"",
+		     e->err, fc->tlv_msg_text, e->emsg);
+	else if (!e->emsg && fc->tlv_msg)
+		fail(fc, "error %d: extack message \"%s\", expected none",
+		     e->err, fc->tlv_msg_text);
+	else if (e->eoffs >= 0 &&
+		 (!fc->tlv_offs || fc->tlv_offs_val != (__u32)e->eoffs))
+		fail(fc, "error %d: extack offset %s%u, expected %d", e->err,
+		     fc->tlv_offs ? "" : "missing ", fc->tlv_offs_val, e->eoffs);
+	else if (e->eoffs < 0 && fc->tlv_offs)
+		fail(fc, "error %d: extack offset %u, expected none", e->err,
+		     fc->tlv_offs_val);
 }
 
-static const struct nlattr *attr_next(const struct nlattr *a, int *rem)
+/* the genl header of a reply to @e */
+static bool check_genl_hdr(struct fcase *fc, const struct nlmsghdr *nlh,
+			   const struct expect *e)
 {
-	*rem -= NLA_ALIGN(a->nla_len);
-	return (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+
+	if (nlh->nlmsg_len < GENL_LEN) {
+		fail(fc, "%s reply of %u bytes", cmd_name(e->cmd), nlh->nlmsg_len);
+		return false;
+	}
+	if (g->cmd != e->cmd || g->version != TCPSM_FAMILY_VERSION ||
+	    g->reserved) {
+		fail(fc, "reply genl header cmd %u version %u reserved %u, to %s",
+		     g->cmd, g->version, g->reserved, cmd_name(e->cmd));
+		return false;
+	}
+	return true;
 }
 
 /* the attributes of one nest: @want[type] = payload length, 0: not allowed */
@@ -669,26 +1094,16 @@ static bool check_stats(struct fcase *fc, const struct nlmsghdr *nlh,
 		[TCPSM_A_TRANSITION_FROM] = 4, [TCPSM_A_TRANSITION_TO] = 4,
 		[TCPSM_A_TRANSITION_COUNT] = 8,
 	};
-	const struct genlmsghdr *g = NLMSG_DATA(nlh);
 	const struct nlattr *a;
 	bool seen_state[TCPSM_STATE_MAX + 1] = { false };
 	bool seen_edge[TCPSM_STATE_MAX + 1][TCPSM_STATE_MAX + 1];
-	bool has_netns = false, has_dropped = false;
+	bool has_netns = false, has_dropped = false, has_untracked = false;
+	bool has_alarms = false;
 	int rem, nstates = 0;
 	__u32 u32s[4];
 	__u64 count;
 
 	memset(seen_edge, 0, sizeof(seen_edge));
-	if (nlh->nlmsg_len < GENL_LEN) {
-		fail(fc, "GET_STATS reply of %u bytes", nlh->nlmsg_len);
-		return false;
-	}
-	if (g->cmd != TCPSM_CMD_GET_STATS || g->version != TCPSM_FAMILY_VERSION ||
-	    g->reserved) {
-		fail(fc, "reply genl header cmd %u version %u reserved %u",
-		     g->cmd, g->version, g->reserved);
-		return false;
-	}
 	rem = nlh->nlmsg_len - GENL_LEN;
 	a = (const void *)((const char *)nlh + GENL_LEN);
 	for (; attr_ok(a, rem); a = attr_next(a, &rem)) {
@@ -744,6 +1159,20 @@ static bool check_stats(struct fcase *fc, const struct nlmsghdr *nlh,
 			}
 			has_dropped = true;
 			break;
+		case TCPSM_A_STATS_CLOSEWAIT_UNTRACKED:
+			if (has_untracked || a->nla_len != NLA_HDRLEN + 8) {
+				fail(fc, "reply: bad or second CLOSEWAIT_UNTRACKED");
+				return false;
+			}
+			has_untracked = true;
+			break;
+		case TCPSM_A_STATS_ALARMS_ACTIVE:
+			if (has_alarms || a->nla_len != NLA_HDRLEN + 4) {
+				fail(fc, "reply: bad or second ALARMS_ACTIVE");
+				return false;
+			}
+			has_alarms = true;
+			break;
 		default:
 			fail(fc, "reply: attribute type %u", a->nla_type);
 			return false;
@@ -753,14 +1182,256 @@ static bool check_stats(struct fcase *fc, const struct nlmsghdr *nlh,
 		fail(fc, "reply: %d bytes left over after the attributes", rem);
 		return false;
 	}
-	if (!has_netns || !has_dropped || nstates != TCPSM_STATE_MAX) {
-		fail(fc, "reply: netns %s, events-dropped %s, %d gauges (want %d)",
-		     has_netns ? "present" : "missing",
-		     has_dropped ? "present" : "missing", nstates,
+	if (!has_netns || !has_dropped || !has_untracked || !has_alarms ||
+	    nstates != TCPSM_STATE_MAX) {
+		fail(fc, "reply: netns %d, events-dropped %d, closewait-untracked %d, alarms-active %d, %d gauges (want %d)",
+		     has_netns, has_dropped, has_untracked, has_alarms, nstates,
 		     TCPSM_STATE_MAX);
 		return false;
 	}
 	return true;
+}
+
+/* A GET_CONFIG or SET_CONFIG reply: the four settings, as modelled. */
+static bool check_config(struct fcase *fc, const struct nlmsghdr *nlh,
+			 const struct expect *e, __u32 *netns)
+{
+	const struct nlattr *a, *at[TCPSM_A_CONFIG_MAX + 1] = { NULL };
+	int rem = nlh->nlmsg_len - GENL_LEN, type, i;
+	struct cfgv got;
+
+	a = (const void *)((const char *)nlh + GENL_LEN);
+	for (; attr_ok(a, rem); a = attr_next(a, &rem)) {
+		type = a->nla_type & NLA_TYPE_MASK;
+		if (type < TCPSM_A_CONFIG_NETNS || type > TCPSM_A_CONFIG_MAX ||
+		    at[type] || a->nla_len != NLA_HDRLEN + 4) {
+			fail(fc, "%s reply: attribute type %u of %u bytes",
+			     cmd_name(e->cmd), a->nla_type, a->nla_len);
+			return false;
+		}
+		at[type] = a;
+	}
+	if (rem > 0) {
+		fail(fc, "%s reply: %d bytes left over", cmd_name(e->cmd), rem);
+		return false;
+	}
+	for (type = TCPSM_A_CONFIG_NETNS; type <= TCPSM_A_CONFIG_MAX; type++) {
+		if (!at[type]) {
+			fail(fc, "%s reply lacks attribute %d", cmd_name(e->cmd),
+			     type);
+			return false;
+		}
+	}
+	*netns = attr_u32(at[TCPSM_A_CONFIG_NETNS]);
+	for (i = 0; i < NKEYS; i++)
+		got.v[i] = attr_u32(at[TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i]);
+	if (!cfg_eq(&got, &e->cfg)) {
+		fail(fc, "%s reply: %s, expected %s", cmd_name(e->cmd),
+		     cfg_str(&got), cfg_str(&e->cfg));
+		return false;
+	}
+	return true;
+}
+
+/* the kinds of attribute in the replies' attribute sets */
+enum akind { A_NO, A_PAD, A_FLAG, A_U16, A_U32, A_U64, A_ADDR, A_NEST };
+
+struct aspec {
+	enum akind k;
+	bool req;
+};
+
+#define SOCKS_SHOWN	8	/* TCPSM_CW_SOCKS_SHOWN in kmod/tcpsm.h */
+
+static const struct aspec socket_spec[TCPSM_A_SOCKET_MAX + 1] = {
+	[TCPSM_A_SOCKET_PAD] = { A_PAD, false },
+	[TCPSM_A_SOCKET_UID] = { A_U32, true },
+	[TCPSM_A_SOCKET_INO] = { A_U64, true },
+	[TCPSM_A_SOCKET_COOKIE] = { A_U64, true },
+	[TCPSM_A_SOCKET_CGROUP] = { A_U64, true },
+	[TCPSM_A_SOCKET_AGE] = { A_U64, true },
+	[TCPSM_A_SOCKET_FAMILY] = { A_U16, true },
+	[TCPSM_A_SOCKET_DADDR] = { A_ADDR, true },
+	[TCPSM_A_SOCKET_DPORT] = { A_U16, true },
+};
+
+static const struct aspec closewait_spec[TCPSM_A_CLOSEWAIT_MAX + 1] = {
+	[TCPSM_A_CLOSEWAIT_PAD] = { A_PAD, false },
+	[TCPSM_A_CLOSEWAIT_NETNS] = { A_U32, true },
+	[TCPSM_A_CLOSEWAIT_PORT] = { A_U16, true },
+	[TCPSM_A_CLOSEWAIT_COUNT] = { A_U32, true },
+	[TCPSM_A_CLOSEWAIT_OLDEST_AGE] = { A_U64, true },
+	[TCPSM_A_CLOSEWAIT_GROWTH] = { A_U32, true },
+	[TCPSM_A_CLOSEWAIT_ENTRIES] = { A_U32, true },
+	[TCPSM_A_CLOSEWAIT_EXITS] = { A_U32, true },
+	[TCPSM_A_CLOSEWAIT_UNTRACKED] = { A_U32, true },
+	[TCPSM_A_CLOSEWAIT_ALARM] = { A_FLAG, false },
+	[TCPSM_A_CLOSEWAIT_SOCKET] = { A_NEST, false },
+};
+
+static const struct aspec alarm_spec[TCPSM_A_ALARM_MAX + 1] = {
+	[TCPSM_A_ALARM_PAD] = { A_PAD, false },
+	[TCPSM_A_ALARM_KIND] = { A_U32, true },
+	[TCPSM_A_ALARM_STATE] = { A_U32, true },
+	[TCPSM_A_ALARM_TS] = { A_U64, true },
+	[TCPSM_A_ALARM_NETNS] = { A_U32, true },
+	[TCPSM_A_ALARM_PORT] = { A_U16, true },
+	[TCPSM_A_ALARM_COUNT] = { A_U32, true },
+	[TCPSM_A_ALARM_OLDEST_AGE] = { A_U64, true },
+	[TCPSM_A_ALARM_GROWTH] = { A_U32, true },
+	[TCPSM_A_ALARM_SOCKET] = { A_NEST, false },
+};
+
+/*
+ * @len bytes of attributes at @data against @spec: each of its kind and
+ * length, once (pads and nests may repeat), the required ones there, and
+ * each nest (SOCKET) as socket_spec says. @at[type]: the last one.
+ */
+static bool check_set(struct fcase *fc, const char *what, const void *data,
+		      int len, const struct aspec *spec, int maxtype,
+		      const struct nlattr **at, int *nnest)
+{
+	const struct nlattr *a = data;
+	int rem = len, type, plen;
+
+	memset(at, 0, sizeof(*at) * (maxtype + 1));
+	*nnest = 0;
+	for (; attr_ok(a, rem); a = attr_next(a, &rem)) {
+		enum akind k;
+		bool ok;
+
+		type = a->nla_type & NLA_TYPE_MASK;
+		plen = a->nla_len - NLA_HDRLEN;
+		k = type <= maxtype ? spec[type].k : A_NO;
+		switch (k) {
+		case A_PAD:
+		case A_FLAG:
+			ok = plen == 0;
+			break;
+		case A_U16:
+			ok = plen == 2;
+			break;
+		case A_U32:
+			ok = plen == 4;
+			break;
+		case A_U64:
+			ok = plen == 8;
+			break;
+		case A_ADDR:
+			ok = plen == 4 || plen == 16;
+			break;
+		case A_NEST:
+			ok = true;
+			break;
+		default:
+			ok = false;
+			break;
+		}
+		if (!ok || (k != A_PAD && k != A_NEST && at[type])) {
+			fail(fc, "%s: attribute type %u of %u bytes%s", what,
+			     a->nla_type, a->nla_len, ok ? ", twice" : "");
+			return false;
+		}
+		at[type] = a;
+		if (k == A_NEST) {
+			const struct nlattr *sat[TCPSM_A_SOCKET_MAX + 1];
+			__u16 fam;
+			int n;
+
+			(*nnest)++;
+			if (!check_set(fc, "socket nest", nla_data(a), plen,
+				       socket_spec, TCPSM_A_SOCKET_MAX, sat, &n))
+				return false;
+			memcpy(&fam, nla_data(sat[TCPSM_A_SOCKET_FAMILY]), 2);
+			if (!(fam == AF_INET && nla_len(sat[TCPSM_A_SOCKET_DADDR]) == 4) &&
+			    !(fam == AF_INET6 && nla_len(sat[TCPSM_A_SOCKET_DADDR]) == 16)) {
+				fail(fc, "%s: socket of family %u with a %d-byte address",
+				     what, fam, nla_len(sat[TCPSM_A_SOCKET_DADDR]));
+				return false;
+			}
+		}
+	}
+	if (rem > 0) {
+		fail(fc, "%s: %d bytes left over", what, rem);
+		return false;
+	}
+	for (type = 0; type <= maxtype; type++) {
+		if (spec[type].req && !at[type]) {
+			fail(fc, "%s lacks attribute %d", what, type);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A GET_CLOSEWAIT message: one port of our namespace, as the spec says. */
+static bool check_closewait(struct fcase *fc, const struct nlmsghdr *nlh,
+			    __u32 *netns)
+{
+	const struct nlattr *at[TCPSM_A_CLOSEWAIT_MAX + 1];
+	__u32 count, untracked;
+	int nsock;
+
+	if (!check_set(fc, "GET_CLOSEWAIT message",
+		       (const char *)nlh + GENL_LEN, nlh->nlmsg_len - GENL_LEN,
+		       closewait_spec, TCPSM_A_CLOSEWAIT_MAX, at, &nsock))
+		return false;
+	*netns = attr_u32(at[TCPSM_A_CLOSEWAIT_NETNS]);
+	count = attr_u32(at[TCPSM_A_CLOSEWAIT_COUNT]);
+	untracked = attr_u32(at[TCPSM_A_CLOSEWAIT_UNTRACKED]);
+	/* tcpsm_cw_dump() skips the ports with neither */
+	if ((!count && !at[TCPSM_A_CLOSEWAIT_ALARM]) || untracked > count ||
+	    nsock > SOCKS_SHOWN) {
+		fail(fc, "GET_CLOSEWAIT message: count %u, alarm %d, untracked %u, %d sockets",
+		     count, !!at[TCPSM_A_CLOSEWAIT_ALARM], untracked, nsock);
+		return false;
+	}
+	return true;
+}
+
+/* A GET_ALARMS message: one raised alarm of our namespace. */
+static bool check_alarm(struct fcase *fc, const struct nlmsghdr *nlh,
+			__u32 *netns)
+{
+	const struct nlattr *at[TCPSM_A_ALARM_MAX + 1];
+	__u32 kind, state;
+	int nsock;
+
+	if (!check_set(fc, "GET_ALARMS message",
+		       (const char *)nlh + GENL_LEN, nlh->nlmsg_len - GENL_LEN,
+		       alarm_spec, TCPSM_A_ALARM_MAX, at, &nsock))
+		return false;
+	*netns = attr_u32(at[TCPSM_A_ALARM_NETNS]);
+	kind = attr_u32(at[TCPSM_A_ALARM_KIND]);
+	state = attr_u32(at[TCPSM_A_ALARM_STATE]);
+	if (kind != TCPSM_ALARM_KIND_CLOSEWAIT_LEAK ||
+	    state != TCPSM_ALARM_STATE_RAISE || nsock > SOCKS_SHOWN) {
+		fail(fc, "GET_ALARMS message: kind %u state %u, %d sockets",
+		     kind, state, nsock);
+		return false;
+	}
+	return true;
+}
+
+/* A data message for @e: its command's, complete. */
+static bool check_data(struct fcase *fc, const struct nlmsghdr *nlh,
+		       const struct expect *e, __u32 *netns)
+{
+	if (!check_genl_hdr(fc, nlh, e))
+		return false;
+	switch (e->cmd) {
+	case TCPSM_CMD_GET_STATS:
+		return check_stats(fc, nlh, netns);
+	case TCPSM_CMD_GET_CONFIG:
+	case TCPSM_CMD_SET_CONFIG:
+		return check_config(fc, nlh, e, netns);
+	case TCPSM_CMD_GET_CLOSEWAIT:
+		return check_closewait(fc, nlh, netns);
+	case TCPSM_CMD_GET_ALARMS:
+		return check_alarm(fc, nlh, netns);
+	}
+	fail(fc, "internal: data expected for command %u", e->cmd);
+	return false;
 }
 
 static struct expect *find_exp(struct fcase *fc, __u32 seq)
@@ -788,12 +1459,52 @@ static void count_errno(long *tab, int error)
 	tab[-error < 4096 ? -error : 0]++;
 }
 
+static const char *const must_name[] = {
+	[MUST_NONE] = "", [MUST_OK] = ", must give our namespace",
+	[MUST_ALL] = ", must list every namespace",
+	[MUST_EPERM] = ", must end in EPERM",
+	[MUST_LIST] = ", our namespace's",
+};
+
+/* "error EINVAL \"msg\" @20", "do GET_CONFIG", ... into @buf */
+static const char *pred_str(const struct expect *e, char *buf, size_t n)
+{
+	switch (e->cls) {
+	case M_ERR:
+	case M_NOFAMILY:
+		snprintf(buf, n, "%s %s%s%s%s%s", class_name[e->cls],
+			 strerrorname_np(-e->err) ?: "?",
+			 e->emsg ? " \"" : "", e->emsg ?: "", e->emsg ? "\"" : "",
+			 e->busy_ok ? " (or EBUSY)" : "");
+		if (e->eoffs >= 0)
+			snprintf(buf + strlen(buf), n - strlen(buf), " at %d",
+				 e->eoffs);
+		break;
+	case M_DO:
+		snprintf(buf, n, "do %s%s%s", cmd_name(e->cmd),
+			 e->cmd == TCPSM_CMD_GET_CONFIG ||
+			 e->cmd == TCPSM_CMD_SET_CONFIG ? ": " : "",
+			 e->cmd == TCPSM_CMD_GET_CONFIG ||
+			 e->cmd == TCPSM_CMD_SET_CONFIG ? cfg_str(&e->cfg) : "");
+		break;
+	case M_DUMP:
+		snprintf(buf, n, "dump %s%s%s", cmd_name(e->cmd),
+			 must_name[e->must], e->busy_ok ? " (or EBUSY)" : "");
+		break;
+	default:
+		snprintf(buf, n, "%s", class_name[e->cls]);
+		break;
+	}
+	return buf;
+}
+
 /* One reply message: is it one the request may get now? */
 static void on_reply(struct fcase *fc, const struct nlmsghdr *nlh)
 {
 	struct tally *t = fc->ph->t;
 	struct expect *e = find_exp(fc, nlh->nlmsg_seq);
 	__u32 netns = 0;
+	char pred[256];
 	int error;
 
 	if (nlh->nlmsg_pid != fc->c->portid) {
@@ -814,29 +1525,39 @@ static void on_reply(struct fcase *fc, const struct nlmsghdr *nlh)
 	case NLMSG_ERROR:
 		if (!check_error(fc, nlh, e, &error))
 			return;
+		e->complete = true;
 		if (!error) {
 			t->acks++;
-			if (!e->want_ack || e->cls == M_DUMP || e->cls == M_ERR ||
-			    e->cls == M_NOFAMILY || (e->cls == M_DO && !e->got_data))
-				fail(fc, "ACK (error 0) to seq %u (%s)",
-				     e->hdr.nlmsg_seq, class_name[e->cls]);
-			e->complete = true;
+			if (!e->want_ack ||
+			    !(e->cls == M_IGNORED || (e->cls == M_DO && e->got_data)))
+				fail(fc, "ACK (error 0) to seq %u, expected %s%s",
+				     e->hdr.nlmsg_seq,
+				     pred_str(e, pred, sizeof(pred)),
+				     e->want_ack ? "" : " without ACK");
+			else if (fc->tlv_msg || fc->tlv_offs)
+				fail(fc, "ACK to seq %u with an extack (\"%s\")",
+				     e->hdr.nlmsg_seq, fc->tlv_msg_text);
 			return;
 		}
 		count_errno(t->err, error);
-		e->complete = true;
-		if (e->cls == M_IGNORED || e->got_data || e->ndata)
-			fail(fc, "error %d to seq %u (%s) after %d replies",
-			     error, e->hdr.nlmsg_seq, class_name[e->cls],
-			     e->ndata + e->got_data);
-		else if ((e->cls == M_ERR || e->cls == M_NOFAMILY) &&
-			 error != e->err)
-			fail(fc, "error %d (%s), expected %d (%s)", error,
-			     strerror(-error), e->err, strerror(-e->err));
-		else if (e->must != MUST_ANY)
-			fail(fc, "a plain GET_STATS %s refused: %d (%s)",
-			     e->cls == M_DUMP ? "dump" : "do", error,
-			     strerror(-error));
+		if (e->got_data || e->ndata) {
+			fail(fc, "error %d to seq %u after %d replies", error,
+			     e->hdr.nlmsg_seq, e->ndata + e->got_data);
+		} else if (e->busy_ok && error == -EBUSY) {
+			if (fc->tlv_msg || fc->tlv_offs)
+				fail(fc, "EBUSY with an extack (\"%s\")",
+				     fc->tlv_msg_text);
+		} else if (e->cls != M_ERR && e->cls != M_NOFAMILY) {
+			fail(fc, "error %d (%s) to seq %u, expected %s", error,
+			     strerror(-error), e->hdr.nlmsg_seq,
+			     pred_str(e, pred, sizeof(pred)));
+		} else if (error != e->err) {
+			fail(fc, "error %d (%s) to seq %u, expected %s", error,
+			     strerror(-error), e->hdr.nlmsg_seq,
+			     pred_str(e, pred, sizeof(pred)));
+		} else {
+			check_extack(fc, e);
+		}
 		return;
 	case NLMSG_DONE:
 		if (!check_done(fc, nlh, &error))
@@ -845,19 +1566,26 @@ static void on_reply(struct fcase *fc, const struct nlmsghdr *nlh)
 		count_errno(t->done_err, error);
 		e->complete = true;
 		if (e->cls != M_DUMP) {
-			fail(fc, "NLMSG_DONE to seq %u, not a dump", e->hdr.nlmsg_seq);
+			fail(fc, "NLMSG_DONE to seq %u, expected %s",
+			     e->hdr.nlmsg_seq, pred_str(e, pred, sizeof(pred)));
 		} else if (e->must == MUST_EPERM) {
 			if (error != -EPERM || e->ndata)
 				fail(fc, "unprivileged all-netns dump: DONE %d after %d messages, not -EPERM",
 				     error, e->ndata);
-		} else if (e->must != MUST_ANY) {
-			if (error || !e->own_seen ||
-			    (e->must == MUST_OK && e->ndata != 1) ||
-			    (e->must == MUST_ALL && e->ndata < fc->ph->min_all))
-				fail(fc, "%s dump: DONE %d after %d messages (own netns %s)",
-				     e->must == MUST_OK ? "plain" : "all-netns",
-				     error, e->ndata,
-				     e->own_seen ? "seen" : "missing");
+			else if (fc->c->ext_ack &&
+				 (!fc->tlv_msg || strcmp(fc->tlv_msg_text, e->emsg)))
+				fail(fc, "unprivileged all-netns dump: extack \"%s\", expected \"%s\"",
+				     fc->tlv_msg_text, e->emsg);
+		} else if (error || fc->tlv_msg) {
+			fail(fc, "%s dump: DONE %d (\"%s\") after %d messages",
+			     cmd_name(e->cmd), error, fc->tlv_msg_text, e->ndata);
+		} else if ((e->must == MUST_OK &&
+			    (e->ndata != 1 || !e->own_seen)) ||
+			   (e->must == MUST_ALL &&
+			    (e->ndata < fc->ph->min_all || !e->own_seen))) {
+			fail(fc, "%s dump: DONE after %d messages (own netns %s)",
+			     e->must == MUST_OK ? "plain" : "all-netns",
+			     e->ndata, e->own_seen ? "seen" : "missing");
 		}
 		return;
 	default:
@@ -867,31 +1595,41 @@ static void on_reply(struct fcase *fc, const struct nlmsghdr *nlh)
 		fail(fc, "reply of type %u", nlh->nlmsg_type);
 		return;
 	}
-	if (!check_stats(fc, nlh, &netns))
-		return;
 	if (e->cls == M_DO && !e->got_data) {
 		t->data_do++;
 		e->got_data = true;
+		e->complete = !e->want_ack;
 		if (nlh->nlmsg_flags) {
 			fail(fc, "do reply with flags %#x", nlh->nlmsg_flags);
-		} else if (netns != fc->c->netns) {
+			return;
+		}
+		if (!check_data(fc, nlh, e, &netns))
+			return;
+		if (netns != fc->c->netns)
 			fail(fc, "do reply for netns %u, ours is %u", netns,
 			     fc->c->netns);
-		}
-		e->complete = !e->want_ack;
-	} else if (e->cls == M_DUMP) {
+	} else if (e->cls == M_DUMP && e->must != MUST_EPERM) {
+		/* only tcpsm_cw_dump() and tcpsm_alarm_dump() check consistency */
+		__u16 ok = NLM_F_MULTI | (e->cmd == TCPSM_CMD_GET_STATS ? 0 :
+					  NLM_F_DUMP_INTR);
+
 		t->data_dump++;
 		e->ndata++;
+		if (!(nlh->nlmsg_flags & NLM_F_MULTI) ||
+		    (nlh->nlmsg_flags & ~ok)) {
+			fail(fc, "dump message with flags %#x", nlh->nlmsg_flags);
+			return;
+		}
+		if (!check_data(fc, nlh, e, &netns))
+			return;
 		if (netns == fc->c->netns)
 			e->own_seen = true;
-		if (nlh->nlmsg_flags != NLM_F_MULTI)
-			fail(fc, "dump message with flags %#x", nlh->nlmsg_flags);
-		else if (e->must == MUST_OK && netns != fc->c->netns)
-			fail(fc, "plain dump: netns %u, ours is %u", netns,
-			     fc->c->netns);
+		else if (e->must != MUST_ALL)
+			fail(fc, "%s dump: netns %u, ours is %u",
+			     cmd_name(e->cmd), netns, fc->c->netns);
 	} else {
-		fail(fc, "GET_STATS reply to seq %u (%s)",
-		     e->hdr.nlmsg_seq, class_name[e->cls]);
+		fail(fc, "data reply to seq %u, expected %s", e->hdr.nlmsg_seq,
+		     pred_str(e, pred, sizeof(pred)));
 	}
 }
 
@@ -986,6 +1724,8 @@ static void send_and_check(struct fcase *fc)
 
 	expect_buf(fc, fc->buf, fc->send_len);
 	fc->ph->t->msgs += fc->nexp;
+	if (fc->dry)
+		return;
 	r = send_buf(fc, fc->c, fc->buf, fc->send_len);
 	if (r == -ENODATA && fc->send_len == 0)
 		return;		/* netlink refuses empty sends */
@@ -1057,19 +1797,68 @@ static int valid_flags(struct fcase *fc)
 	return f;
 }
 
+/*
+ * The command of a generated message: each of the family's, the two
+ * notifications (no request handler) and now and then any other number.
+ */
+static int rnd_cmd(struct fcase *fc)
+{
+	static const struct {
+		int cmd, weight;
+	} cmds[] = {
+		{ TCPSM_CMD_GET_STATS, 34 }, { TCPSM_CMD_GET_CONFIG, 16 },
+		{ TCPSM_CMD_SET_CONFIG, 26 }, { TCPSM_CMD_GET_CLOSEWAIT, 8 },
+		{ TCPSM_CMD_GET_ALARMS, 8 }, { TCPSM_CMD_EVENT, 2 },
+		{ TCPSM_CMD_ALARM, 2 }, { -1, 4 },
+	};
+	int i, w = below(&fc->r, 100);
+
+	for (i = 0; w >= cmds[i].weight; i++)
+		w -= cmds[i].weight;
+	return cmds[i].cmd >= 0 ? cmds[i].cmd :
+	       (int)range(&fc->r, TCPSM_CMD_MAX + 1, 255);
+}
+
+static bool is_config_cmd(int cmd)
+{
+	return cmd == TCPSM_CMD_GET_CONFIG || cmd == TCPSM_CMD_SET_CONFIG;
+}
+
+/* a value for setting @i: mostly in range, often at or past its bounds */
+static __u32 rnd_cfg_value(struct rng *r, int i)
+{
+	const __u32 lo = keys[i].min, hi = keys[i].max;
+	const __u32 odd[] = { 0, 1, 0xffffffff, 0x80000000, 0x7fffffff,
+			      lo - 1, lo, hi, hi + 1 };
+
+	switch (below(r, 10)) {
+	case 0: case 1: case 2: case 3: case 4: case 5: case 6:
+		/* small values are the common case for count and window */
+		return one_in(r, 2) ? range(r, lo, hi) :
+				      range(r, lo, lo + (hi - lo) / 100 + 1);
+	case 7: case 8:
+		return odd[below(r, ARRAY_SIZE(odd))];
+	default:
+		return (__u32)rnd(r);
+	}
+}
+
+/* request attribute types (config's 1..4 too), reply-only ones, and some */
+#define RND_ATTR_MAX	((int)TCPSM_A_STATS_MAX)
+
 static int rnd_attr_type(struct rng *r)
 {
 	switch (below(r, 8)) {
 	case 0: case 1: case 2: case 3:
-		return below(r, TCPSM_A_STATS_MAX + 3);
+		return below(r, RND_ATTR_MAX + 3);
 	case 4:
 		return below(r, 256);
 	case 5:
 		return below(r, 0x10000);	/* the flag bits too */
 	case 6:
-		return below(r, TCPSM_A_STATS_MAX + 2) | NLA_F_NESTED;
+		return below(r, RND_ATTR_MAX + 2) | NLA_F_NESTED;
 	default:
-		return below(r, TCPSM_A_STATS_MAX + 2) | NLA_F_NET_BYTEORDER;
+		return below(r, RND_ATTR_MAX + 2) | NLA_F_NET_BYTEORDER;
 	}
 }
 
@@ -1103,7 +1892,8 @@ static void rnd_payload(struct rng *r, unsigned char *p, size_t n)
 {
 	static const __u32 vals[] = {
 		0, 1, 2, 0x7fffffff, 0x80000000, 0xffffffff, TCPSM_STATE_MAX,
-		TCPSM_STATE_MAX + 1, 4026531840u, 4026531993u,
+		TCPSM_STATE_MAX + 1, 4026531840u, 4026531993u, 60, 61, 86400,
+		86401, 1000000, 1000001,
 	};
 	__u32 v = vals[below(r, ARRAY_SIZE(vals))];
 	size_t i;
@@ -1142,14 +1932,39 @@ static struct nlattr *attr0(struct nlmsghdr *h)
 
 /* ---- message generators: each appends one message ------------------ */
 
-/* a well-formed GET_STATS: do, dump, sometimes all-netns */
+/*
+ * A well-formed request of a command, mostly of the kind it has: GET_STATS
+ * do or dump, sometimes all-netns; GET_CONFIG; SET_CONFIG with some of the
+ * settings, in any order, mostly in range; GET_CLOSEWAIT, GET_ALARMS dumps.
+ */
 static struct nlmsghdr *m_valid(struct fcase *fc)
 {
-	int flags = valid_flags(fc);
-	struct nl_msg *m = mk(fc, flags, TCPSM_CMD_GET_STATS);
+	int cmd = rnd_cmd(fc), flags = valid_flags(fc), order[NKEYS], i, j, k;
+	struct nl_msg *m;
 
-	if (is_dump(flags) && one_in(&fc->r, 6))
+	if (cmd == TCPSM_CMD_GET_CLOSEWAIT || cmd == TCPSM_CMD_GET_ALARMS) {
+		if (!one_in(&fc->r, 4))
+			flags |= NLM_F_DUMP;
+	} else if (is_config_cmd(cmd) && !one_in(&fc->r, 6)) {
+		flags &= ~NLM_F_DUMP;
+	}
+	m = mk(fc, flags, cmd);
+	if (cmd == TCPSM_CMD_GET_STATS && is_dump(flags) && one_in(&fc->r, 6))
 		nla_put_flag(m, TCPSM_A_STATS_ALL_NETNS);
+	if (cmd == TCPSM_CMD_SET_CONFIG && !one_in(&fc->r, 10)) {
+		for (i = 0; i < NKEYS; i++)
+			order[i] = i;
+		for (i = NKEYS - 1; i > 0; i--) {
+			j = below(&fc->r, i + 1);
+			k = order[i];
+			order[i] = order[j];
+			order[j] = k;
+		}
+		for (i = 0; i < NKEYS; i++)
+			if (one_in(&fc->r, 2))
+				nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT + order[i],
+					    rnd_cfg_value(&fc->r, order[i]));
+	}
 	return emit(fc, m);
 }
 
@@ -1166,8 +1981,7 @@ static struct nlmsghdr *m_cmd(struct fcase *fc)
 /* 1..8 attributes of random types and lengths */
 static struct nlmsghdr *m_attrs(struct fcase *fc)
 {
-	int cmd = one_in(&fc->r, 8) ? (int)below(&fc->r, 256) :
-				      TCPSM_CMD_GET_STATS;
+	int cmd = one_in(&fc->r, 8) ? (int)below(&fc->r, 256) : rnd_cmd(fc);
 	struct nl_msg *m = mk(fc, valid_flags(fc), cmd);
 	int i, n = range(&fc->r, 1, 8);
 
@@ -1180,7 +1994,7 @@ static struct nlmsghdr *m_attrs(struct fcase *fc)
 static struct nlmsghdr *m_typed(struct fcase *fc)
 {
 	static const int lens[] = { 0, 1, 2, 3, 4, 5, 7, 8, 12, 16, 64 };
-	struct nl_msg *m = mk(fc, valid_flags(fc), TCPSM_CMD_GET_STATS);
+	struct nl_msg *m = mk(fc, valid_flags(fc), rnd_cmd(fc));
 	unsigned char pl[64];
 	struct nlattr *n;
 	int i, k = range(&fc->r, 1, 3);
@@ -1209,7 +2023,7 @@ static struct nlmsghdr *m_typed(struct fcase *fc)
 /* nests, some deep, NLA_F_NESTED set or not at each level */
 static struct nlmsghdr *m_nested(struct fcase *fc)
 {
-	struct nl_msg *m = mk(fc, valid_flags(fc), TCPSM_CMD_GET_STATS);
+	struct nl_msg *m = mk(fc, valid_flags(fc), rnd_cmd(fc));
 	struct nlattr *lvl[512];
 	int depth, i, j;
 
@@ -1238,7 +2052,7 @@ static struct nlmsghdr *m_nested(struct fcase *fc)
 /* attributes with nla_len 0..4: less than a header, or no payload */
 static struct nlmsghdr *m_zero_len(struct fcase *fc)
 {
-	struct nl_msg *m = mk(fc, valid_flags(fc), TCPSM_CMD_GET_STATS);
+	struct nl_msg *m = mk(fc, valid_flags(fc), rnd_cmd(fc));
 	unsigned char pl[8] = { 0 };
 	struct nlmsghdr *h;
 	struct nlattr *a;
@@ -1258,7 +2072,7 @@ static struct nlmsghdr *m_zero_len(struct fcase *fc)
 /* an attribute longer than what is left of the message (or its nest) */
 static struct nlmsghdr *m_overrun(struct fcase *fc)
 {
-	struct nl_msg *m = mk(fc, valid_flags(fc), TCPSM_CMD_GET_STATS);
+	struct nl_msg *m = mk(fc, valid_flags(fc), rnd_cmd(fc));
 	bool nested = one_in(&fc->r, 3);
 	struct nlmsghdr *h;
 	struct nlattr *a, *n = NULL;
@@ -1290,19 +2104,38 @@ static struct nlmsghdr *m_overrun(struct fcase *fc)
 	return h;
 }
 
-/* the same attribute several times */
+/*
+ * The same attribute several times: the last one counts. For the config
+ * commands, a setting with different values (in range or not), or several.
+ */
 static struct nlmsghdr *m_dup(struct fcase *fc)
 {
-	struct nl_msg *m = mk(fc, valid_flags(fc), TCPSM_CMD_GET_STATS);
+	int cmd = rnd_cmd(fc), flags = valid_flags(fc);
 	int type = below(&fc->r, TCPSM_A_STATS_MAX + 2);
-	int i, n = range(&fc->r, 2, 64);
+	int i, n = range(&fc->r, 2, 64), key;
 	__u32 v = rnd(&fc->r);
+	struct nl_msg *m;
 
+	if (!is_config_cmd(cmd)) {
+		m = mk(fc, flags, cmd);
+		for (i = 0; i < n; i++) {
+			if (type == TCPSM_A_STATS_ALL_NETNS || one_in(&fc->r, 3))
+				nla_put_flag(m, TCPSM_A_STATS_ALL_NETNS);
+			else
+				nla_put_u32(m, type, v);
+		}
+		return emit(fc, m);
+	}
+	if (!one_in(&fc->r, 4))
+		flags &= ~NLM_F_DUMP;
+	m = mk(fc, flags, cmd);
+	n = range(&fc->r, 2, 8);
+	key = below(&fc->r, NKEYS);
 	for (i = 0; i < n; i++) {
-		if (type == TCPSM_A_STATS_ALL_NETNS || one_in(&fc->r, 3))
-			nla_put_flag(m, TCPSM_A_STATS_ALL_NETNS);
-		else
-			nla_put_u32(m, type, v);
+		if (one_in(&fc->r, 3))
+			key = below(&fc->r, NKEYS);
+		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT + key,
+			    one_in(&fc->r, 3) ? v : rnd_cfg_value(&fc->r, key));
 	}
 	return emit(fc, m);
 }
@@ -1313,7 +2146,7 @@ static struct nlmsghdr *m_high_type(struct fcase *fc)
 	static const int types[] = { 0x7fff, 0x8000, 0xbfff, 0xc000, 0xffff,
 				     0x4000 | TCPSM_A_STATS_ALL_NETNS,
 				     0xc000 | TCPSM_A_STATS_ALL_NETNS };
-	struct nl_msg *m = mk(fc, valid_flags(fc), TCPSM_CMD_GET_STATS);
+	struct nl_msg *m = mk(fc, valid_flags(fc), rnd_cmd(fc));
 	int i, n = range(&fc->r, 1, 6);
 
 	for (i = 0; i < n; i++) {
@@ -1485,7 +2318,7 @@ static void r_oversized(struct fcase *fc)
 	size_t n;
 
 	fc->room = 0x10000 + 256;
-	m = mk(fc, valid_flags(fc), TCPSM_CMD_GET_STATS);
+	m = mk(fc, valid_flags(fc), rnd_cmd(fc));
 	do {
 		n = range(&fc->r, 1024, 0xffff - NLA_HDRLEN);
 		if (n > room_left(fc, m))
@@ -1553,7 +2386,8 @@ static int set_acks(struct conn *c, bool ext, bool cap, bool strict)
 static void r_sockopt(struct fcase *fc)
 {
 	bool ext = one_in(&fc->r, 2), cap = one_in(&fc->r, 2);
-	int r = set_acks(fc->c, ext, cap, one_in(&fc->r, 2));
+	bool strict = one_in(&fc->r, 2);
+	int r = fc->dry ? 0 : set_acks(fc->c, ext, cap, strict);
 
 	if (r) {
 		fail(fc, "setsockopt: %s", strerror(-r));
@@ -1561,36 +2395,49 @@ static void r_sockopt(struct fcase *fc)
 	}
 	restack(fc, msg_gens[below(&fc->r, ARRAY_SIZE(msg_gens))](fc));
 	send_and_check(fc);
+	if (fc->dry)
+		return;
 	r = set_acks(fc->c, true, false, false);
 	if (r)
 		fail(fc, "setsockopt: %s", strerror(-r));
 }
 
 /*
- * A dump on a socket of its own, abandoned or interrupted: closed at once,
- * closed after part of its first message or its first part, or a new
- * request sent after the first part; or read to the end 4 KiB at a time.
+ * A dump (GET_STATS, sometimes all-netns; GET_CLOSEWAIT; GET_ALARMS) on a
+ * socket of its own, abandoned or interrupted: closed at once, closed
+ * after part of its first message or its first part, or a new request
+ * sent after the first part; or read to the end 4 KiB at a time.
  * Whichever, the module reference the dump took is given back at close.
  */
 static void r_dump_interrupt(struct fcase *fc)
 {
+	static const int cmds[] = {
+		TCPSM_CMD_GET_STATS, TCPSM_CMD_GET_STATS, TCPSM_CMD_GET_STATS,
+		TCPSM_CMD_GET_CLOSEWAIT, TCPSM_CMD_GET_ALARMS,
+	};
 	struct conn d, *c0 = fc->c;
 	int variant = below(&fc->r, 5), ref0 = cfg.refcnt0, ref, r;
-	bool all = fc->ph->kind != PH_UNPRIV && !one_in(&fc->r, 4);
+	int cmd = cmds[below(&fc->r, ARRAY_SIZE(cmds))];
+	bool all = cmd == TCPSM_CMD_GET_STATS &&
+		   fc->ph->kind != PH_UNPRIV && !one_in(&fc->r, 4);
+	/* a tiny receive buffer: one part queued at a time */
+	bool tiny = variant != 3 && one_in(&fc->r, 2);
+	int ack = one_in(&fc->r, 2) ? NLM_F_ACK : 0;
 	size_t off2;
 	char small[64];
 	ssize_t n;
 
-	/* a tiny receive buffer: one part queued at a time */
-	r = conn_open(&d, variant != 3 && one_in(&fc->r, 2) ? 1 : 0);
-	if (r) {
-		fail(fc, "socket: %s", strerror(-r));
-		conn_close(&d);
-		return;
+	if (!fc->dry) {
+		r = conn_open(&d, tiny ? 1 : 0);
+		if (r) {
+			fail(fc, "socket: %s", strerror(-r));
+			conn_close(&d);
+			return;
+		}
+		fc->c = &d;
 	}
-	fc->c = &d;
-	emit(fc, mk(fc, NLM_F_REQUEST | NLM_F_DUMP |
-		    (one_in(&fc->r, 2) ? NLM_F_ACK : 0), TCPSM_CMD_GET_STATS));
+	fc->dump = DS_IDLE;	/* a new socket */
+	emit(fc, mk(fc, NLM_F_REQUEST | NLM_F_DUMP | ack, cmd));
 	if (all) {
 		struct nlmsghdr *h = (void *)fc->buf;
 		struct nlattr *a = attr0(h);
@@ -1604,6 +2451,16 @@ static void r_dump_interrupt(struct fcase *fc)
 	}
 	expect_buf(fc, fc->buf, fc->len);
 	fc->ph->t->msgs += fc->nexp;
+	if (fc->dry) {
+		/* the model: what variant 3 sends after the first part */
+		if (variant == 3) {
+			fc->dump = DS_MAYBE;
+			off2 = NLMSG_ALIGN(fc->len);
+			m_valid(fc);
+			expect_buf(fc, fc->buf + off2, fc->len - off2);
+		}
+		return;
+	}
 	r = send_buf(fc, &d, fc->buf, fc->len);
 	if (r)
 		fail(fc, "send: %s", strerror(-r));
@@ -1614,7 +2471,8 @@ static void r_dump_interrupt(struct fcase *fc)
 		break;
 	case 1:		/* part of the first message, then close */
 		n = recv(d.fd, small, sizeof(small), MSG_TRUNC);
-		if (n <= (ssize_t)sizeof(small))
+		/* a GET_STATS message is longer; the others may be DONE */
+		if (n <= (cmd == TCPSM_CMD_GET_STATS ? (ssize_t)sizeof(small) : 0))
 			fail(fc, "dump: first recv gave %zd", n < 0 ? -errno : n);
 		break;
 	case 2:		/* the first part, checked, then close */
@@ -1622,14 +2480,19 @@ static void r_dump_interrupt(struct fcase *fc)
 		if (n <= 0 && !fc->failed)
 			fail(fc, "dump: first recv gave %zd", n);
 		break;
-	case 3:		/* a new request mid-dump: a do, or a dump (-EBUSY) */
+	case 3:
+		/*
+		 * A new request mid-dump (or after it, if it took one part):
+		 * a do, or a dump (-EBUSY, or not).
+		 */
 		n = pump(fc, &d, 4096, 0);
 		if (n <= 0 && !fc->failed)
 			fail(fc, "dump: first recv gave %zd", n);
 		if (fc->failed)
 			break;
+		fc->dump = DS_MAYBE;
 		off2 = NLMSG_ALIGN(fc->len);
-		emit(fc, mk(fc, valid_flags(fc), TCPSM_CMD_GET_STATS));
+		m_valid(fc);
 		expect_buf(fc, fc->buf + off2, fc->len - off2);
 		fc->ph->t->msgs++;
 		r = send_buf(fc, &d, fc->buf + off2, fc->len - off2);
@@ -1698,29 +2561,25 @@ static void hexdump(const char *what, const unsigned char *p, size_t len)
 			       len - max);
 }
 
-static const char *const must_name[] = {
-	[MUST_ANY] = "", [MUST_OK] = ", must succeed",
-	[MUST_ALL] = ", must list every namespace",
-	[MUST_EPERM] = ", must end in EPERM",
-};
-
 static void describe(struct fcase *fc)
 {
+	char pred[256];
 	int i;
 
-	ksft_print_msg("case %ld (%s, %s): %zu bytes sent, %d messages seen by the kernel\n",
+	ksft_print_msg("case %ld (%s, %s): %zu bytes sent, %d messages seen by the kernel; settings before: %s\n",
 		       fc->idx, fc->gen, phase_name[fc->ph->kind],
-		       fc->send_len, fc->nexp);
+		       fc->send_len, fc->nexp, cfg_str(&fc->cfg_before));
 	for (i = 0; i < fc->nexp; i++) {
 		const struct expect *e = &fc->exp[i];
 
-		ksft_print_msg("  at %ld: len %u type %u flags %#x seq %u: %s%s%s%s\n",
+		ksft_print_msg("  at %ld: len %u type %u flags %#x seq %u cmd %u: %s%s\n",
 			       (long)(e->p - fc->buf), e->hdr.nlmsg_len,
 			       e->hdr.nlmsg_type, e->hdr.nlmsg_flags,
-			       e->hdr.nlmsg_seq, class_name[e->cls],
-			       e->err ? " " : "",
-			       e->err ? strerror(-e->err) : "",
-			       must_name[e->must]);
+			       e->hdr.nlmsg_seq,
+			       e->hdr.nlmsg_len >= GENL_LEN ?
+			       ((const struct genlmsghdr *)(e->p + NLMSG_HDRLEN))->cmd : 0,
+			       pred_str(e, pred, sizeof(pred)),
+			       e->want_ack ? ", ACK" : "");
 	}
 }
 
@@ -1738,7 +2597,11 @@ static void report(struct fcase *fc)
 		hexdump("reply", fc->bad, fc->bad_len < 1024 ? fc->bad_len : 1024);
 }
 
-static bool run_case(struct phase *ph, struct conn *c, long idx)
+/*
+ * Case @idx of phase @ph on @c; @dry: through the model only, nothing sent
+ * (it still changes ph->cur as the case would).
+ */
+static bool run_case(struct phase *ph, struct conn *c, long idx, bool dry)
 {
 	struct fcase *fc = &fcase;
 	uint64_t s = cfg.seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(idx + 1));
@@ -1753,7 +2616,10 @@ static bool run_case(struct phase *ph, struct conn *c, long idx)
 	fc->len = 0;
 	fc->send_len = 0;
 	fc->nexp = 0;
-	fc->dump_started = false;
+	fc->dump = DS_IDLE;	/* every dump of the last case ended */
+	fc->cur = &ph->cur;
+	fc->cfg_before = ph->cur;
+	fc->dry = dry;
 	fc->failed = false;
 	fc->bad = NULL;
 
@@ -1767,6 +2633,11 @@ static bool run_case(struct phase *ph, struct conn *c, long idx)
 	ph->t->requests++;
 	cur_idx = idx;
 	gens[i].run(fc);
+	if (dry) {
+		if (fc->failed)
+			report(fc);
+		return !fc->failed;
+	}
 	if (cfg.verbose) {
 		describe(fc);
 		if (cfg.only >= 0)
@@ -1819,6 +2690,193 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * GET_CONFIG (@set NULL) or a SET_CONFIG of all three settings on @c, with
+ * NLM_F_ACK, outside the model: the reply (our namespace, the settings)
+ * into *@out, then the ACK, then nothing. Returns 0, the kernel's error,
+ * or -EPROTO for anything else.
+ */
+static int config_rpc(struct conn *c, const struct cfgv *set,
+		      struct cfgv *out)
+{
+	unsigned char *buf = rxbuf;	/* no case is running */
+	int cmd = set ? TCPSM_CMD_SET_CONFIG : TCPSM_CMD_GET_CONFIG;
+	static __u32 seq = 1;
+	bool got = false, acked = false;
+	struct nlmsghdr *h;
+	struct nl_msg *m;
+	ssize_t n;
+	int i, r;
+
+	m = nlmsg_alloc();
+	if (!m || !genlmsg_put(m, c->portid, ++seq, cfg.family, 0,
+			       NLM_F_REQUEST | NLM_F_ACK, cmd,
+			       TCPSM_FAMILY_VERSION)) {
+		nlmsg_free(m);
+		return -ENOMEM;
+	}
+	for (i = 0; set && i < NKEYS; i++)
+		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i, set->v[i]);
+	h = nlmsg_hdr(m);
+	n = send(c->fd, h, h->nlmsg_len, 0);
+	r = n == (ssize_t)h->nlmsg_len ? 0 : -errno;
+	nlmsg_free(m);
+	if (r)
+		return r;
+	while (!acked) {
+		const struct nlmsghdr *nlh;
+		int len;
+
+		n = recv(c->fd, buf, RXBUF, 0);
+		if (n <= 0)
+			return n ? -errno : -EPROTO;
+		len = n;
+		for (nlh = (void *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			const struct genlmsghdr *g = NLMSG_DATA(nlh);
+			const struct nlattr *a, *at[TCPSM_A_CONFIG_MAX + 1] = { NULL };
+			int rem, type;
+
+			if (nlh->nlmsg_seq != seq || acked)
+				return -EPROTO;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *ne = NLMSG_DATA(nlh);
+
+				if (nlh->nlmsg_len < NLMSGERR_LEN)
+					return -EPROTO;
+				if (ne->error)
+					return ne->error;
+				if (!got)
+					return -EPROTO;
+				acked = true;
+				continue;
+			}
+			if (nlh->nlmsg_type != cfg.family || got ||
+			    nlh->nlmsg_len < GENL_LEN || g->cmd != cmd)
+				return -EPROTO;
+			rem = nlh->nlmsg_len - GENL_LEN;
+			for (a = (const void *)((const char *)nlh + GENL_LEN);
+			     attr_ok(a, rem); a = attr_next(a, &rem)) {
+				type = a->nla_type & NLA_TYPE_MASK;
+				if (type < 1 || type > TCPSM_A_CONFIG_MAX ||
+				    a->nla_len != NLA_HDRLEN + 4)
+					return -EPROTO;
+				at[type] = a;
+			}
+			for (type = 1; type <= TCPSM_A_CONFIG_MAX; type++)
+				if (!at[type])
+					return -EPROTO;
+			if (rem > 0 || attr_u32(at[TCPSM_A_CONFIG_NETNS]) != c->netns)
+				return -EPROTO;
+			for (i = 0; i < NKEYS; i++)
+				out->v[i] = attr_u32(at[TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i]);
+			got = true;
+		}
+		if (len)
+			return -EPROTO;
+	}
+	n = recv(c->fd, buf, RXBUF, MSG_DONTWAIT);
+	if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+		return -EPROTO;
+	if (set && !cfg_eq(set, out))
+		return -EPROTO;
+	return 0;
+}
+
+/*
+ * The settings phase @ph's namespace has before case @end in a whole run,
+ * from *@cur at its start: the cases before it, through the model only.
+ */
+static bool replay(const struct phase *ph, struct conn *c, long end,
+		   struct cfgv *cur)
+{
+	static struct tally scratch;
+	struct phase p = *ph;
+	long i;
+
+	p.t = &scratch;
+	p.cur = *cur;
+	for (i = ph->first; i < end; i++)
+		if (!run_case(&p, c, i, true))
+			return false;
+	*cur = p.cur;
+	return true;
+}
+
+/* the settings a new namespace gets: tcpsm's module parameters */
+static bool read_params(struct cfgv *c)
+{
+	static const char *const names[NKEYS] = {
+		"closewait_count", "closewait_age", "closewait_window",
+	};
+	char path[96];
+	int i, ok;
+
+	for (i = 0; i < NKEYS; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/module/tcpsm/parameters/%s",
+			 names[i]);
+		f = fopen(path, "r");
+		if (!f)
+			return false;
+		ok = fscanf(f, "%u", &c->v[i]) == 1;
+		fclose(f);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * In a child, once on the phase's socket: the settings are what the model
+ * says; with --only I in this phase, set them to what case I meets in a
+ * whole run.
+ */
+static bool phase_settings(struct phase *ph, struct conn *c)
+{
+	const struct cfgv *want = ph->kind == PH_NETNS ?
+				  (shared->have_fresh ? &shared->fresh : NULL) :
+				  &shared->init_now;
+	struct cfgv at;
+	int r;
+
+	r = config_rpc(c, NULL, &ph->cur);
+	if (r) {
+		ksft_print_msg("%s: GET_CONFIG: %s\n", phase_name[ph->kind],
+			       strerror(-r));
+		return false;
+	}
+	if (want && !cfg_eq(&ph->cur, want)) {
+		ksft_print_msg("%s: settings %s at the start, expected %s\n",
+			       phase_name[ph->kind], cfg_str(&ph->cur),
+			       cfg_str(want));
+		return false;
+	}
+	ksft_print_msg("%s: settings at the start: %s\n", phase_name[ph->kind],
+		       cfg_str(&ph->cur));
+	if (cfg.only < ph->first || cfg.only >= ph->end)
+		return true;
+	at = ph->cur;
+	if (!replay(ph, c, cfg.only, &at))
+		return false;
+	if (cfg_eq(&at, &ph->cur))
+		return true;
+	if (ph->kind == PH_UNPRIV) {
+		ksft_print_msg("internal: the unprivileged cases changed the settings\n");
+		return false;
+	}
+	r = config_rpc(c, &at, &ph->cur);
+	if (r) {
+		ksft_print_msg("%s: SET_CONFIG %s: %s\n", phase_name[ph->kind],
+			       cfg_str(&at), strerror(-r));
+		return false;
+	}
+	ksft_print_msg("%s: settings as the whole run has them at case %ld: %s\n",
+		       phase_name[ph->kind], cfg.only, cfg_str(&ph->cur));
+	return true;
+}
+
 /* In a child: the phase's credentials or namespace, then its cases. */
 static int run_phase(struct phase *ph)
 {
@@ -1852,6 +2910,10 @@ static int run_phase(struct phase *ph)
 	ksft_print_msg("%s: requests %ld..%ld, uid %d, netns %u\n",
 		       phase_name[ph->kind], ph->first, ph->end - 1, geteuid(),
 		       c.netns);
+	if (!phase_settings(ph, &c)) {
+		conn_close(&c);
+		return KSFT_FAIL;
+	}
 	signal(SIGALRM, watchdog);
 	t0 = now();
 	for (i = ph->first; i < ph->end; i++) {
@@ -1859,7 +2921,7 @@ static int run_phase(struct phase *ph)
 			continue;
 		if (!(i & 15))
 			alarm(WATCHDOG);
-		if (!run_case(ph, &c, i)) {
+		if (!run_case(ph, &c, i, false)) {
 			t->failed = 1;
 			t->fail_idx = i;
 			break;
@@ -1867,6 +2929,11 @@ static int run_phase(struct phase *ph)
 	}
 	alarm(0);
 	t->secs = now() - t0;
+	/* what the initial namespace's settings are now, as modelled */
+	if (ph->kind != PH_NETNS)
+		shared->init_now = ph->cur;
+	ksft_print_msg("%s: settings at the end: %s\n", phase_name[ph->kind],
+		       cfg_str(&ph->cur));
 	conn_close(&c);
 	return t->failed ? KSFT_FAIL : KSFT_PASS;
 }
@@ -1900,17 +2967,24 @@ static bool fork_phase(struct phase *ph)
 
 /* ---- after the fuzzing ----------------------------------------------- */
 
-/* a plain GET_STATS do, plain dump and all-netns dump, answered in full */
+/*
+ * A plain GET_STATS do, plain dump and all-netns dump, GET_CONFIG (the
+ * settings of @ph's model), GET_CLOSEWAIT and GET_ALARMS dumps, answered
+ * in full.
+ */
 static bool valid_after(struct phase *ph)
 {
 	static const struct {
-		int flags;
+		int cmd, flags;
 		bool all;
 	} reqs[] = {
-		{ NLM_F_REQUEST, false },
-		{ NLM_F_REQUEST | NLM_F_ACK, false },
-		{ NLM_F_REQUEST | NLM_F_DUMP, false },
-		{ NLM_F_REQUEST | NLM_F_DUMP, true },
+		{ TCPSM_CMD_GET_STATS, NLM_F_REQUEST, false },
+		{ TCPSM_CMD_GET_STATS, NLM_F_REQUEST | NLM_F_ACK, false },
+		{ TCPSM_CMD_GET_STATS, NLM_F_REQUEST | NLM_F_DUMP, false },
+		{ TCPSM_CMD_GET_STATS, NLM_F_REQUEST | NLM_F_DUMP, true },
+		{ TCPSM_CMD_GET_CONFIG, NLM_F_REQUEST | NLM_F_ACK, false },
+		{ TCPSM_CMD_GET_CLOSEWAIT, NLM_F_REQUEST | NLM_F_DUMP, false },
+		{ TCPSM_CMD_GET_ALARMS, NLM_F_REQUEST | NLM_F_DUMP, false },
 	};
 	struct fcase *fc = &fcase;
 	struct conn c;
@@ -1933,17 +3007,83 @@ static bool valid_after(struct phase *ph)
 		fc->c = &c;
 		fc->seq = 1 + i;
 		fc->room = 4096;
-		m = mk(fc, reqs[i].flags, TCPSM_CMD_GET_STATS);
+		fc->cur = &ph->cur;
+		fc->cfg_before = ph->cur;
+		m = mk(fc, reqs[i].flags, reqs[i].cmd);
 		if (reqs[i].all)
 			nla_put_flag(m, TCPSM_A_STATS_ALL_NETNS);
 		emit(fc, m);
 		send_and_check(fc);
-		if (fc->exp[0].must == MUST_ANY)
-			fail(fc, "internal: a plain request not marked must-succeed");
+		if (fc->exp[0].cls != M_DO &&
+		    (fc->exp[0].cls != M_DUMP || fc->exp[0].must == MUST_NONE))
+			fail(fc, "internal: a plain request not predicted to succeed");
 		if (fc->failed) {
 			report(fc);
 			ok = false;
 		}
+	}
+	conn_close(&c);
+	return ok;
+}
+
+/*
+ * After a failed phase the model may be wrong: the next phase starts from
+ * what the kernel says.
+ */
+static void resync_settings(void)
+{
+	struct conn c;
+
+	if (conn_open(&c, 0))
+		return;
+	if (!config_rpc(&c, NULL, &shared->init_now))
+		ksft_print_msg("settings of the initial namespace now: %s\n",
+			       cfg_str(&shared->init_now));
+	conn_close(&c);
+}
+
+/*
+ * The initial namespace's settings are what the root phase left (the
+ * netns phase's changes stayed in its namespace, the unprivileged phase
+ * changed nothing): @check. Then, whatever they are, back to what they
+ * were at the start.
+ */
+static bool settings_restored(bool check)
+{
+	struct cfgv got;
+	struct conn c;
+	bool ok = true;
+	int r;
+
+	r = conn_open(&c, 0);
+	if (r) {
+		ksft_print_msg("netlink socket: %s\n", strerror(-r));
+		return false;
+	}
+	r = config_rpc(&c, NULL, &got);
+	if (r) {
+		ksft_print_msg("settings: GET_CONFIG: %s\n", strerror(-r));
+		ok = false;
+	} else if (check && !cfg_eq(&got, &shared->init_now)) {
+		ksft_print_msg("settings of the initial namespace: %s, the model says %s\n",
+			       cfg_str(&got), cfg_str(&shared->init_now));
+		ok = false;
+	} else {
+		ksft_print_msg("settings of the initial namespace after the phases: %s%s\n",
+			       cfg_str(&got), check ? ", as modelled" : "");
+	}
+	r = config_rpc(&c, &shared->init_start, &got);
+	if (r) {
+		ksft_print_msg("settings: SET_CONFIG %s: %s\n",
+			       cfg_str(&shared->init_start), strerror(-r));
+		ok = false;
+	} else if (config_rpc(&c, NULL, &got) ||
+		   !cfg_eq(&got, &shared->init_start)) {
+		ksft_print_msg("settings: %s after putting back %s\n",
+			       cfg_str(&got), cfg_str(&shared->init_start));
+		ok = false;
+	} else {
+		ksft_print_msg("settings put back: %s\n", cfg_str(&got));
 	}
 	conn_close(&c);
 	return ok;
@@ -2198,6 +3338,17 @@ static void parse_args(int argc, char **argv)
 	}
 }
 
+/* Generic netlink split ops (6.2 and later)? */
+static bool kernel_split_ops(void)
+{
+	struct utsname u;
+	int maj = 0, min = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2)
+		return true;
+	return maj > 6 || (maj == 6 && min >= 2);
+}
+
 /* namespaces kept alive by an fd each, so all-netns dumps have parts */
 static int make_namespaces(int *fds, int n)
 {
@@ -2224,8 +3375,8 @@ int main(int argc, char **argv)
 {
 	struct phase ph[NPHASES];
 	struct tally *ts;
-	int nsfd[NNS], nns, kmsg, i;
-	bool ok[NPHASES], after;
+	int nsfd[NNS], nns, kmsg, i, r;
+	bool ok, all_ok = true, after;
 	long n_side;
 	double t0;
 	struct conn c;
@@ -2233,7 +3384,7 @@ int main(int argc, char **argv)
 
 	parse_args(argc, argv);
 	ksft_print_header();
-	ksft_set_plan(NPHASES + 3);
+	ksft_set_plan(NPHASES + 4);
 	ksft_print_msg("genl_fuzz: seed %#llx, count %ld%s\n",
 		       (unsigned long long)cfg.seed, cfg.count,
 		       cfg.only >= 0 ? ", one request" : "");
@@ -2246,13 +3397,27 @@ int main(int argc, char **argv)
 	fclose(f);
 	cfg.comm[strcspn(cfg.comm, "\n")] = '\0';
 
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	cfg.split_ops = kernel_split_ops();
 	if (conn_open(&c, 0))
 		ksft_exit_fail_msg("netlink socket: %s\n", strerror(errno));
 	cfg.family = genl_ctrl_resolve(c.sk, TCPSM_FAMILY_NAME);
-	conn_close(&c);
 	if (cfg.family < 0)
 		ksft_exit_fail_msg("no generic netlink family %s (module loaded?)\n",
 				   TCPSM_FAMILY_NAME);
+	/* the settings found at the start, put back at the end */
+	r = config_rpc(&c, NULL, &shared->init_start);
+	if (r)
+		ksft_exit_fail_msg("GET_CONFIG: %s\n", strerror(-r));
+	shared->init_now = shared->init_start;
+	shared->have_fresh = read_params(&shared->fresh);
+	ksft_print_msg("settings at the start: %s; a new namespace's: %s; genl split ops: %s\n",
+		       cfg_str(&shared->init_start),
+		       shared->have_fresh ? cfg_str(&shared->fresh) : "unknown",
+		       cfg.split_ops ? "yes" : "no (6.1)");
 
 	nns = make_namespaces(nsfd, NNS);
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
@@ -2279,6 +3444,23 @@ int main(int argc, char **argv)
 	ph[PH_NETNS].first = ph[PH_UNPRIV].end;
 	ph[PH_NETNS].end = cfg.count;
 
+	/*
+	 * --only I of the unprivileged phase: the initial namespace as the
+	 * whole root phase leaves it (the unprivileged cannot set it).
+	 */
+	if (cfg.only >= ph[PH_UNPRIV].first && cfg.only < ph[PH_UNPRIV].end) {
+		struct cfgv at = shared->init_start, got;
+
+		if (!replay(&ph[PH_ROOT], &c, ph[PH_ROOT].end, &at))
+			ksft_exit_fail_msg("replay of the root phase failed\n");
+		r = config_rpc(&c, &at, &got);
+		if (r)
+			ksft_exit_fail_msg("SET_CONFIG %s: %s\n", cfg_str(&at),
+					   strerror(-r));
+		shared->init_now = at;
+	}
+	conn_close(&c);
+
 	t0 = now();
 	for (i = 0; i < NPHASES; i++) {
 		const char *name = phase_name[i];
@@ -2289,15 +3471,21 @@ int main(int argc, char **argv)
 			ksft_test_result_skip("fuzz_%s: no requests in this run\n", name);
 			continue;
 		}
-		ok[i] = fork_phase(&ph[i]);
+		ok = fork_phase(&ph[i]);
+		all_ok &= ok;
+		if (!ok && i != PH_NETNS)
+			resync_settings();
 		ksft_print_msg("%s: %ld requests in %.1f s\n", name,
 			       ts[i].requests, ts[i].secs);
-		ksft_test_result(ok[i], "fuzz_%s: %ld requests\n", name,
+		ksft_test_result(ok, "fuzz_%s: %ld requests\n", name,
 				 ts[i].requests);
 	}
 
+	ksft_test_result(settings_restored(all_ok),
+			 "settings: as modelled after the phases, put back as found\n");
+	ph[PH_ROOT].cur = shared->init_start;
 	after = valid_after(&ph[PH_ROOT]);
-	ksft_test_result(after, "valid_get_stats_after: do, dumps answered in full\n");
+	ksft_test_result(after, "valid_after: GET_STATS, GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS answered in full\n");
 	for (i = 0; i < nns; i++)
 		close(nsfd[i]);
 	ksft_test_result(refcnt_back(), "module_refcnt: back at its starting value\n");
