@@ -3,7 +3,8 @@
 # The demo, INSIDE the VM, on its serial console (scripts/demo.sh runs it
 # with scripts/vm.sh console): load tcpsm, start a traffic mix in the
 # background (tcpsm_traffic mix: short connections, long-lived ones,
-# half-closes, resets, refused connects), and run `tcpsm top` in the
+# half-closes, resets, refused connects; scripts/demo-leak.py: a service
+# leaking sockets in CLOSE_WAIT), and run `tcpsm top` in the
 # foreground. Quitting it (q) ends the demo and powers the VM off.
 #
 # Environment (from scripts/demo.sh): TCPSM_DEMO_ROWS, TCPSM_DEMO_COLS (the
@@ -25,9 +26,14 @@ insmod "$TCPSM_KO"
 setsid "$ROOT/build/tests/tcpsm_traffic" mix ${TCPSM_DEMO_MIX:-} \
 	> /tmp/mix.json 2> /tmp/mix.err < /dev/null &
 mix=$!
+# and a service that leaks sockets in CLOSE_WAIT, with thresholds low
+# enough that its alarm is raised (and cleared) within a minute
+tcpsm config set closewait.count=12 closewait.age=10
+setsid "$ROOT/scripts/demo-leak.py" > /dev/null 2>&1 < /dev/null &
+leak=$!
 stop_mix() {
-	kill -TERM -- "-$mix" 2>/dev/null || :
-	wait "$mix" 2>/dev/null || :
+	kill -TERM -- "-$mix" "-$leak" 2>/dev/null || :
+	wait "$mix" "$leak" 2>/dev/null || :
 }
 trap stop_mix EXIT
 

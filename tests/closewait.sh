@@ -58,11 +58,11 @@ KSFT_SKIP=4
 PHASES=${TCPSM_CW_PHASES:-leak prompt growth exact cap}
 if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
 	K=6				# timeouts: the debug kernel is slower
-	RATE_FLOOR=${TCPSM_CW_RATE_FLOOR:-40}
+	RATE_FLOOR=${TCPSM_CW_RATE_FLOOR:-15}
 	GROWTH_LEAKS=50
 else
 	K=1
-	RATE_FLOOR=${TCPSM_CW_RATE_FLOOR:-200}
+	RATE_FLOOR=${TCPSM_CW_RATE_FLOOR:-150}
 	GROWTH_LEAKS=25
 fi
 export TCPSM_AGENT_TIMEOUT=$((60 * K)) CW_TRAFFIC_TIMEOUT=$((30 * K))
