@@ -9,6 +9,7 @@
 
 #include <linux/tcpsm.h>
 
+#include "addr.h"
 #include "cwsock.h"
 
 /* Fixed sizes are exact, as for events. */
@@ -22,18 +23,6 @@ static struct nla_policy cwsock_policy[TCPSM_A_SOCKET_MAX + 1] = {
 	[TCPSM_A_SOCKET_DADDR]	= { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
 	[TCPSM_A_SOCKET_DPORT]	= { .type = NLA_U16, .maxlen = 2 },
 };
-
-static int addr_len(uint16_t family)
-{
-	switch (family) {
-	case AF_INET:
-		return 4;
-	case AF_INET6:
-		return 16;
-	default:
-		return -1;
-	}
-}
 
 int tcpsm_cwsock_parse(struct nlattr *nest, struct tcpsm_cwsock *s)
 {
@@ -59,7 +48,7 @@ int tcpsm_cwsock_parse(struct nlattr *nest, struct tcpsm_cwsock *s)
 	if (tb[TCPSM_A_SOCKET_FAMILY])
 		s->family = nla_get_u16(tb[TCPSM_A_SOCKET_FAMILY]);
 	if (tb[TCPSM_A_SOCKET_DADDR]) {
-		int alen = addr_len(s->family);
+		int alen = tcpsm_addr_len(s->family);
 
 		if (alen < 0 || nla_len(tb[TCPSM_A_SOCKET_DADDR]) != alen)
 			return -EBADMSG;

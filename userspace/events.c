@@ -14,33 +14,25 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include <linux/genetlink.h>
 #include <netlink/attr.h>
 #include <netlink/errno.h>
-#include <netlink/socket.h>
-#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
 #include <linux/tcpsm.h>
 
+#include "addr.h"
 #include "cli.h"
 #include "events.h"
 #include "evline.h"
 #include "json.h"
 #include "nl.h"
 #include "states.h"
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
+#include "sub.h"
 
 /* Longest state name ("ESTABLISHED"): the width of the state columns. */
 
@@ -50,6 +42,15 @@
  * (208 KiB by default: a few thousand events); SO_RCVBUFFORCE, allowed
  * with CAP_NET_ADMIN, is not. The kernel doubles the value for its
  * bookkeeping; the memory is only used while we fall behind.
+ *
+ * And NETLINK_NO_ENOBUFS on. The sequence numbers already tell us of
+ * every event we lose, and exactly how many, so ENOBUFS would add
+ * nothing; and without this option an overrun marks the socket
+ * congested and the kernel drops everything for it until we have
+ * emptied the whole queue, turning a short burst into a long gap. With
+ * it, delivery resumes as soon as there is room. (dwdump, which has no
+ * sequence numbers, keeps ENOBUFS and reads on.) Should the option be
+ * missing, ENOBUFS is still survived: see on_events_overrun().
  */
 #define TCPSM_EVENTS_RCVBUF	(16 << 20)
 
@@ -78,18 +79,6 @@ static const int event_required[] = {
 	TCPSM_A_EVENT_TO,
 };
 
-static int event_addr_len(uint16_t family)
-{
-	switch (family) {
-	case AF_INET:
-		return 4;
-	case AF_INET6:
-		return 16;
-	default:
-		return -1;
-	}
-}
-
 int tcpsm_event_parse(struct nlattr *nest, struct tcpsm_event *ev)
 {
 	struct nlattr *tb[TCPSM_A_EVENT_MAX + 1];
@@ -103,7 +92,7 @@ int tcpsm_event_parse(struct nlattr *nest, struct tcpsm_event *ev)
 			return -EBADMSG;
 
 	ev->family = nla_get_u16(tb[TCPSM_A_EVENT_FAMILY]);
-	alen = event_addr_len(ev->family);
+	alen = tcpsm_addr_len(ev->family);
 	if (alen < 0 || nla_len(tb[TCPSM_A_EVENT_SADDR]) != alen ||
 	    nla_len(tb[TCPSM_A_EVENT_DADDR]) != alen)
 		return -EBADMSG;
@@ -399,307 +388,42 @@ int tcpsm_events_handle(struct tcpsm_events *es, struct nlmsghdr *nlh)
 
 /* ---- the subcommand ----------------------------------------------------- */
 
-static volatile sig_atomic_t events_stop;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	events_stop = 1;
-}
-
+/* What the subscription's callbacks share. */
 struct events_loop {
 	struct tcpsm_events *es;
-	int family;			/* id of "tcpsm" */
-	bool done;			/* the count is reached */
-	bool unloaded;			/* the family went away */
+	uint64_t next_warn;		/* warn of malformed at 1, 2, 4, ... */
 };
 
-static struct nla_policy ctrl_policy[CTRL_ATTR_MAX + 1] = {
-	[CTRL_ATTR_FAMILY_ID]	= { .type = NLA_U16 },
-};
-
-/* Is nlh nlctrl's notice that family is gone (module unloaded)? */
-static bool family_deleted(struct nlmsghdr *nlh, int family)
-{
-	struct nlattr *tb[CTRL_ATTR_MAX + 1];
-
-	if (!genlmsg_valid_hdr(nlh, 0) ||
-	    genlmsg_hdr(nlh)->cmd != CTRL_CMD_DELFAMILY)
-		return false;
-	if (genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, ctrl_policy) < 0 ||
-	    !tb[CTRL_ATTR_FAMILY_ID])
-		return false;
-	return nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == family;
-}
-
-static int on_events_msg(struct nl_msg *msg, void *arg)
+static int on_events_msg(struct nlmsghdr *nlh, void *arg)
 {
 	struct events_loop *lp = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 
-	if (nlh->nlmsg_type == lp->family) {
-		if (tcpsm_events_handle(lp->es, nlh)) {
-			lp->done = true;
-			return NL_STOP;
-		}
-	} else if (nlh->nlmsg_type == GENL_ID_CTRL &&
-		   family_deleted(nlh, lp->family)) {
-		lp->unloaded = true;
-		return NL_STOP;
-	}
-	return NL_OK;
+	return tcpsm_events_handle(lp->es, nlh);
 }
 
 /*
- * Join the events group, set up to receive from it, and join nlctrl's
- * notify group to learn when the module goes away. Returns 0 or an exit
- * code (the error printed).
+ * ENOBUFS is an overrun: the next event shows the gap. Twice in a row,
+ * with nothing read in between, it is memory.
  */
-static int events_subscribe(struct tcpsm_nl *nl)
+static int on_events_overrun(void *arg, bool again)
 {
-	int fd = nl_socket_get_fd(nl->sk);
-	int one = 1, size = TCPSM_EVENTS_RCVBUF;
-	int grp, ctrl_grp, r;
-
-	grp = genl_ctrl_resolve_grp(nl->sk, TCPSM_FAMILY_NAME, TCPSM_MCGRP_EVENTS);
-	if (grp == -NLE_OBJ_NOTFOUND) {
-		tcpsm_err("the loaded kernel module has no events group (older than this tcpsm?)");
-		return TCPSM_EXIT_NOMODULE;
-	}
-	if (grp < 0) {
-		tcpsm_err("cannot resolve the events group: %s", nl_geterror(grp));
+	(void)arg;
+	if (again) {
+		tcpsm_err("receiving events: %s", nl_geterror(-NLE_NOMEM));
 		return TCPSM_EXIT_ERROR;
 	}
-	ctrl_grp = genl_ctrl_resolve_grp(nl->sk, "nlctrl", "notify");
-
-	/* From now on, messages come unasked: any sequence number goes. */
-	nl_socket_disable_seq_check(nl->sk);
-	/* Best effort, both: a smaller buffer only loses events sooner. */
-	nl_socket_set_buffer_size(nl->sk, TCPSM_EVENTS_RCVBUF, 0);
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
-	/*
-	 * NETLINK_NO_ENOBUFS on. The sequence numbers already tell us of
-	 * every event we lose, and exactly how many, so ENOBUFS would add
-	 * nothing; and without this option an overrun marks the socket
-	 * congested and the kernel drops everything for it until we have
-	 * emptied the whole queue, turning a short burst into a long gap.
-	 * With it, delivery resumes as soon as there is room. (dwdump, which
-	 * has no sequence numbers, keeps ENOBUFS and reads on.) Should the
-	 * option be missing, ENOBUFS is still survived: see events_recv().
-	 */
-	setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one));
-
-	r = nl_socket_add_membership(nl->sk, grp);
-	if (r == -NLE_PERM || r == -NLE_NOACCESS) {
-		tcpsm_err("subscribing to events needs CAP_NET_ADMIN: %s",
-			  strerror(EPERM));
-		return TCPSM_EXIT_ERROR;
-	}
-	if (r < 0) {
-		tcpsm_err("cannot subscribe to events: %s", nl_geterror(r));
-		return TCPSM_EXIT_ERROR;
-	}
-	/* Best effort: without it, an unloaded module just goes quiet. */
-	if (ctrl_grp >= 0)
-		nl_socket_add_membership(nl->sk, ctrl_grp);
-
-	r = nl_socket_set_nonblocking(nl->sk);
-	if (r < 0) {
-		tcpsm_err("cannot set up the events socket: %s", nl_geterror(r));
-		return TCPSM_EXIT_ERROR;
-	}
+	tcpsm_err("warning: receive buffer overrun, events lost");
 	return 0;
 }
 
-/*
- * Read one datagram. Returns 0, -1 when there is none to read, or an
- * exit code (the error printed). ENOBUFS (libnl says NLE_NOMEM) is an
- * overrun: the next event shows the gap. Twice in a row, with nothing
- * read in between, it is memory.
- */
-static int events_recv(struct tcpsm_nl *nl, bool *overrun)
+/* After a batch of reads that went well: warn of malformed records. */
+static void on_events_read(void *arg, int rc)
 {
-	int r = nl_recvmsgs_default(nl->sk);
+	struct events_loop *lp = arg;
 
-	if (r == -NLE_NOMEM && !*overrun) {
-		*overrun = true;
-		tcpsm_err("warning: receive buffer overrun, events lost");
-		return 0;
-	}
-	if (r >= 0) {
-		*overrun = false;
-		return 0;
-	}
-	if (r == -NLE_AGAIN)
-		return -1;
-	tcpsm_err("receiving events: %s", nl_geterror(r));
-	return TCPSM_EXIT_ERROR;
-}
-
-/*
- * Read what is queued, up to a bound: a busy host sends a message per 30
- * or so events, and one wakeup and one flush for many messages keep the
- * reader's share of the CPU small.
- */
-#define EVENTS_BATCH	64
-
-static int events_drain(struct tcpsm_nl *nl, struct events_loop *lp,
-			bool *overrun)
-{
-	int i, rc = 0;
-
-	for (i = 0; i < EVENTS_BATCH && !lp->done && !lp->unloaded; i++) {
-		rc = events_recv(nl, overrun);
-		if (rc)
-			break;
-	}
-	return rc < 0 ? 0 : rc;
-}
-
-/* After a failed write: has the reader of stdout gone (e.g. | head)? */
-static bool stdout_reader_gone(void)
-{
-	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
-
-	if (errno == EPIPE)
-		return true;
-	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
-}
-
-/*
- * Flush stdout. Returns 0; 1 when we are to end quietly (its reader has
- * gone, or a stop signal cut a blocked write short); or -1 (printed).
- */
-static int events_flush(void)
-{
-	errno = 0;
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
-	if (events_stop || stdout_reader_gone())
-		return 1;
-	tcpsm_err("writing output: %s", strerror(errno ? errno : EIO));
-	return -1;
-}
-
-/* Warn of malformed records at 1, 2, 4, 8, ... of them. */
-static void warn_malformed(const struct tcpsm_events *es, uint64_t *next)
-{
-	if (es->malformed < *next)
-		return;
-	tcpsm_err("warning: %" PRIu64 " malformed event record%s skipped (module and tool out of step?)",
-		  es->malformed, es->malformed == 1 ? "" : "s");
-	while (*next <= es->malformed)
-		*next *= 2;
-}
-
-struct events_sigs {
-	sigset_t stop;			/* SIGINT, SIGTERM */
-	sigset_t old;			/* the mask we started with */
-	sigset_t wait;			/* old, with the stop signals let in */
-};
-
-/*
- * Catch SIGINT and SIGTERM from the start to the end, so that one that
- * comes while we subscribe, or as we leave, still ends us with status 0;
- * ignore SIGPIPE, so that a reader that went away is an EPIPE we end
- * quietly on. The handlers go in even when the signals came ignored, as
- * a shell without job control leaves them for a background job: kill
- * -INT must still end the stream. A stop signal also cuts short a write
- * stuck on a full pipe (no SA_RESTART), so the last flush cannot hang.
- */
-static void events_signals_on(struct events_sigs *s)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;	/* no SA_RESTART: calls return EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-
-	sigemptyset(&s->stop);
-	sigaddset(&s->stop, SIGINT);
-	sigaddset(&s->stop, SIGTERM);
-}
-
-/* Block the stop signals but in ppoll() and while we work (events_loop). */
-static void events_signals_block(struct events_sigs *s)
-{
-	sigprocmask(SIG_BLOCK, &s->stop, &s->old);
-	s->wait = s->old;
-	sigdelset(&s->wait, SIGINT);
-	sigdelset(&s->wait, SIGTERM);
-}
-
-static void events_signals_unblock(struct events_sigs *s)
-{
-	sigprocmask(SIG_SETMASK, &s->old, NULL);
-}
-
-/*
- * Until the count, a stop signal, the reader of stdout or the module
- * going away: wait, read a message, print it, flush. The stop signals
- * are blocked only from the test of the flag to ppoll(), which lets them
- * in atomically, so none slips by unseen; while we read and write they
- * are let in too, so that ^C also ends a write stuck on a full pipe.
- * Returns the exit code.
- */
-static int events_loop(struct tcpsm_nl *nl, struct tcpsm_events *es,
-		       struct events_sigs *sigs)
-{
-	struct events_loop lp = { .es = es, .family = nl->family };
-	struct pollfd pfd[2] = {
-		{ .fd = nl_socket_get_fd(nl->sk), .events = POLLIN },
-		{ .fd = STDOUT_FILENO, .events = 0 },	/* errors only */
-	};
-	uint64_t next_warn = 1;
-	bool overrun = false;
-	int rc = TCPSM_EXIT_OK, fl = 0;
-
-	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_events_msg, &lp);
-	if (getenv("TCPSM_NL_DEBUG"))
-		nl_socket_modify_cb(nl->sk, NL_CB_MSG_IN, NL_CB_DEBUG, NULL, NULL);
-	events_signals_block(sigs);
-
-	while (!events_stop && !lp.done && !lp.unloaded) {
-		if (ppoll(pfd, 2, NULL, &sigs->wait) < 0) {
-			if (errno == EINTR)
-				continue;
-			tcpsm_err("waiting for events: %s", strerror(errno));
-			rc = TCPSM_EXIT_ERROR;
-			break;
-		}
-		sigprocmask(SIG_SETMASK, &sigs->wait, NULL);
-		if (pfd[1].revents & (POLLERR | POLLHUP))
-			break;		/* nobody reads our output any more */
-		if (pfd[1].revents & POLLNVAL)
-			pfd[1].fd = -1;
-		if (pfd[0].revents) {
-			rc = events_drain(nl, &lp, &overrun);
-			if (rc)
-				break;
-		}
-		warn_malformed(es, &next_warn);
-		fl = events_flush();	/* each message, for pipes */
-		if (fl)
-			break;
-		sigprocmask(SIG_BLOCK, &sigs->stop, NULL);
-	}
-	events_signals_unblock(sigs);
-
-	if (!fl)
-		fl = events_flush();
-	if (fl < 0)
-		return TCPSM_EXIT_ERROR;
-	if (fl > 0)
-		return rc;		/* quietly */
-	if (lp.unloaded) {
-		tcpsm_err("kernel module unloaded");
-		rc = TCPSM_EXIT_NOMODULE;
-	}
-	return rc;
+	if (!rc)
+		tcpsm_sub_warn_malformed(lp->es->malformed, &lp->next_warn,
+					 "event record");
 }
 
 void cmd_events_help(FILE *f)
@@ -762,8 +486,20 @@ int cmd_events(int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct events_sigs sigs;
 	struct tcpsm_events es;
+	struct events_loop lp = { .es = &es, .next_warn = 1 };
+	struct tcpsm_sub sub = {
+		.group = TCPSM_MCGRP_EVENTS,
+		.what = "events",
+		.rcvbuf = TCPSM_EVENTS_RCVBUF,
+		.rcvbuf_force = true,
+		.no_enobufs = true,
+		.needs_admin = true,
+		.msg = on_events_msg,
+		.overrun = on_events_overrun,
+		.after_reads = on_events_read,
+		.arg = &lp,
+	};
 	struct tcpsm_nl nl;
 	const char *bad;
 	int c, rc;
@@ -806,15 +542,15 @@ int cmd_events(int argc, char **argv)
 		return tcpsm_usage_err("events: unexpected argument '%s' (see 'tcpsm events --help')",
 				       argv[optind]);
 
-	events_signals_on(&sigs);
+	tcpsm_sub_signals_on(&sub);
 	rc = tcpsm_nl_open(&nl);
 	if (rc)
-		return events_stop ? TCPSM_EXIT_OK : rc;
-	rc = events_subscribe(&nl);
-	if (events_stop)
+		return tcpsm_sub_stopped() ? TCPSM_EXIT_OK : rc;
+	rc = tcpsm_sub_join(&sub, &nl);
+	if (tcpsm_sub_stopped())
 		rc = TCPSM_EXIT_OK;	/* stopped while subscribing */
 	else if (!rc)
-		rc = events_loop(&nl, &es, &sigs);
+		rc = tcpsm_sub_loop(&sub);
 	tcpsm_events_free(&es);
 	tcpsm_nl_close(&nl);
 	return rc;
