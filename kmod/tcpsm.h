@@ -138,7 +138,8 @@ static inline bool tcpsm_events_wanted(const struct net *net)
 struct tcpsm_cw_owner {
 	u64 ino;
 	u64 cgroup;
-	struct in6_addr daddr;		/* IPv4: first word */
+	struct in6_addr saddr;		/* IPv4: first word */
+	struct in6_addr daddr;
 	u32 uid;
 	u16 family;
 	u16 dport;

@@ -318,10 +318,12 @@ static void tcpsm_cw_owner_read(struct sock *sk, struct tcpsm_cw_owner *o)
 	o->dport = ntohs(sk->sk_dport);
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6) {
+		o->saddr = sk->sk_v6_rcv_saddr;
 		o->daddr = sk->sk_v6_daddr;
 		return;
 	}
 #endif
+	ipv6_addr_set(&o->saddr, sk->sk_rcv_saddr, 0, 0, 0);
 	ipv6_addr_set(&o->daddr, sk->sk_daddr, 0, 0, 0);
 }
 
@@ -592,7 +594,8 @@ int tcpsm_cw_put_socks(struct sk_buff *skb, int type,
 				      TCPSM_A_SOCKET_PAD) ||
 		    nla_put_u16(skb, TCPSM_A_SOCKET_FAMILY, s->owner.family) ||
 		    nla_put(skb, TCPSM_A_SOCKET_DADDR, alen, &s->owner.daddr) ||
-		    nla_put_u16(skb, TCPSM_A_SOCKET_DPORT, s->owner.dport)) {
+		    nla_put_u16(skb, TCPSM_A_SOCKET_DPORT, s->owner.dport) ||
+		    nla_put(skb, TCPSM_A_SOCKET_SADDR, alen, &s->owner.saddr)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
 		}

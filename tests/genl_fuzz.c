@@ -1253,6 +1253,7 @@ static const struct aspec socket_spec[TCPSM_A_SOCKET_MAX + 1] = {
 	[TCPSM_A_SOCKET_FAMILY] = { A_U16, true },
 	[TCPSM_A_SOCKET_DADDR] = { A_ADDR, true },
 	[TCPSM_A_SOCKET_DPORT] = { A_U16, true },
+	[TCPSM_A_SOCKET_SADDR] = { A_ADDR, true },
 };
 
 static const struct aspec closewait_spec[TCPSM_A_CLOSEWAIT_MAX + 1] = {

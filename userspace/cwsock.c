@@ -22,7 +22,23 @@ static struct nla_policy cwsock_policy[TCPSM_A_SOCKET_MAX + 1] = {
 	[TCPSM_A_SOCKET_FAMILY]	= { .type = NLA_U16, .maxlen = 2 },
 	[TCPSM_A_SOCKET_DADDR]	= { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
 	[TCPSM_A_SOCKET_DPORT]	= { .type = NLA_U16, .maxlen = 2 },
+	[TCPSM_A_SOCKET_SADDR]	= { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
 };
+
+/* An address attribute of the family's length, if there. */
+static int cwsock_addr(const struct nlattr *a, uint16_t family, uint8_t *to,
+		       bool *has)
+{
+	int alen = tcpsm_addr_len(family);
+
+	if (!a)
+		return 0;
+	if (alen < 0 || nla_len(a) != alen)
+		return -EBADMSG;
+	memcpy(to, nla_data(a), (size_t)alen);
+	*has = true;
+	return 0;
+}
 
 int tcpsm_cwsock_parse(struct nlattr *nest, struct tcpsm_cwsock *s)
 {
@@ -47,14 +63,11 @@ int tcpsm_cwsock_parse(struct nlattr *nest, struct tcpsm_cwsock *s)
 	}
 	if (tb[TCPSM_A_SOCKET_FAMILY])
 		s->family = nla_get_u16(tb[TCPSM_A_SOCKET_FAMILY]);
-	if (tb[TCPSM_A_SOCKET_DADDR]) {
-		int alen = tcpsm_addr_len(s->family);
-
-		if (alen < 0 || nla_len(tb[TCPSM_A_SOCKET_DADDR]) != alen)
-			return -EBADMSG;
-		memcpy(s->daddr, nla_data(tb[TCPSM_A_SOCKET_DADDR]), (size_t)alen);
-		s->has_daddr = true;
-	}
+	if (cwsock_addr(tb[TCPSM_A_SOCKET_DADDR], s->family, s->daddr,
+			&s->has_daddr) ||
+	    cwsock_addr(tb[TCPSM_A_SOCKET_SADDR], s->family, s->saddr,
+			&s->has_saddr))
+		return -EBADMSG;
 	if (tb[TCPSM_A_SOCKET_DPORT]) {
 		s->has_dport = true;
 		s->dport = nla_get_u16(tb[TCPSM_A_SOCKET_DPORT]);
@@ -74,13 +87,19 @@ const char *tcpsm_cwsock_family(const struct tcpsm_cwsock *s)
 	}
 }
 
-void tcpsm_cwsock_daddr(const struct tcpsm_cwsock *s, char *buf, size_t size)
+static void cwsock_ntop(const struct tcpsm_cwsock *s, bool has,
+			const uint8_t *addr, char *buf, size_t size)
 {
 	if (!size)
 		return;
 	buf[0] = '\0';
-	if (s->has_daddr && !inet_ntop(s->family, s->daddr, buf, (socklen_t)size))
+	if (has && !inet_ntop(s->family, addr, buf, (socklen_t)size))
 		buf[0] = '\0';
+}
+
+void tcpsm_cwsock_daddr(const struct tcpsm_cwsock *s, char *buf, size_t size)
+{
+	cwsock_ntop(s, s->has_daddr, s->daddr, buf, size);
 }
 
 void tcpsm_cwsock_json(struct json *j, const struct tcpsm_cwsock *s)
@@ -109,6 +128,12 @@ void tcpsm_cwsock_json(struct json *j, const struct tcpsm_cwsock *s)
 		json_string(j, fam);
 	else if (s->family)
 		json_u64(j, s->family);		/* a family we do not know */
+	else
+		json_null(j);
+	json_key(j, "saddr");
+	cwsock_ntop(s, s->has_saddr, s->saddr, addr, sizeof(addr));
+	if (addr[0])
+		json_string(j, addr);
 	else
 		json_null(j);
 	json_key(j, "daddr");

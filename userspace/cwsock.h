@@ -26,6 +26,8 @@ struct tcpsm_cwsock {
 	bool has_cgroup;
 	uint64_t cgroup;		/* cgroup v2 id */
 	uint16_t family;		/* AF_INET, AF_INET6; 0: not sent */
+	bool has_saddr;
+	uint8_t saddr[16];		/* local, network order */
 	bool has_daddr;
 	uint8_t daddr[16];		/* remote, network order */
 	bool has_dport;
@@ -48,8 +50,8 @@ void tcpsm_cwsock_daddr(const struct tcpsm_cwsock *s, char *buf, size_t size);
 
 /*
  * The members of a socket's JSON object (the caller opens and closes it):
- * "uid", "ino", "cookie", "cgroup", "age_ms", "family", "daddr", "dport",
- * null where the kernel sent nothing.
+ * "uid", "ino", "cookie", "cgroup", "age_ms", "family", "saddr", "daddr",
+ * "dport", null where the kernel sent nothing.
  */
 void tcpsm_cwsock_json(struct json *j, const struct tcpsm_cwsock *s);
 

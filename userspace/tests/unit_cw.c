@@ -360,11 +360,11 @@ static void test_alarm_render(void)
 		  "\"ts\": 123456789, \"netns\": 4026531840, \"port\": 8080, \"count\": 50, "
 		  "\"oldest_age_ms\": 31250, \"growth\": 50, \"sockets\": ["
 		  "{\"uid\": 0, \"ino\": 4567, \"cookie\": 99, \"cgroup\": 1, \"age_ms\": 31250, "
-		  "\"family\": \"inet\", \"daddr\": \"127.0.0.1\", \"dport\": 40000}, "
+		  "\"family\": \"inet\", \"saddr\": null, \"daddr\": \"127.0.0.1\", \"dport\": 40000}, "
 		  "{\"uid\": 1000, \"ino\": 4568, \"cookie\": 100, \"cgroup\": 2, \"age_ms\": 30000, "
-		  "\"family\": \"inet6\", \"daddr\": \"2001:db8::2\", \"dport\": 40001}, "
+		  "\"family\": \"inet6\", \"saddr\": null, \"daddr\": \"2001:db8::2\", \"dport\": 40001}, "
 		  "{\"uid\": 0, \"ino\": 0, \"cookie\": 101, \"cgroup\": 0, \"age_ms\": 29999, "
-		  "\"family\": \"inet\", \"daddr\": \"10.0.0.9\", \"dport\": 40002}]}");
+		  "\"family\": \"inet\", \"saddr\": null, \"daddr\": \"10.0.0.9\", \"dport\": 40002}]}");
 	tcpsm_alarm_short(&a, buf, sizeof(buf));
 	check_str("alarm: top's note", buf,
 		  "CLOSE_WAIT_LEAK port 8080 (50 sockets, oldest 31s)");
@@ -461,7 +461,7 @@ static void test_alarm_render(void)
 	a.sock[0].family = 99;
 	check(strstr(alarm_json(&a),
 		     "[{\"uid\": 5, \"ino\": 6, \"cookie\": null, \"cgroup\": null, "
-		     "\"age_ms\": 0, \"family\": 99, \"daddr\": null, \"dport\": null}]") != NULL,
+		     "\"age_ms\": 0, \"family\": 99, \"saddr\": null, \"daddr\": null, \"dport\": null}]") != NULL,
 	      "alarm: json, socket with nulls", "[%s]", alarm_json(&a));
 
 	tcpsm_fmt_age(0, buf, sizeof(buf));
@@ -862,19 +862,19 @@ static void test_closewait(void)
 		  "\"owners\": [{\"pid\": 123, \"comm\": \"py\\tthon3\"}], \"unresolved\": 1, "
 		  "\"sockets\": ["
 		  "{\"uid\": 0, \"ino\": 42, \"cookie\": 99, \"cgroup\": 1, \"age_ms\": 31250, "
-		  "\"family\": \"inet\", \"daddr\": \"127.0.0.1\", \"dport\": 40000, "
+		  "\"family\": \"inet\", \"saddr\": null, \"daddr\": \"127.0.0.1\", \"dport\": 40000, "
 		  "\"pid\": 123, \"comm\": \"py\\tthon3\"}, "
 		  "{\"uid\": 1000, \"ino\": 43, \"cookie\": 100, \"cgroup\": 2, \"age_ms\": 30000, "
-		  "\"family\": \"inet6\", \"daddr\": \"2001:db8::2\", \"dport\": 40001, "
+		  "\"family\": \"inet6\", \"saddr\": null, \"daddr\": \"2001:db8::2\", \"dport\": 40001, "
 		  "\"pid\": 123, \"comm\": \"py\\tthon3\"}, "
 		  "{\"uid\": 0, \"ino\": 4567, \"cookie\": 101, \"cgroup\": 0, \"age_ms\": 29999, "
-		  "\"family\": \"inet\", \"daddr\": \"10.0.0.9\", \"dport\": 40002, "
+		  "\"family\": \"inet\", \"saddr\": null, \"daddr\": \"10.0.0.9\", \"dport\": 40002, "
 		  "\"pid\": null, \"comm\": null}]}, "
 		  "{\"port\": 80, \"count\": 3, \"oldest_age_ms\": 31250, \"growth\": -2, "
 		  "\"entries\": 0, \"exits\": 2, \"untracked\": 0, \"alarm\": false, "
 		  "\"owners\": [{\"pid\": 123, \"comm\": \"py\\tthon3\"}], \"unresolved\": 0, "
 		  "\"sockets\": [{\"uid\": 0, \"ino\": 42, \"cookie\": 99, \"cgroup\": 1, "
-		  "\"age_ms\": 31250, \"family\": \"inet\", \"daddr\": \"127.0.0.1\", "
+		  "\"age_ms\": 31250, \"family\": \"inet\", \"saddr\": null, \"daddr\": \"127.0.0.1\", "
 		  "\"dport\": 40000, \"pid\": 123, \"comm\": \"py\\tthon3\"}]}, "
 		  "{\"port\": 9000, \"count\": 3, \"oldest_age_ms\": null, \"growth\": -2, "
 		  "\"entries\": 0, \"exits\": 2, \"untracked\": 3, \"alarm\": false, "
