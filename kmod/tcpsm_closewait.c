@@ -185,6 +185,7 @@ static struct tcpsm_cw_port *tcpsm_cw_port_find(struct tcpsm_net *tn,
 
 static void tcpsm_cw_port_free(struct tcpsm_cw_port *p)
 {
+	WARN_ON_ONCE(!list_empty(&p->socks));
 	hash_del(&p->hnode);
 	list_del(&p->tnode);
 	kfree(p);
@@ -437,10 +438,17 @@ static void tcpsm_cw_close_sample(struct tcpsm_net *tn, u64 now)
 		/* the next sample's slots start empty */
 		p->entries[slot] = 0;
 		p->exits[slot] = 0;
-		if (p->count)
+		/*
+		 * Walk again while the port has sockets, or entries the walk
+		 * has not confirmed yet (one made this sample for a socket
+		 * that left at once, its exit applied first from another
+		 * CPU): the next walk sweeps them.
+		 */
+		if (p->count || p->tracked)
 			busy = true;
 		/* a port quiet for a window and more has no history to keep */
-		if (p->count || p->entries[tcpsm_cw_slot(tcpsm_cw_sample, 0)] ||
+		if (p->count || p->tracked ||
+		    p->entries[tcpsm_cw_slot(tcpsm_cw_sample, 0)] ||
 		    p->exits[tcpsm_cw_slot(tcpsm_cw_sample, 0)])
 			p->idle = 0;
 		else if (++p->idle > TCPSM_CW_HIST && !p->alarm)
