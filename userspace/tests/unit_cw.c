@@ -92,6 +92,11 @@ static void test_config_args(void)
 		{ "closewait.window=99999999999999999999999", "closewait.window" },
 		{ "Closewait.count=1", "'Closewait.count'" },
 		{ "closewait.count=1=2", "closewait.count" },
+		{ "synflood.raise=", "synflood.raise" },
+		{ "synflood.clear=-1", "synflood.clear" },
+		{ "synflood.duration=2s", "synflood.duration" },
+		{ "synflood=60", "'synflood'" },
+		{ "synflood.raised=60", "'synflood.raised'" },
 	};
 	struct tcpsm_config c;
 	char err[160], name[96];
@@ -112,6 +117,19 @@ static void test_config_args(void)
 	r = arg(&c, "closewait.age=31", err);
 	check(r == -EINVAL && strstr(err, "closewait.age") && strstr(err, "twice") &&
 	      c.value[1] == 30, "config: a key given twice", "r=%d err=[%s]", r, err);
+
+	/* the SYN-flood keys; their ranges (and clear < raise) are the kernel's */
+	memset(&c, 0, sizeof(c));
+	r = arg(&c, "synflood.raise=60", err);
+	r |= arg(&c, "synflood.clear=99", err);
+	r |= arg(&c, "synflood.duration=0", err);
+	check(r == 0 && !c.has[0] && !c.has[1] && !c.has[2] && c.has[3] &&
+	      c.value[3] == 60 && c.has[4] && c.value[4] == 99 && c.has[5] &&
+	      c.value[5] == 0, "config: synflood keys (range left to the kernel)",
+	      "r=%d", r);
+	r = arg(&c, "synflood.duration=3", err);
+	check(r == -EINVAL && strstr(err, "synflood.duration") && strstr(err, "twice"),
+	      "config: a synflood key given twice", "r=%d err=[%s]", r, err);
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&c, 0, sizeof(c));
@@ -148,7 +166,9 @@ static void test_config_reply(void)
 	tcpsm_config_print_json(&j, &c);
 	check_str("config: json", cap_end(&cap),
 		  "{\"netns\": 4026531840, \"closewait.count\": 16, "
-		  "\"closewait.age\": 30, \"closewait.window\": 5}");
+		  "\"closewait.age\": 30, \"closewait.window\": 5, "
+		  "\"synflood.raise\": null, \"synflood.clear\": null, "
+		  "\"synflood.duration\": null}");
 
 	msg = new_msg(TCPSM_CMD_GET_CONFIG);
 	nla_put_u32(msg, TCPSM_A_CONFIG_CLOSEWAIT_AGE, 86400);
@@ -161,7 +181,36 @@ static void test_config_reply(void)
 	tcpsm_config_print_json(&j, &c);
 	check_str("config: json, null for what was not sent", cap_end(&cap),
 		  "{\"netns\": null, \"closewait.count\": null, "
-		  "\"closewait.age\": 86400, \"closewait.window\": null}");
+		  "\"closewait.age\": 86400, \"closewait.window\": null, "
+		  "\"synflood.raise\": null, \"synflood.clear\": null, "
+		  "\"synflood.duration\": null}");
+
+	/* the SYN-flood settings: after the closewait ones, as set takes them */
+	msg = new_msg(TCPSM_CMD_GET_CONFIG);
+	nla_put_u32(msg, TCPSM_A_CONFIG_NETNS, NS);
+	nla_put_u32(msg, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 2);
+	nla_put_u32(msg, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 20);
+	nla_put_u32(msg, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 60);
+	nla_put_u32(msg, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 16);
+	r = tcpsm_config_parse(nlmsg_hdr(msg), &c);
+	nlmsg_free(msg);
+	tcpsm_config_print_text(cap_begin(&cap), &c);
+	check(r == 0 && strcmp(cap_end(&cap), "closewait.count=16\nsynflood.raise=60\n"
+			       "synflood.clear=20\nsynflood.duration=2\n") == 0,
+	      "config: text, synflood keys", "r=%d [%s]", r, cap.buf);
+	json_init(&j, cap_begin(&cap));
+	tcpsm_config_print_json(&j, &c);
+	check_str("config: json, synflood keys", cap_end(&cap),
+		  "{\"netns\": 4026531840, \"closewait.count\": 16, "
+		  "\"closewait.age\": null, \"closewait.window\": null, "
+		  "\"synflood.raise\": 60, \"synflood.clear\": 20, "
+		  "\"synflood.duration\": 2}");
+
+	msg = new_msg(TCPSM_CMD_GET_CONFIG);
+	nla_put_u64(msg, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 20);
+	r = tcpsm_config_parse(nlmsg_hdr(msg), &c);
+	nlmsg_free(msg);
+	check(r == -EBADMSG, "config: a u64 synflood.clear is malformed", "r=%d", r);
 
 	msg = new_msg(TCPSM_CMD_GET_CONFIG);
 	nla_put_u16(msg, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 16);
