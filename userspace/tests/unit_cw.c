@@ -413,7 +413,8 @@ static void test_alarm_render(void)
 		  "{\"uid\": 1000, \"ino\": 4568, \"cookie\": 100, \"cgroup\": 2, \"age_ms\": 30000, "
 		  "\"family\": \"inet6\", \"saddr\": null, \"daddr\": \"2001:db8::2\", \"dport\": 40001}, "
 		  "{\"uid\": 0, \"ino\": 0, \"cookie\": 101, \"cgroup\": 0, \"age_ms\": 29999, "
-		  "\"family\": \"inet\", \"saddr\": null, \"daddr\": \"10.0.0.9\", \"dport\": 40002}]}");
+		  "\"family\": \"inet\", \"saddr\": null, \"daddr\": \"10.0.0.9\", \"dport\": 40002}], "
+		  "\"score\": null, \"listener\": null}");
 	tcpsm_alarm_short(&a, buf, sizeof(buf));
 	check_str("alarm: top's note", buf,
 		  "CLOSE_WAIT_LEAK port 8080 (50 sockets, oldest 31s)");
@@ -433,7 +434,8 @@ static void test_alarm_render(void)
 			{ "TCPSM_PORT", "8080" }, { "TCPSM_COUNT", "50" },
 			{ "TCPSM_OLDEST_AGE_MS", "31250" }, { "TCPSM_GROWTH", "50" },
 			{ "TCPSM_TS", "123456789" }, { "TCPSM_UIDS", "0 1000" },
-			{ "TCPSM_INODES", "4567 4568 0" },
+			{ "TCPSM_INODES", "4567 4568 0" }, { "TCPSM_SCORE", "" },
+			{ "TCPSM_ADDR", "" },
 		};
 		bool ok = true;
 
@@ -455,7 +457,8 @@ static void test_alarm_render(void)
 	check_str("alarm: text, clear", alarm_text(&a),
 		  "CLEAR CLOSE_WAIT_LEAK netns 4026531840 port 8080 count 7 oldest 0.9s growth -43\n");
 	check(strstr(alarm_json(&a), "\"state\": \"clear\"") &&
-	      strstr(alarm_json(&a), "\"growth\": -43, \"sockets\": []}"),
+	      strstr(alarm_json(&a), "\"growth\": -43, \"sockets\": [], \"score\": null, "
+		     "\"listener\": null}"),
 	      "alarm: json, clear", "[%s]", alarm_json(&a));
 	tcpsm_alarm_env(&a, &env);
 	check(strcmp(env.value[1], "clear") == 0 && strcmp(env.value[7], "-43") == 0 &&
@@ -468,20 +471,21 @@ static void test_alarm_render(void)
 
 	/* a kind from a newer module, nothing optional sent */
 	memset(&a, 0, sizeof(a));
-	a.kind = 2;
+	a.kind = 99;
 	a.state = TCPSM_ALARM_STATE_RAISE;
 	a.ts = 5;
 	a.netns = 7;
 	check_str("alarm: text, unknown kind, bare", alarm_text(&a),
-		  "RAISE ALARM_2 netns 7\n");
+		  "RAISE ALARM_99 netns 7\n");
 	check_str("alarm: json, unknown kind, bare", alarm_json(&a),
-		  "{\"alarm\": \"ALARM_2\", \"state\": \"raise\", \"replayed\": false, "
+		  "{\"alarm\": \"ALARM_99\", \"state\": \"raise\", \"replayed\": false, "
 		  "\"ts\": 5, \"netns\": 7, \"port\": null, \"count\": null, "
-		  "\"oldest_age_ms\": null, \"growth\": null, \"sockets\": []}");
+		  "\"oldest_age_ms\": null, \"growth\": null, \"sockets\": [], "
+		  "\"score\": null, \"listener\": null}");
 	tcpsm_alarm_short(&a, buf, sizeof(buf));
-	check_str("alarm: top's note, bare", buf, "ALARM_2");
+	check_str("alarm: top's note, bare", buf, "ALARM_99");
 	tcpsm_alarm_env(&a, &env);
-	check(strcmp(env.value[0], "ALARM_2") == 0 && env.value[4][0] == '\0' &&
+	check(strcmp(env.value[0], "ALARM_99") == 0 && env.value[4][0] == '\0' &&
 	      env.value[5][0] == '\0' && env.value[7][0] == '\0',
 	      "alarm: --exec environment, bare", "");
 
@@ -494,7 +498,7 @@ static void test_alarm_render(void)
 	a.sock[2].uid = 1000;
 	a.sock[2].ino = 7;
 	check_str("alarm: text, uids sorted, inodes oldest first", alarm_text(&a),
-		  "RAISE ALARM_2 netns 7 uid 5,1000 inodes 9,0,7\n");
+		  "RAISE ALARM_99 netns 7 uid 5,1000 inodes 9,0,7\n");
 	tcpsm_alarm_env(&a, &env);
 	check(strcmp(env.value[9], "5 1000") == 0 && strcmp(env.value[10], "9 0 7") == 0,
 	      "alarm: --exec environment, uids sorted", "[%s] [%s]", env.value[9],
