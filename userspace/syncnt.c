@@ -4,6 +4,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <netlink/attr.h>
+
 #include <linux/tcpsm.h>
 
 #include "syncnt.h"

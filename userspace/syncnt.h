@@ -12,9 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <netlink/attr.h>
-
 #include "json.h"
+
+struct nlattr;
 
 /* By enum tcpsm_syn_counter - 1. */
 #define TCPSM_SYNCNT_N	7
