@@ -8,6 +8,8 @@
  *   - extended ACK parsing (NLMSG_ERROR / NLMSG_DONE built by hand)
  *   - CLOSE_WAIT leak detection: config, alarms, owners, closewait
  *     (tests/unit_cw.c)
+ *   - SYN-flood pressure: syn counters, listeners, SYN_FLOOD and
+ *     ACCEPT_QUEUE_OVERFLOW alarms (tests/unit_syn.c)
  *   - the CLI: exit codes and one-line errors of ./tcpsm (argv[1])
  * Ends with "N passed, N failed"; exits 1 if anything failed.
  */
@@ -36,6 +38,7 @@
 #include "states.h"
 #include "stats.h"
 #include "unit_cw.h"
+#include "unit_syn.h"
 
 /* ---- JSON ---------------------------------------------------------------- */
 
@@ -1228,6 +1231,30 @@ static void test_cli(const char *tool)
 	expect_usage(tool, "cli: alerts: stray argument", ARGS("alerts", "extra"));
 	expect_usage(tool, "cli: alerts: value for a flag", ARGS("alerts", "--json=1"));
 
+	/* SYN floods: listeners, the synflood.* keys */
+	run(tool, ARGS("listeners", "--help"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm listeners") &&
+	      strstr(r.out, "ACCEPT-SCORE") && !r.err[0],
+	      "cli: listeners --help", "status=%d", r.status);
+	run(tool, ARGS("help", "listeners"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm listeners"),
+	      "cli: help listeners", "");
+	run(tool, ARGS("--help"), &r);
+	check(strstr(r.out, "\n  listeners ") != NULL, "cli: --help lists listeners", "");
+	run(tool, ARGS("config", "--help"), &r);
+	check(strstr(r.out, "synflood.raise") && strstr(r.out, "synflood.clear") &&
+	      strstr(r.out, "synflood.duration"), "cli: config --help: synflood keys", "");
+	run(tool, ARGS("alerts", "--help"), &r);
+	check(strstr(r.out, "SYN_FLOOD") && strstr(r.out, "ACCEPT_QUEUE_OVERFLOW") &&
+	      strstr(r.out, "TCPSM_SCORE") && strstr(r.out, "TCPSM_ADDR"),
+	      "cli: alerts --help: the new kinds and variables", "");
+	expect_usage(tool, "cli: listeners: stray argument", ARGS("listeners", "extra"));
+	expect_usage(tool, "cli: listeners: unknown option", ARGS("listeners", "--all-netns"));
+	expect_usage(tool, "cli: listeners: value for a flag", ARGS("listeners", "--json=1"));
+	run(tool, ARGS("config", "set", "synflood.raise=high"), &r);
+	check_str("cli: config set: bad synflood value names the key", r.err,
+		  "tcpsm: config set: invalid value 'high' for synflood.raise (a whole number) (see 'tcpsm config --help')\n");
+
 	/* Without the module: exactly one line and exit 2. */
 	run(tool, ARGS("stats"), &r);
 	if (r.status == 0) {
@@ -1255,6 +1282,9 @@ static void test_cli(const char *tool)
 			ARGS("closewait", "--json"),
 			ARGS("alerts"),
 			ARGS("alerts", "--json", "--exec", "touch /nonexistent/tcpsm-ran"),
+			ARGS("listeners"),
+			ARGS("listeners", "--json"),
+			ARGS("config", "set", "synflood.raise=60", "synflood.clear=99"),
 		};
 		char name[128];
 
@@ -1286,6 +1316,7 @@ int main(int argc, char **argv)
 	test_event_stream();
 	test_extack();
 	unit_cw_tests();
+	unit_syn_tests();
 	if (argc > 1)
 		test_cli(argv[1]);
 
