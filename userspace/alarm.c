@@ -435,20 +435,16 @@ static int on_alarm_reply(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-/* A dump that a sample cut in two (NLM_F_DUMP_INTR) is read again. */
-#define ALARMS_DUMP_TRIES	4
+static void reset_alarms(void *set)
+{
+	tcpsm_alarm_set_free(set);
+}
 
 int tcpsm_alarms_request(struct tcpsm_nl *nl, struct tcpsm_alarm_set *set)
 {
-	int r, tries = 0;
-
 	memset(set, 0, sizeof(*set));
-	do {
-		tcpsm_alarm_set_free(set);
-		r = tcpsm_nl_request(nl, TCPSM_CMD_GET_ALARMS, NLM_F_DUMP, NULL,
-				     NULL, on_alarm_reply, set);
-	} while (r == 0 && nl->dump_intr && ++tries < ALARMS_DUMP_TRIES);
-	return r;
+	return tcpsm_nl_dump(nl, TCPSM_CMD_GET_ALARMS, on_alarm_reply, set,
+			     reset_alarms);
 }
 
 void tcpsm_alarm_set_free(struct tcpsm_alarm_set *set)

@@ -180,19 +180,16 @@ static int on_listener_reply(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-#define LISTENERS_DUMP_TRIES	4
+static void reset_listeners(void *set)
+{
+	tcpsm_listener_set_free(set);
+}
 
 int tcpsm_listeners_request(struct tcpsm_nl *nl, struct tcpsm_listener_set *set)
 {
-	int r, tries = 0;
-
 	memset(set, 0, sizeof(*set));
-	do {
-		tcpsm_listener_set_free(set);
-		r = tcpsm_nl_request(nl, TCPSM_CMD_GET_LISTENERS, NLM_F_DUMP,
-				     NULL, NULL, on_listener_reply, set);
-	} while (r == 0 && nl->dump_intr && ++tries < LISTENERS_DUMP_TRIES);
-	return r;
+	return tcpsm_nl_dump(nl, TCPSM_CMD_GET_LISTENERS, on_listener_reply, set,
+			     reset_listeners);
 }
 
 void tcpsm_listener_set_free(struct tcpsm_listener_set *set)

@@ -400,15 +400,23 @@ static void test_listeners(void)
 
 /* ---- alarms --------------------------------------------------------------- */
 
-static struct nl_msg *flood_alarm(uint32_t kind, uint32_t state,
-				  const struct lspec *l)
+/* An alarm with only what is required: kind, state, ts, netns. */
+static struct nl_msg *alarm_head(uint32_t kind, uint32_t state, uint32_t netns)
 {
 	struct nl_msg *msg = new_msg(TCPSM_CMD_ALARM);
 
 	nla_put_u32(msg, TCPSM_A_ALARM_KIND, kind);
 	nla_put_u32(msg, TCPSM_A_ALARM_STATE, state);
-	nla_put_u64(msg, TCPSM_A_ALARM_TS, 42);
-	nla_put_u32(msg, TCPSM_A_ALARM_NETNS, NS);
+	nla_put_u64(msg, TCPSM_A_ALARM_TS, netns == NS ? 42 : 1);
+	nla_put_u32(msg, TCPSM_A_ALARM_NETNS, netns);
+	return msg;
+}
+
+static struct nl_msg *flood_alarm(uint32_t kind, uint32_t state,
+				  const struct lspec *l)
+{
+	struct nl_msg *msg = alarm_head(kind, state, NS);
+
 	nla_put_u16(msg, TCPSM_A_ALARM_PORT, l->port);
 	nla_put_u32(msg, TCPSM_A_ALARM_SCORE, kind == TCPSM_ALARM_KIND_ACCEPT_QUEUE_OVERFLOW ?
 		    l->accept_score : l->score);
@@ -512,11 +520,7 @@ static void test_flood_alarms(void)
 		  "synack-retrans 0/s drops 0/s\n");
 
 	/* score and listener missing: port, null, empty */
-	msg = new_msg(TCPSM_CMD_ALARM);
-	nla_put_u32(msg, TCPSM_A_ALARM_KIND, TCPSM_ALARM_KIND_SYN_FLOOD);
-	nla_put_u32(msg, TCPSM_A_ALARM_STATE, TCPSM_ALARM_STATE_CLEAR);
-	nla_put_u64(msg, TCPSM_A_ALARM_TS, 1);
-	nla_put_u32(msg, TCPSM_A_ALARM_NETNS, 1);
+	msg = alarm_head(TCPSM_ALARM_KIND_SYN_FLOOD, TCPSM_ALARM_STATE_CLEAR, 1);
 	nla_put_u16(msg, TCPSM_A_ALARM_PORT, 443);
 	r = parse(msg, &b);
 	check(r == 0 && strcmp(text(&b), "CLEAR SYN_FLOOD netns 1 port 443\n") == 0,
@@ -530,18 +534,10 @@ static void test_flood_alarms(void)
 	      "flood alarm: --exec environment, empty when absent", "");
 
 	/* malformed */
-	msg = new_msg(TCPSM_CMD_ALARM);
-	nla_put_u32(msg, TCPSM_A_ALARM_KIND, TCPSM_ALARM_KIND_SYN_FLOOD);
-	nla_put_u32(msg, TCPSM_A_ALARM_STATE, TCPSM_ALARM_STATE_RAISE);
-	nla_put_u64(msg, TCPSM_A_ALARM_TS, 1);
-	nla_put_u32(msg, TCPSM_A_ALARM_NETNS, 1);
+	msg = alarm_head(TCPSM_ALARM_KIND_SYN_FLOOD, TCPSM_ALARM_STATE_RAISE, 1);
 	nla_put_u64(msg, TCPSM_A_ALARM_SCORE, 87);
 	check(parse(msg, &b) == -EBADMSG, "flood alarm: a u64 score is malformed", "");
-	msg = new_msg(TCPSM_CMD_ALARM);
-	nla_put_u32(msg, TCPSM_A_ALARM_KIND, TCPSM_ALARM_KIND_SYN_FLOOD);
-	nla_put_u32(msg, TCPSM_A_ALARM_STATE, TCPSM_ALARM_STATE_RAISE);
-	nla_put_u64(msg, TCPSM_A_ALARM_TS, 1);
-	nla_put_u32(msg, TCPSM_A_ALARM_NETNS, 1);
+	msg = alarm_head(TCPSM_ALARM_KIND_SYN_FLOOD, TCPSM_ALARM_STATE_RAISE, 1);
 	n = nla_nest_start(msg, TCPSM_A_ALARM_LISTENER);
 	nla_put_u16(msg, TCPSM_A_LISTENER_PORT, 80);
 	nla_nest_end(msg, n);
