@@ -304,8 +304,6 @@ void tcpsm_cw_print_json(struct json *j, int64_t netns,
 
 /* ---- the subcommand ------------------------------------------------------- */
 
-#define CW_DUMP_TRIES	4
-
 static int on_cw_reply(struct nlmsghdr *nlh, void *arg)
 {
 	struct tcpsm_cw_set *set = arg;
@@ -327,20 +325,16 @@ static int on_cw_reply(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-/*
- * Dump GET_CLOSEWAIT into set. A dump that a sample cut in two may list a
- * port twice or miss one (NLM_F_DUMP_INTR): it is read again, a few times.
- */
+static void reset_cw(void *set)
+{
+	tcpsm_cw_set_free(set);
+}
+
+/* Dump GET_CLOSEWAIT into set (read again if a sample cut it in two). */
 static int cw_request(struct tcpsm_nl *nl, struct tcpsm_cw_set *set)
 {
-	int r, tries = 0;
-
-	do {
-		tcpsm_cw_set_free(set);
-		r = tcpsm_nl_request(nl, TCPSM_CMD_GET_CLOSEWAIT, NLM_F_DUMP,
-				     NULL, NULL, on_cw_reply, set);
-	} while (r == 0 && nl->dump_intr && ++tries < CW_DUMP_TRIES);
-	return r;
+	return tcpsm_nl_dump(nl, TCPSM_CMD_GET_CLOSEWAIT, on_cw_reply, set,
+			     reset_cw);
 }
 
 /* The namespace: as the kernel said, else our own (/proc/self/ns/net). */

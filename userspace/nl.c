@@ -323,6 +323,21 @@ out:
 	return r;
 }
 
+#define TCPSM_NL_DUMP_TRIES	4
+
+int tcpsm_nl_dump(struct tcpsm_nl *nl, uint8_t cmd, tcpsm_nl_reply_fn reply,
+		  void *reply_arg, void (*reset)(void *reply_arg))
+{
+	int r, tries = 0;
+
+	do {
+		reset(reply_arg);
+		r = tcpsm_nl_request(nl, cmd, NLM_F_DUMP, NULL, NULL, reply,
+				     reply_arg);
+	} while (r == 0 && nl->dump_intr && ++tries < TCPSM_NL_DUMP_TRIES);
+	return r;
+}
+
 void tcpsm_nl_perror(const struct tcpsm_nl *nl, int err, const char *what,
 		     const char *hint)
 {

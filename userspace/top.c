@@ -104,6 +104,7 @@ struct readings {
 	double t_cur, t_prev;
 	bool has_prev;
 	struct alarm_view alarms;
+	uint32_t pressure;		/* highest listener score, 0: none */
 };
 
 static int cmp_alarm(const void *a, const void *b)
@@ -116,14 +117,18 @@ static int cmp_alarm(const void *a, const void *b)
 }
 
 /*
- * The alarm line of the latest reading, from a GET_ALARMS dump. Its
- * failure is no reason to stop: the line shows '-' (the next reading
- * fails too if the module went away).
+ * The alarm line of the latest reading, from a GET_ALARMS dump, and the
+ * listeners' pressure. Their failure is no reason to stop: the line shows
+ * '-', the pressure nothing (the next reading fails too if the module
+ * went away).
  */
-static void read_alarms(struct top_src *src, struct alarm_view *av)
+static void read_alarms(struct top_src *src, struct readings *rd)
 {
+	struct alarm_view *av = &rd->alarms;
 	struct tcpsm_alarm_set set;
 	size_t i, shown;
+
+	rd->pressure = top_src_pressure(src);
 
 	memset(av, 0, sizeof(*av));
 	if (top_src_alarms(src, &set) < 0) {
@@ -176,6 +181,7 @@ static void frame_init(struct top_frame *f, const struct readings *rd,
 	f->alarms = al;
 	f->nalarms = rd->alarms.n;
 	f->alarms_unknown = rd->alarms.unknown;
+	f->pressure = rd->pressure;
 }
 
 /* ---- --batch --------------------------------------------------------------- */
@@ -207,7 +213,7 @@ static int run_batch(struct top_src *src, const struct top_opts *o)
 			readings_push(&rd, &st);
 		else
 			readings_reset(&rd, &st);
-		read_alarms(src, &rd.alarms);
+		read_alarms(src, &rd);
 
 		frame_init(&f, &rd, o, al);
 		wall_clock("%Y-%m-%d %H:%M:%S", clock, sizeof(clock));
@@ -295,14 +301,14 @@ static int refresh(struct screen_state *s)
 			 was);
 		set_message(s, msg);
 		readings_reset(&s->rd, &st);
-		read_alarms(s->src, &s->rd.alarms);
+		read_alarms(s->src, &s->rd);
 		s->frozen = s->rd;
 		return 1;
 	}
 	if (r < 0)
 		return r;
 	readings_push(&s->rd, &st);
-	read_alarms(s->src, &s->rd.alarms);
+	read_alarms(s->src, &s->rd);
 	return 0;
 }
 
@@ -313,7 +319,7 @@ static void next_netns(struct screen_state *s)
 
 	if (top_src_next(s->src, s->rd.cur.netns, &st, msg, sizeof(msg)) == 0) {
 		readings_reset(&s->rd, &st);
-		read_alarms(s->src, &s->rd.alarms);
+		read_alarms(s->src, &s->rd);
 		s->frozen = s->rd;
 	}
 	set_message(s, msg);
@@ -338,7 +344,7 @@ static int run_screen(struct top_src *src, const struct top_opts *o)
 		return TCPSM_EXIT_ERROR;
 	}
 	readings_reset(&s.rd, &st);
-	read_alarms(src, &s.rd.alarms);
+	read_alarms(src, &s.rd);
 	next = now_mono() + o->delay;
 
 	if (top_screen_open(o->ascii) < 0)
@@ -445,11 +451,14 @@ void cmd_top_help(FILE *f)
 	      "'tcpsm top  DATE TIME   frame I/N', then 'netns INODE   interval\n"
 	      "SECSs   running   events dropped: N', then 'alarms: none' or the\n"
 	      "active alarms, e.g. 'ALARM CLOSE_WAIT_LEAK port 8080 (50 sockets,\n"
-	      "oldest 31s)', '; ' between them ('alarms: -' for another namespace:\n"
-	      "its alarms are not known). In a frame each state shows once as its\n"
-	      "name, blanks and its count, e.g.\n"
+	      "oldest 31s)' or 'ALARM SYN_FLOOD 0.0.0.0:8080 score 87', '; '\n"
+	      "between them ('alarms: -' for another namespace: its alarms are not\n"
+	      "known). In a frame each state shows once as its name, blanks and its\n"
+	      "count, e.g.\n"
 	      "'ESTABLISHED    12' ('CLOSED          -'); rates read 'R/s', '-' in\n"
-	      "the first frame; other edges read 'FROM->TO: R/s'.\n", f);
+	      "the first frame; other edges read 'FROM->TO: R/s'. 'pressure N' beside\n"
+	      "LISTEN->SYN_RCVD: the highest SYN-flood score of this namespace's\n"
+	      "listeners (tcpsm listeners), when above 0.\n", f);
 }
 
 static int parse_delay(const char *s, double *out)

@@ -321,6 +321,21 @@ static void draw_label(struct canvas *cv, const struct diag_edge *e,
 		cv_text(cv, a.x + 2, (a.y + b.y) / 2, label, attr);
 }
 
+/* The note of a vertical edge, on the side its label is not. */
+static void draw_note(struct canvas *cv, const struct diag_edge *e,
+		      const struct pt *p, int n, const char *note)
+{
+	struct pt a = p[e->lseg], b = p[e->lseg + 1 < n ? e->lseg + 1 : e->lseg];
+	int len = (int)strlen(note);
+
+	if (!len || e->lpos == L_ON)
+		return;
+	if (e->lpos == L_LEFT)
+		cv_text(cv, a.x + 2, (a.y + b.y) / 2, note, CV_ALERT);
+	else
+		cv_text(cv, a.x - 1 - len, (a.y + b.y) / 2, note, CV_ALERT);
+}
+
 static void draw_box(struct canvas *cv, const struct geo *g, unsigned int s,
 		     const struct top_diag_in *in)
 {
@@ -375,5 +390,6 @@ void top_diag_draw(struct canvas *cv, int x, int y, enum top_diag_style style,
 		cv_glyph(cv, p[n - 1].x, p[n - 1].y,
 			 arrow_for(p[n > 1 ? n - 2 : 0], p[n - 1]), attr);
 		draw_label(cv, e, p, n, in->label[i], attr);
+		draw_note(cv, e, p, n, in->note[i]);
 	}
 }

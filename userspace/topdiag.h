@@ -33,6 +33,9 @@
 /* Longest edge label drawn in full ("12345/s"), without its blanks. */
 #define TOP_LABEL_MAX		8
 
+/* Longest note beside an edge ("pressure 100", at most "pressure " and a u32). */
+#define TOP_NOTE_MAX		19
+
 enum top_diag_style {
 	TOP_DIAG_BOXES,			/* boxes of three lines */
 	TOP_DIAG_COMPACT,		/* [ NAME COUNT ] */
@@ -44,6 +47,12 @@ struct top_diag_in {
 	int count_w;			/* width of the count column in a box */
 	char label[TOP_DIAG_NEDGES][TOP_LABEL_MAX + 1];	/* by edge index */
 	bool hot[TOP_DIAG_NEDGES];	/* drawn highlighted */
+	/*
+	 * By edge index, "" for none: a note drawn as an alert on the other
+	 * side of a vertical edge from its label (LISTEN->SYN_RCVD's
+	 * "pressure 87"); edges labelled on a horizontal segment have none.
+	 */
+	char note[TOP_DIAG_NEDGES][TOP_NOTE_MAX + 1];
 };
 
 /* Edge i (0 <= i < TOP_DIAG_NEDGES), in the order of the flow. */

@@ -114,13 +114,19 @@ static void edge_entry(struct entry *e, const struct view *v,
 		       unsigned int from, unsigned int to)
 {
 	char r[TOP_LABEL_MAX + 1];
+	int i = top_diag_edge_index(from, to);
+	const char *note = i >= 0 ? v->diag.note[i] : "";
+	size_t len;
 
 	top_fmt_rate(v->rate[from][to], r, sizeof(r));
 	e->w = snprintf(e->text, sizeof(e->text), "%s->%s: ",
 			tcpsm_state_name(from), tcpsm_state_name(to)) + RATE_W;
-	snprintf(e->text + strlen(e->text), sizeof(e->text) - strlen(e->text),
-		 "%s", r);
-	e->attr = v->rate[from][to] > 0 ? CV_HOT : CV_PLAIN;
+	len = strlen(e->text);
+	snprintf(e->text + len, sizeof(e->text) - len, "%s%s%s", r,
+		 note[0] ? " " : "", note);
+	if (note[0])
+		e->w += 1 + (int)strlen(note);
+	e->attr = v->rate[from][to] > 0 || note[0] ? CV_HOT : CV_PLAIN;
 }
 
 static int widest(const struct entry *e, size_t n, int w)
@@ -175,6 +181,10 @@ static struct view *view_new(const struct top_frame *f)
 			     sizeof(v->diag.label[i]));
 		v->diag.hot[i] = v->rate[from][to] > 0;
 	}
+	if (f->pressure > 0)
+		snprintf(v->diag.note[top_diag_edge_index(TCPSM_STATE_LISTEN,
+							  TCPSM_STATE_SYN_RCVD)],
+			 TOP_NOTE_MAX + 1, "pressure %" PRIu32, f->pressure);
 
 	v->nother = top_other_edges(f->cur, f->prev, other);
 	for (size_t k = 0; k < v->nother; k++)

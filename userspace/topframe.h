@@ -44,6 +44,9 @@ struct top_frame {
 	size_t nalarms;
 	bool alarms_unknown;		/* "alarms: -" (another namespace's) */
 	const char *message;		/* a note for the status line, or NULL */
+	uint32_t pressure;		/* the highest listener SYN-flood score:
+					 * "pressure N" by LISTEN->SYN_RCVD when
+					 * above 0 */
 };
 
 enum top_mode {

@@ -10,6 +10,7 @@
 #include <linux/tcpsm.h>
 
 #include "cli.h"
+#include "listener.h"
 #include "topsrc.h"
 
 int top_src_open(struct top_src *src)
@@ -83,6 +84,19 @@ int top_src_alarms(struct top_src *src, struct tcpsm_alarm_set *set)
 		return -ENOENT;
 	}
 	return tcpsm_alarms_request(&src->nl, set);
+}
+
+uint32_t top_src_pressure(struct top_src *src)
+{
+	struct tcpsm_listener_set set;
+	uint32_t max = 0;
+
+	if (src->follow)
+		return 0;
+	if (tcpsm_listeners_request(&src->nl, &set) == 0)
+		max = tcpsm_listener_max_score(&set);
+	tcpsm_listener_set_free(&set);
+	return max;
 }
 
 void top_src_perror(const struct top_src *src, int err)

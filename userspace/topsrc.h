@@ -48,6 +48,14 @@ int top_src_read(struct top_src *src, struct tcpsm_stats *st);
  */
 int top_src_alarms(struct top_src *src, struct tcpsm_alarm_set *set);
 
+/*
+ * The highest SYN-flood score among the listeners of the namespace shown
+ * (a GET_LISTENERS dump). 0 when none is under pressure, and when it
+ * cannot be known: another namespace is followed (the kernel tells only
+ * our own), or the dump failed (a module without listeners).
+ */
+uint32_t top_src_pressure(struct top_src *src);
+
 /* Print why the last read failed, on one line, like tcpsm stats does. */
 void top_src_perror(const struct top_src *src, int err);
 

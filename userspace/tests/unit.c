@@ -8,6 +8,8 @@
  *   - extended ACK parsing (NLMSG_ERROR / NLMSG_DONE built by hand)
  *   - CLOSE_WAIT leak detection: config, alarms, owners, closewait
  *     (tests/unit_cw.c)
+ *   - SYN-flood pressure: syn counters, listeners, SYN_FLOOD and
+ *     ACCEPT_QUEUE_OVERFLOW alarms (tests/unit_syn.c)
  *   - the CLI: exit codes and one-line errors of ./tcpsm (argv[1])
  * Ends with "N passed, N failed"; exits 1 if anything failed.
  */
@@ -36,6 +38,7 @@
 #include "states.h"
 #include "stats.h"
 #include "unit_cw.h"
+#include "unit_syn.h"
 
 /* ---- JSON ---------------------------------------------------------------- */
 
@@ -272,7 +275,8 @@ static void test_stats_json(void)
 		  "{\"from\": \"LISTEN\", \"to\": \"SYN_RCVD\", \"count\": 120}, "
 		  "{\"from\": \"SYN_RCVD\", \"to\": \"ESTABLISHED\", \"count\": 118}, "
 		  "{\"from\": \"ESTABLISHED\", \"to\": \"FIN_WAIT_1\", \"count\": 18446744073709551615}], "
-		  "\"events_dropped\": 7, \"closewait_untracked\": 3, \"alarms_active\": 2}");
+		  "\"events_dropped\": 7, \"closewait_untracked\": 3, \"alarms_active\": 2, "
+		  "\"syn_counters\": null}");
 
 	memset(&empty, 0, sizeof(empty));
 	f = fmemopen(buf, sizeof(buf), "w");
@@ -287,12 +291,14 @@ static void test_stats_json(void)
 		  "\"SYN_RCVD\": 0, \"ESTABLISHED\": 0, \"FIN_WAIT_1\": 0, "
 		  "\"FIN_WAIT_2\": 0, \"CLOSE_WAIT\": 0, \"CLOSING\": 0, "
 		  "\"LAST_ACK\": 0, \"TIME_WAIT\": 0}, \"transitions\": [], "
-		  "\"events_dropped\": null, \"closewait_untracked\": null, \"alarms_active\": null}, "
+		  "\"events_dropped\": null, \"closewait_untracked\": null, \"alarms_active\": null, "
+		  "\"syn_counters\": null}, "
 		  "{\"netns\": null, \"states\": {\"LISTEN\": 0, \"SYN_SENT\": 0, "
 		  "\"SYN_RCVD\": 0, \"ESTABLISHED\": 0, \"FIN_WAIT_1\": 0, "
 		  "\"FIN_WAIT_2\": 0, \"CLOSE_WAIT\": 0, \"CLOSING\": 0, "
 		  "\"LAST_ACK\": 0, \"TIME_WAIT\": 0}, \"transitions\": [], "
-		  "\"events_dropped\": null, \"closewait_untracked\": null, \"alarms_active\": null}]");
+		  "\"events_dropped\": null, \"closewait_untracked\": null, \"alarms_active\": null, "
+		  "\"syn_counters\": null}]");
 }
 
 static void test_stats_text(void)
@@ -1225,6 +1231,30 @@ static void test_cli(const char *tool)
 	expect_usage(tool, "cli: alerts: stray argument", ARGS("alerts", "extra"));
 	expect_usage(tool, "cli: alerts: value for a flag", ARGS("alerts", "--json=1"));
 
+	/* SYN floods: listeners, the synflood.* keys */
+	run(tool, ARGS("listeners", "--help"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm listeners") &&
+	      strstr(r.out, "ACCEPT-SCORE") && !r.err[0],
+	      "cli: listeners --help", "status=%d", r.status);
+	run(tool, ARGS("help", "listeners"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm listeners"),
+	      "cli: help listeners", "");
+	run(tool, ARGS("--help"), &r);
+	check(strstr(r.out, "\n  listeners ") != NULL, "cli: --help lists listeners", "");
+	run(tool, ARGS("config", "--help"), &r);
+	check(strstr(r.out, "synflood.raise") && strstr(r.out, "synflood.clear") &&
+	      strstr(r.out, "synflood.duration"), "cli: config --help: synflood keys", "");
+	run(tool, ARGS("alerts", "--help"), &r);
+	check(strstr(r.out, "SYN_FLOOD") && strstr(r.out, "ACCEPT_QUEUE_OVERFLOW") &&
+	      strstr(r.out, "TCPSM_SCORE") && strstr(r.out, "TCPSM_ADDR"),
+	      "cli: alerts --help: the new kinds and variables", "");
+	expect_usage(tool, "cli: listeners: stray argument", ARGS("listeners", "extra"));
+	expect_usage(tool, "cli: listeners: unknown option", ARGS("listeners", "--all-netns"));
+	expect_usage(tool, "cli: listeners: value for a flag", ARGS("listeners", "--json=1"));
+	run(tool, ARGS("config", "set", "synflood.raise=high"), &r);
+	check_str("cli: config set: bad synflood value names the key", r.err,
+		  "tcpsm: config set: invalid value 'high' for synflood.raise (a whole number) (see 'tcpsm config --help')\n");
+
 	/* Without the module: exactly one line and exit 2. */
 	run(tool, ARGS("stats"), &r);
 	if (r.status == 0) {
@@ -1252,6 +1282,9 @@ static void test_cli(const char *tool)
 			ARGS("closewait", "--json"),
 			ARGS("alerts"),
 			ARGS("alerts", "--json", "--exec", "touch /nonexistent/tcpsm-ran"),
+			ARGS("listeners"),
+			ARGS("listeners", "--json"),
+			ARGS("config", "set", "synflood.raise=60", "synflood.clear=99"),
 		};
 		char name[128];
 
@@ -1283,6 +1316,7 @@ int main(int argc, char **argv)
 	test_event_stream();
 	test_extack();
 	unit_cw_tests();
+	unit_syn_tests();
 	if (argc > 1)
 		test_cli(argv[1]);
 

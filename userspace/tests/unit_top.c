@@ -437,6 +437,62 @@ static void test_layout(void)
 	check(lo.mode == TOP_MODE_LIST, "layout: 1x1 does not crash", "");
 }
 
+/* ---- SYN-flood pressure ---------------------------------------------------------- */
+
+static void test_pressure(void)
+{
+	static struct tcpsm_stats a, b;
+	static const struct top_alarm al[] = {
+		{ "SYN_FLOOD 0.0.0.0:8080 score 87" },
+		{ "CLOSE_WAIT_LEAK port 8080 (50 sockets, oldest 31s)" },
+	};
+	struct top_layout lo;
+	struct top_frame f;
+	char *plain, *text;
+
+	readings(&a, &b);
+	frame_of(&f, &b, &a);
+	plain = print(&f, true);
+	f.pressure = 0;
+	text = print(&f, true);
+	check(strcmp(plain, text) == 0, "pressure: 0 changes nothing in --batch", "");
+	free(text);
+
+	f.pressure = 87;
+	text = print(&f, true);
+	check(count_str(text, "pressure") == 1 &&
+	      count_re(text, "^\\|  +0/s \\| pressure 87  +\\|  +\\|  +\\|$") == 1,
+	      "pressure: beside LISTEN->SYN_RCVD, right of its arrow", "\n%s", text);
+	if (strstr(text, "pressure 87"))	/* drawn on blanks: the rest as before */
+		memset(strstr(text, "pressure 87"), ' ', strlen("pressure 87"));
+	check(strcmp(text, plain) == 0, "pressure: nothing else in the frame moves", "");
+	free(text);
+	free(plain);
+
+	text = screen_text(&f, 80, 24, &lo);
+	check(lo.mode == TOP_MODE_COMPACT && count_str(text, "0/s \u25bc pressure 87") == 1,
+	      "pressure: compact diagram", "\n%s", text);
+	text = screen_text(&f, 60, 40, &lo);
+	check(lo.mode == TOP_MODE_LIST &&
+	      count_str(text, "LISTEN->SYN_RCVD: 0/s pressure 87") == 1 &&
+	      strstr(text, "LISTEN->SYN_RCVD:") < strstr(text, "CLOSED->LISTEN:"),
+	      "pressure: the list, among the edges first", "\n%s", text);
+
+	f.pressure = 4294967295u;	/* not a score, but no overflow */
+	text = screen_text(&f, 60, 40, &lo);
+	check(count_str(text, "LISTEN->SYN_RCVD: 0/s pressure 4294967295") == 1,
+	      "pressure: the widest note fits", "");
+
+	f.pressure = 0;
+	f.alarms = al;
+	f.nalarms = 2;
+	text = print(&f, true);
+	check(count_str(text, "\nALARM SYN_FLOOD 0.0.0.0:8080 score 87; "
+			"ALARM CLOSE_WAIT_LEAK port 8080") == 1,
+	      "pressure: a SYN_FLOOD alarm on the alarm line", "");
+	free(text);
+}
+
 /* ---- the CLI ------------------------------------------------------------------- */
 
 struct run {
@@ -542,6 +598,7 @@ int main(int argc, char **argv)
 	test_big_counts();
 	test_status();
 	test_layout();
+	test_pressure();
 	if (argc > 1)
 		test_cli(argv[1]);
 
