@@ -4,7 +4,8 @@
 # with scripts/vm.sh console): load tcpsm, start a traffic mix in the
 # background (tcpsm_traffic mix: short connections, long-lived ones,
 # half-closes, resets, refused connects; scripts/demo-leak.py: a service
-# leaking sockets in CLOSE_WAIT), and run `tcpsm top` in the
+# leaking sockets in CLOSE_WAIT; scripts/demo-flood.sh: a service under a
+# spoofed SYN flood 15 s a minute), and run `tcpsm top` in the
 # foreground. Quitting it (q) ends the demo and powers the VM off.
 #
 # Environment (from scripts/demo.sh): TCPSM_DEMO_ROWS, TCPSM_DEMO_COLS (the
@@ -31,9 +32,11 @@ mix=$!
 tcpsm config set closewait.count=12 closewait.age=10
 setsid "$ROOT/scripts/demo-leak.py" > /dev/null 2>&1 < /dev/null &
 leak=$!
+setsid "$ROOT/scripts/demo-flood.sh" > /tmp/flood.log 2>&1 < /dev/null &
+flood=$!
 stop_mix() {
-	kill -TERM -- "-$mix" "-$leak" 2>/dev/null || :
-	wait "$mix" "$leak" 2>/dev/null || :
+	kill -TERM -- "-$mix" "-$leak" "-$flood" 2>/dev/null || :
+	wait "$mix" "$leak" "$flood" 2>/dev/null || :
 }
 trap stop_mix EXIT
 
