@@ -18,9 +18,10 @@
  *       W processes (default 4) connecting as "connect" does, paced at R
  *       connections/s in all, for S seconds:
  *       {"connections":N,"failed":N,"seconds":S,"rate":achieved}.
- *   open --addr A --port P --rate R --seconds S
- *       Non-blocking connects at R/s for S seconds, all kept open until
- *       the end (for a server that never accepts): {"opened":N,
+ *   open --addr A --port P --rate R --seconds S [--count N]
+ *       Non-blocking connects at R/s (N of them at most) for S seconds, all
+ *       kept open until the end (for a server that never accepts,
+ *       or to fill an accept queue): {"opened":N,
  *       "established":N} (established: per TCP_INFO at the end).
  *   listeners --addr A --port P[-P2] --seconds S [--backlog N] [--keep K]
  *       Open listeners on ports drawn in turn from P..P2 and close them
@@ -47,7 +48,7 @@
 
 static const char *addr_s;
 static int port, port_hi, backlog = 64, noaccept, count = 1, timeout_ms = 5000;
-static int workers = 4, keep = 8;
+static int workers = 4, keep = 8, count_set;
 static double rate, seconds = -1;
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
@@ -267,7 +268,7 @@ static int cmd_churn(void)
 /* ---- open: connections kept open */
 static int cmd_open(void)
 {
-	int n = 0, est = 0, i, max = (int)(rate * seconds) + 1;
+	int n = 0, est = 0, i, max = count_set ? count : (int)(rate * seconds) + 1;
 	int *fds = calloc(max, sizeof(int));
 	double t0 = mono();
 
@@ -366,8 +367,10 @@ int main(int argc, char **argv)
 			port_hi = *e == '-' ? atoi(e + 1) : port;
 		} else if (!strcmp(a, "--backlog"))
 			backlog = atoi(v);
-		else if (!strcmp(a, "--count"))
+		else if (!strcmp(a, "--count")) {
 			count = atoi(v);
+			count_set = 1;
+		}
 		else if (!strcmp(a, "--timeout"))
 			timeout_ms = atoi(v);
 		else if (!strcmp(a, "--rate"))
