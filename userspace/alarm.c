@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tcpsm: alarms (see alarm.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <linux/tcpsm.h>
 
 #include "alarm.h"
+#include "listener.h"
 #include "nl.h"
 
 /* ---- parsing ------------------------------------------------------------ */
@@ -25,6 +27,8 @@ static struct nla_policy alarm_policy[TCPSM_A_ALARM_MAX + 1] = {
 	[TCPSM_A_ALARM_OLDEST_AGE]	= { .type = NLA_U64, .maxlen = 8 },
 	[TCPSM_A_ALARM_GROWTH]		= { .type = NLA_U32, .maxlen = 4 },	/* s32 */
 	[TCPSM_A_ALARM_SOCKET]		= { .type = NLA_NESTED },
+	[TCPSM_A_ALARM_SCORE]		= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_ALARM_LISTENER]	= { .type = NLA_NESTED },
 };
 
 int tcpsm_alarm_parse(struct nlmsghdr *nlh, struct tcpsm_alarm *a)
@@ -63,6 +67,15 @@ int tcpsm_alarm_parse(struct nlmsghdr *nlh, struct tcpsm_alarm *a)
 		a->has_growth = true;
 		a->growth = (int32_t)nla_get_u32(tb[TCPSM_A_ALARM_GROWTH]);
 	}
+	if (tb[TCPSM_A_ALARM_SCORE]) {
+		a->has_score = true;
+		a->score = nla_get_u32(tb[TCPSM_A_ALARM_SCORE]);
+	}
+	if (tb[TCPSM_A_ALARM_LISTENER]) {
+		if (tcpsm_listener_parse(tb[TCPSM_A_ALARM_LISTENER], &a->listener) < 0)
+			return -EBADMSG;
+		a->has_listener = true;
+	}
 
 	/* nla_parse() keeps only the last of a repeated attribute: walk. */
 	gnlh = genlmsg_hdr(nlh);
@@ -83,8 +96,16 @@ int tcpsm_alarm_parse(struct nlmsghdr *nlh, struct tcpsm_alarm *a)
 
 const char *tcpsm_alarm_kind_name(uint32_t kind, char *buf, size_t size)
 {
-	if (kind == TCPSM_ALARM_KIND_CLOSEWAIT_LEAK)
+	switch (kind) {
+	case TCPSM_ALARM_KIND_CLOSEWAIT_LEAK:
 		return "CLOSE_WAIT_LEAK";
+	case TCPSM_ALARM_KIND_SYN_FLOOD:
+		return "SYN_FLOOD";
+	case TCPSM_ALARM_KIND_ACCEPT_QUEUE_OVERFLOW:
+		return "ACCEPT_QUEUE_OVERFLOW";
+	default:
+		break;
+	}
 	snprintf(buf, size, "ALARM_%" PRIu32, kind);
 	return buf;
 }
@@ -132,14 +153,47 @@ static void join_inodes(const struct tcpsm_alarm *a, char sep, char *buf,
 					i ? sepstr : "", a->sock[i].ino);
 }
 
+/*
+ * The signals behind a listener's score: those of the SYN queue for
+ * SYN_FLOOD, those of the accept queue for ACCEPT_QUEUE_OVERFLOW, all
+ * for a kind we do not know.
+ */
+static void print_signals(FILE *f, uint32_t kind, const struct tcpsm_listener *l)
+{
+	bool syn = kind != TCPSM_ALARM_KIND_ACCEPT_QUEUE_OVERFLOW;
+	bool acc = kind != TCPSM_ALARM_KIND_SYN_FLOOD;
+
+	if (syn)
+		fprintf(f, " synq %" PRIu32 "/%" PRIu32, l->syn_queue,
+			l->syn_queue_max);
+	if (acc)
+		fprintf(f, " acceptq %" PRIu32 "/%" PRIu32, l->accept_queue,
+			l->accept_queue_max);
+	if (syn && l->cookies)
+		fputs(" cookies", f);
+	if (syn)
+		fprintf(f, " overflow %" PRIu32 "/s completion %" PRIu32
+			"%% synack-retrans %" PRIu32 "/s", l->overflow,
+			l->completion, l->synack_retrans);
+	fprintf(f, " drops %" PRIu32 "/s", l->drops);
+}
+
 void tcpsm_alarm_print_text(FILE *f, const struct tcpsm_alarm *a)
 {
 	char kind[32], age[32], list[TCPSM_ALARM_ENV_LEN];
 
 	fprintf(f, "%s %s netns %" PRIu32, is_raise(a) ? "RAISE" : "CLEAR",
 		tcpsm_alarm_kind_name(a->kind, kind, sizeof(kind)), a->netns);
-	if (a->has_port)
+	if (a->has_listener) {
+		tcpsm_listener_endpoint(&a->listener, list, sizeof(list));
+		fprintf(f, " listener %s", list);
+	} else if (a->has_port) {
 		fprintf(f, " port %u", a->port);
+	}
+	if (a->has_score)
+		fprintf(f, " score %" PRIu32, a->score);
+	if (a->has_listener)
+		print_signals(f, a->kind, &a->listener);
 	if (a->has_count)
 		fprintf(f, " count %" PRIu32, a->count);
 	if (a->has_oldest_age) {
@@ -200,6 +254,16 @@ void tcpsm_alarm_print_json(struct json *j, const struct tcpsm_alarm *a)
 		json_object_end(j);
 	}
 	json_array_end(j);
+	json_key(j, "score");
+	if (a->has_score)
+		json_u64(j, a->score);
+	else
+		json_null(j);
+	json_key(j, "listener");
+	if (a->has_listener)
+		tcpsm_listener_json(j, &a->listener);
+	else
+		json_null(j);
 	json_object_end(j);
 }
 
@@ -209,6 +273,15 @@ void tcpsm_alarm_short(const struct tcpsm_alarm *a, char *buf, size_t size)
 	int n;
 
 	n = snprintf(buf, size, "%s", tcpsm_alarm_kind_name(a->kind, kind, sizeof(kind)));
+	if (a->has_listener && n >= 0 && (size_t)n < size) {
+		char ep[INET6_ADDRSTRLEN + 8];
+
+		tcpsm_listener_endpoint(&a->listener, ep, sizeof(ep));
+		n += snprintf(buf + n, size - (size_t)n, " %s", ep);
+		if (a->has_score && (size_t)n < size)
+			snprintf(buf + n, size - (size_t)n, " score %" PRIu32, a->score);
+		return;
+	}
 	if (a->has_port && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, " port %u", a->port);
 	if (!a->has_count || n < 0 || (size_t)n >= size)
@@ -227,6 +300,7 @@ void tcpsm_alarm_short(const struct tcpsm_alarm *a, char *buf, size_t size)
 enum {
 	ENV_ALARM, ENV_STATE, ENV_REPLAYED, ENV_NETNS, ENV_PORT, ENV_COUNT,
 	ENV_OLDEST_AGE_MS, ENV_GROWTH, ENV_TS, ENV_UIDS, ENV_INODES,
+	ENV_SCORE, ENV_ADDR,
 };
 
 static const char *const env_names[TCPSM_ALARM_ENV_N] = {
@@ -241,6 +315,8 @@ static const char *const env_names[TCPSM_ALARM_ENV_N] = {
 	[ENV_TS]		= "TCPSM_TS",
 	[ENV_UIDS]		= "TCPSM_UIDS",
 	[ENV_INODES]		= "TCPSM_INODES",
+	[ENV_SCORE]		= "TCPSM_SCORE",
+	[ENV_ADDR]		= "TCPSM_ADDR",
 };
 
 void tcpsm_alarm_env(const struct tcpsm_alarm *a, struct tcpsm_alarm_env *env)
@@ -256,7 +332,9 @@ void tcpsm_alarm_env(const struct tcpsm_alarm *a, struct tcpsm_alarm_env *env)
 	snprintf(v[ENV_STATE], sizeof(v[0]), "%s", is_raise(a) ? "raise" : "clear");
 	snprintf(v[ENV_REPLAYED], sizeof(v[0]), "%d", a->replayed ? 1 : 0);
 	snprintf(v[ENV_NETNS], sizeof(v[0]), "%" PRIu32, a->netns);
-	if (a->has_port)
+	if (a->has_listener)
+		snprintf(v[ENV_PORT], sizeof(v[0]), "%u", a->listener.port);
+	else if (a->has_port)
 		snprintf(v[ENV_PORT], sizeof(v[0]), "%u", a->port);
 	if (a->has_count)
 		snprintf(v[ENV_COUNT], sizeof(v[0]), "%" PRIu32, a->count);
@@ -268,23 +346,44 @@ void tcpsm_alarm_env(const struct tcpsm_alarm *a, struct tcpsm_alarm_env *env)
 	snprintf(v[ENV_TS], sizeof(v[0]), "%" PRIu64, a->ts);
 	join_uids(a, ' ', v[ENV_UIDS], sizeof(v[0]));
 	join_inodes(a, ' ', v[ENV_INODES], sizeof(v[0]));
+	if (a->has_score)
+		snprintf(v[ENV_SCORE], sizeof(v[0]), "%" PRIu32, a->score);
+	if (a->has_listener)
+		tcpsm_listener_addr(&a->listener, v[ENV_ADDR], sizeof(v[0]));
 }
 
 /* ---- seen twice --------------------------------------------------------- */
 
-static bool same_place(const struct tcpsm_alarm_key *k, const struct tcpsm_alarm *a)
+/* Where alarm a is: kind, netns, port, and the listener's address. */
+static void place_of(const struct tcpsm_alarm *a, struct tcpsm_alarm_key *k)
 {
-	return k->kind == a->kind && k->netns == a->netns &&
-	       k->port == (a->has_port ? a->port : 0);
+	memset(k, 0, sizeof(*k));
+	k->kind = a->kind;
+	k->netns = a->netns;
+	k->port = a->has_port ? a->port : 0;
+	if (a->has_listener) {
+		k->port = a->listener.port;
+		k->family = a->listener.family;
+		memcpy(k->addr, a->listener.saddr, sizeof(k->addr));
+	}
+	k->ts = a->ts;
+}
+
+static bool same_place(const struct tcpsm_alarm_key *k,
+		       const struct tcpsm_alarm_key *p)
+{
+	return k->kind == p->kind && k->netns == p->netns && k->port == p->port &&
+	       k->family == p->family && memcmp(k->addr, p->addr, sizeof(k->addr)) == 0;
 }
 
 bool tcpsm_alarm_seen_note(struct tcpsm_alarm_seen *s, const struct tcpsm_alarm *a)
 {
-	struct tcpsm_alarm_key *k;
+	struct tcpsm_alarm_key *k, p;
 	size_t i = 0;
 
+	place_of(a, &p);
 	while (i < s->n) {
-		if (!same_place(&s->v[i], a)) {
+		if (!same_place(&s->v[i], &p)) {
 			i++;
 			continue;
 		}
@@ -303,11 +402,7 @@ bool tcpsm_alarm_seen_note(struct tcpsm_alarm_seen *s, const struct tcpsm_alarm 
 		s->v = k;
 		s->cap = cap;
 	}
-	k = &s->v[s->n++];
-	k->kind = a->kind;
-	k->netns = a->netns;
-	k->port = a->has_port ? a->port : 0;
-	k->ts = a->ts;
+	s->v[s->n++] = p;
 	return false;
 }
 

@@ -17,6 +17,7 @@
 
 #include "cwsock.h"
 #include "json.h"
+#include "listener.h"
 
 struct tcpsm_alarm {
 	uint32_t kind;			/* enum tcpsm_alarm_kind, maybe newer */
@@ -33,6 +34,10 @@ struct tcpsm_alarm {
 	int32_t growth;
 	size_t nsock;
 	struct tcpsm_cwsock sock[TCPSM_CWSOCK_MAX];	/* oldest first */
+	bool has_score;			/* SYN_FLOOD, ACCEPT_QUEUE_OVERFLOW */
+	uint32_t score;			/* the listener's, 0..100 */
+	bool has_listener;
+	struct tcpsm_listener listener;	/* and the signals behind the score */
 	bool replayed;			/* from the dump, not a notification */
 };
 
@@ -40,30 +45,49 @@ struct tcpsm_alarm {
  * Parse one alarm message (a whole generic netlink message, any command)
  * into a (cleared first). kind, state (raise or clear), ts and netns are
  * required; sockets past TCPSM_CWSOCK_MAX and unknown attributes are
- * ignored. Returns 0, or -EBADMSG if malformed.
+ * ignored. Returns 0, or -EBADMSG if malformed (a listener nest too:
+ * listener.h).
  */
 int tcpsm_alarm_parse(struct nlmsghdr *nlh, struct tcpsm_alarm *a);
 
-/* "CLOSE_WAIT_LEAK", or "ALARM_<n>" for a kind a newer module added. */
+/*
+ * "CLOSE_WAIT_LEAK", "SYN_FLOOD", "ACCEPT_QUEUE_OVERFLOW", or "ALARM_<n>"
+ * for a kind a newer module added.
+ */
 const char *tcpsm_alarm_kind_name(uint32_t kind, char *buf, size_t size);
 
 /*
  * One line, newline included:
  *   RAISE CLOSE_WAIT_LEAK netns N port P count C oldest 31.2s growth +50
  *   uid 0,1000 inodes 4567,4568 (replayed)
+ *   RAISE SYN_FLOOD netns N listener 0.0.0.0:8080 score 87 synq 64/64
+ *   cookies overflow 512/s completion 3% synack-retrans 0/s drops 0/s
+ *   RAISE ACCEPT_QUEUE_OVERFLOW netns N listener [::]:8080 score 100
+ *   acceptq 128/128 drops 12/s
  * Parts the kernel did not send are left out; so are uid (distinct,
  * ascending) and inodes (oldest first; 0: no file) without sockets.
+ * With a listener, "listener ADDR:PORT" stands for "port P"; its signals
+ * follow the score (all of them for a kind this build does not know).
  */
 void tcpsm_alarm_print_text(FILE *f, const struct tcpsm_alarm *a);
 
-/* One JSON object (no newline); keys not sent are null. */
+/*
+ * One JSON object (no newline); keys not sent are null. "score" and
+ * "listener" (listener.h's object) come last.
+ */
 void tcpsm_alarm_print_json(struct json *j, const struct tcpsm_alarm *a);
 
-/* For top's alarm line: "CLOSE_WAIT_LEAK port 8080 (50 sockets, oldest 31s)". */
+/*
+ * For top's alarm line: "CLOSE_WAIT_LEAK port 8080 (50 sockets, oldest 31s)",
+ * "SYN_FLOOD 0.0.0.0:8080 score 87".
+ */
 void tcpsm_alarm_short(const struct tcpsm_alarm *a, char *buf, size_t size);
 
-/* The environment of an --exec command: TCPSM_ALARM ... TCPSM_INODES. */
-#define TCPSM_ALARM_ENV_N	11
+/*
+ * The environment of an --exec command: TCPSM_ALARM ... TCPSM_INODES,
+ * TCPSM_SCORE, TCPSM_ADDR.
+ */
+#define TCPSM_ALARM_ENV_N	13
 #define TCPSM_ALARM_ENV_LEN	200
 
 struct tcpsm_alarm_env {
@@ -73,7 +97,8 @@ struct tcpsm_alarm_env {
 
 /*
  * Every variable, always; "" for what the kernel did not send. TCPSM_UIDS
- * and TCPSM_INODES are blank-separated, as in the text line.
+ * and TCPSM_INODES are blank-separated, as in the text line. With a
+ * listener, TCPSM_PORT is its port and TCPSM_ADDR its address.
  */
 void tcpsm_alarm_env(const struct tcpsm_alarm *a, struct tcpsm_alarm_env *env);
 
@@ -85,6 +110,8 @@ void tcpsm_alarm_env(const struct tcpsm_alarm *a, struct tcpsm_alarm_env *env);
 struct tcpsm_alarm_key {
 	uint32_t kind, netns;
 	uint16_t port;
+	uint16_t family;		/* a listener's, or 0 */
+	uint8_t addr[16];		/* a listener's address */
 	uint64_t ts;
 };
 
@@ -95,8 +122,9 @@ struct tcpsm_alarm_seen {
 
 /*
  * Note alarm a. Returns true when it is a raise already printed (same
- * kind, netns, port and ts): skip it. A raise is remembered (replacing
- * an older one of the same kind, netns and port); a clear forgets them.
+ * kind, netns, port, listener address and ts): skip it. A raise is
+ * remembered (replacing an older one of the same place); a clear
+ * forgets them.
  */
 bool tcpsm_alarm_seen_note(struct tcpsm_alarm_seen *s, const struct tcpsm_alarm *a);
 void tcpsm_alarm_seen_free(struct tcpsm_alarm_seen *s);

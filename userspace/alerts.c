@@ -212,6 +212,15 @@ void cmd_alerts_help(FILE *f)
 	      "closewait.window samples, by closewait.count in all. Cleared when\n"
 	      "fewer than half of closewait.count are left.\n"
 	      "\n"
+	      "SYN_FLOOD (settings: synflood.*): a listener's SYN-flood score (see\n"
+	      "'tcpsm help listeners') stayed at or above synflood.raise for\n"
+	      "synflood.duration samples: its SYN queue is full or it sends cookies,\n"
+	      "and the half-open connections do not complete. ACCEPT_QUEUE_OVERFLOW:\n"
+	      "the same with its accept-queue score: the application does not call\n"
+	      "accept() fast enough. Each clears once its score stayed below\n"
+	      "synflood.clear for synflood.duration samples, or when the listener\n"
+	      "closes.\n"
+	      "\n"
 	      "Options:\n"
 	      "  -j, --json       one JSON object per line\n"
 	      "  -e, --exec CMD   after printing an alarm, run CMD with /bin/sh -c\n"
@@ -219,13 +228,19 @@ void cmd_alerts_help(FILE *f)
 	      "                   TCPSM_STATE (raise, clear), TCPSM_REPLAYED (0, 1),\n"
 	      "                   TCPSM_NETNS, TCPSM_PORT, TCPSM_COUNT,\n"
 	      "                   TCPSM_OLDEST_AGE_MS, TCPSM_GROWTH, TCPSM_TS,\n"
-	      "                   TCPSM_UIDS and TCPSM_INODES (space-separated)\n"
+	      "                   TCPSM_UIDS and TCPSM_INODES (space-separated),\n"
+	      "                   TCPSM_SCORE and TCPSM_ADDR (the listener's address;\n"
+	      "                   TCPSM_PORT is its port); empty when not known\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
 	      "Output, one line per alarm (oldest: seconds; uid, inodes: of the\n"
 	      "oldest sockets):\n"
 	      "  RAISE CLOSE_WAIT_LEAK netns INODE port P count N oldest 31.2s\n"
-	      "    growth +N uid U[,U...] inodes I[,I...] [(replayed)]\n", f);
+	      "    growth +N uid U[,U...] inodes I[,I...] [(replayed)]\n"
+	      "  RAISE SYN_FLOOD netns INODE listener 0.0.0.0:8080 score 87 synq 64/64\n"
+	      "    [cookies] overflow 512/s completion 3% synack-retrans 0/s drops 0/s\n"
+	      "  RAISE ACCEPT_QUEUE_OVERFLOW netns INODE listener [::]:8080 score 100\n"
+	      "    acceptq 128/128 drops 12/s\n", f);
 }
 
 int cmd_alerts(int argc, char **argv)

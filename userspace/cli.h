@@ -50,5 +50,7 @@ int cmd_closewait(int argc, char **argv);
 void cmd_closewait_help(FILE *f);
 int cmd_alerts(int argc, char **argv);
 void cmd_alerts_help(FILE *f);
+int cmd_listeners(int argc, char **argv);
+void cmd_listeners_help(FILE *f);
 
 #endif /* TCPSM_CLI_H */

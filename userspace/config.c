@@ -20,6 +20,9 @@ const struct tcpsm_config_key tcpsm_config_keys[TCPSM_CONFIG_NKEYS] = {
 	{ "closewait.count",	TCPSM_A_CONFIG_CLOSEWAIT_COUNT },
 	{ "closewait.age",	TCPSM_A_CONFIG_CLOSEWAIT_AGE },
 	{ "closewait.window",	TCPSM_A_CONFIG_CLOSEWAIT_WINDOW },
+	{ "synflood.raise",	TCPSM_A_CONFIG_SYNFLOOD_RAISE },
+	{ "synflood.clear",	TCPSM_A_CONFIG_SYNFLOOD_CLEAR },
+	{ "synflood.duration",	TCPSM_A_CONFIG_SYNFLOOD_DURATION },
 };
 
 static struct nla_policy config_policy[TCPSM_A_CONFIG_MAX + 1] = {
@@ -27,6 +30,9 @@ static struct nla_policy config_policy[TCPSM_A_CONFIG_MAX + 1] = {
 	[TCPSM_A_CONFIG_CLOSEWAIT_COUNT]	= { .type = NLA_U32, .maxlen = 4 },
 	[TCPSM_A_CONFIG_CLOSEWAIT_AGE]		= { .type = NLA_U32, .maxlen = 4 },
 	[TCPSM_A_CONFIG_CLOSEWAIT_WINDOW]	= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CONFIG_SYNFLOOD_RAISE]		= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CONFIG_SYNFLOOD_CLEAR]		= { .type = NLA_U32, .maxlen = 4 },
+	[TCPSM_A_CONFIG_SYNFLOOD_DURATION]	= { .type = NLA_U32, .maxlen = 4 },
 };
 
 /* ---- KEY=VALUE ------------------------------------------------------------ */
@@ -153,6 +159,15 @@ void cmd_config_help(FILE *f)
 	      "  closewait.window  or: samples (one a second) in each of which the\n"
 	      "                    count grew, by closewait.count in all (1..60,\n"
 	      "                    default 5)\n"
+	      "\n"
+	      "Keys (SYN_FLOOD, ACCEPT_QUEUE_OVERFLOW: a listener's score, 0..100;\n"
+	      "see 'tcpsm help listeners'):\n"
+	      "  synflood.raise     score at or above which an alarm is raised\n"
+	      "                     (1..100, default 60)\n"
+	      "  synflood.clear     score below which it clears (0..99, below\n"
+	      "                     synflood.raise, default 20)\n"
+	      "  synflood.duration  samples (one a second) in a row the score must\n"
+	      "                     stay there to raise or to clear (1..60, default 2)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json   get: one line of JSON\n"

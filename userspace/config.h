@@ -16,7 +16,7 @@
 #include "json.h"
 
 /* The settings, in the order they are shown. */
-#define TCPSM_CONFIG_NKEYS	3
+#define TCPSM_CONFIG_NKEYS	6
 
 struct tcpsm_config_key {
 	const char *name;		/* "closewait.count" */

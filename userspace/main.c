@@ -30,6 +30,8 @@ static const struct tcpsm_cmd cmds[] = {
 	  cmd_top, cmd_top_help },
 	{ "closewait", "ports with sockets in CLOSE_WAIT, and their owners",
 	  cmd_closewait, cmd_closewait_help },
+	{ "listeners", "TCP listeners: queues, SYN-flood signals and scores",
+	  cmd_listeners, cmd_listeners_help },
 	{ "alerts", "active alarms, then each one raised or cleared",
 	  cmd_alerts, cmd_alerts_help },
 	{ "config", "show or change the alarm settings",

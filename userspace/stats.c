@@ -28,6 +28,7 @@ static struct nla_policy stats_policy[TCPSM_A_STATS_MAX + 1] = {
 	[TCPSM_A_STATS_EVENTS_DROPPED]	= { .type = NLA_U64 },
 	[TCPSM_A_STATS_CLOSEWAIT_UNTRACKED] = { .type = NLA_U64 },
 	[TCPSM_A_STATS_ALARMS_ACTIVE]	= { .type = NLA_U32 },
+	[TCPSM_A_STATS_SYN_COUNTER]	= { .type = NLA_NESTED },
 };
 
 static struct nla_policy state_count_policy[TCPSM_A_STATE_COUNT_MAX + 1] = {
@@ -115,6 +116,9 @@ int tcpsm_stats_parse(struct nlmsghdr *nlh, struct tcpsm_stats *st)
 		case TCPSM_A_STATS_TRANSITION:
 			r = parse_transition(nla, st);
 			break;
+		case TCPSM_A_STATS_SYN_COUNTER:
+			r = tcpsm_syncnt_parse(nla, &st->syn);
+			break;
 		default:
 			r = 0;
 			break;
@@ -195,9 +199,16 @@ void tcpsm_stats_print_text(FILE *f, const struct tcpsm_stats *st)
 			any ? "" : "\n", st->alarms_active);
 		any = true;
 	}
-	if (st->closewait_untracked)
+	if (st->closewait_untracked) {
 		fprintf(f, "%sclosewait untracked: %" PRIu64 "\n", any ? "" : "\n",
 			st->closewait_untracked);
+		any = true;
+	}
+	if (tcpsm_syncnt_any(&st->syn)) {
+		fprintf(f, "%ssyn counters: ", any ? "" : "\n");
+		tcpsm_syncnt_print_text(f, &st->syn, false);
+		fputc('\n', f);
+	}
 }
 
 void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st)
@@ -251,6 +262,11 @@ void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st)
 	json_key(j, "alarms_active");
 	if (st->has_alarms_active)
 		json_u64(j, st->alarms_active);
+	else
+		json_null(j);
+	json_key(j, "syn_counters");
+	if (tcpsm_syncnt_any(&st->syn))
+		tcpsm_syncnt_json(j, &st->syn);
 	else
 		json_null(j);
 	json_object_end(j);

@@ -12,6 +12,7 @@
 
 #include "json.h"
 #include "states.h"
+#include "syncnt.h"
 
 /* One GET_STATS reply: the counters of one network namespace. */
 struct tcpsm_stats {
@@ -25,6 +26,7 @@ struct tcpsm_stats {
 	uint64_t closewait_untracked;		/* CLOSE_WAIT entries not tracked */
 	bool has_alarms_active;
 	uint32_t alarms_active;			/* raised and not cleared */
+	struct tcpsm_syncnt syn;		/* modules before listeners: none */
 };
 
 /*
@@ -55,12 +57,16 @@ void tcpsm_stats_set_free(struct tcpsm_stats_set *set);
 
 /*
  * The operator's view of one namespace (several lines); it ends with
- * "alarms active: N (see tcpsm alerts)" when N > 0 and "closewait
- * untracked: N" when N > 0.
+ * "alarms active: N (see tcpsm alerts)" when N > 0, "closewait
+ * untracked: N" when N > 0, and "syn counters: ..." (syncnt.h) when the
+ * kernel sent them.
  */
 void tcpsm_stats_print_text(FILE *f, const struct tcpsm_stats *st);
 
-/* One JSON object for one namespace (no newline). */
+/*
+ * One JSON object for one namespace (no newline); "syn_counters" last,
+ * null when the kernel sent none.
+ */
 void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st);
 
 #endif /* TCPSM_STATS_H */

@@ -272,7 +272,8 @@ static void test_stats_json(void)
 		  "{\"from\": \"LISTEN\", \"to\": \"SYN_RCVD\", \"count\": 120}, "
 		  "{\"from\": \"SYN_RCVD\", \"to\": \"ESTABLISHED\", \"count\": 118}, "
 		  "{\"from\": \"ESTABLISHED\", \"to\": \"FIN_WAIT_1\", \"count\": 18446744073709551615}], "
-		  "\"events_dropped\": 7, \"closewait_untracked\": 3, \"alarms_active\": 2}");
+		  "\"events_dropped\": 7, \"closewait_untracked\": 3, \"alarms_active\": 2, "
+		  "\"syn_counters\": null}");
 
 	memset(&empty, 0, sizeof(empty));
 	f = fmemopen(buf, sizeof(buf), "w");
@@ -287,12 +288,14 @@ static void test_stats_json(void)
 		  "\"SYN_RCVD\": 0, \"ESTABLISHED\": 0, \"FIN_WAIT_1\": 0, "
 		  "\"FIN_WAIT_2\": 0, \"CLOSE_WAIT\": 0, \"CLOSING\": 0, "
 		  "\"LAST_ACK\": 0, \"TIME_WAIT\": 0}, \"transitions\": [], "
-		  "\"events_dropped\": null, \"closewait_untracked\": null, \"alarms_active\": null}, "
+		  "\"events_dropped\": null, \"closewait_untracked\": null, \"alarms_active\": null, "
+		  "\"syn_counters\": null}, "
 		  "{\"netns\": null, \"states\": {\"LISTEN\": 0, \"SYN_SENT\": 0, "
 		  "\"SYN_RCVD\": 0, \"ESTABLISHED\": 0, \"FIN_WAIT_1\": 0, "
 		  "\"FIN_WAIT_2\": 0, \"CLOSE_WAIT\": 0, \"CLOSING\": 0, "
 		  "\"LAST_ACK\": 0, \"TIME_WAIT\": 0}, \"transitions\": [], "
-		  "\"events_dropped\": null, \"closewait_untracked\": null, \"alarms_active\": null}]");
+		  "\"events_dropped\": null, \"closewait_untracked\": null, \"alarms_active\": null, "
+		  "\"syn_counters\": null}]");
 }
 
 static void test_stats_text(void)

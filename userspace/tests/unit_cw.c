@@ -92,6 +92,11 @@ static void test_config_args(void)
 		{ "closewait.window=99999999999999999999999", "closewait.window" },
 		{ "Closewait.count=1", "'Closewait.count'" },
 		{ "closewait.count=1=2", "closewait.count" },
+		{ "synflood.raise=", "synflood.raise" },
+		{ "synflood.clear=-1", "synflood.clear" },
+		{ "synflood.duration=2s", "synflood.duration" },
+		{ "synflood=60", "'synflood'" },
+		{ "synflood.raised=60", "'synflood.raised'" },
 	};
 	struct tcpsm_config c;
 	char err[160], name[96];
@@ -112,6 +117,19 @@ static void test_config_args(void)
 	r = arg(&c, "closewait.age=31", err);
 	check(r == -EINVAL && strstr(err, "closewait.age") && strstr(err, "twice") &&
 	      c.value[1] == 30, "config: a key given twice", "r=%d err=[%s]", r, err);
+
+	/* the SYN-flood keys; their ranges (and clear < raise) are the kernel's */
+	memset(&c, 0, sizeof(c));
+	r = arg(&c, "synflood.raise=60", err);
+	r |= arg(&c, "synflood.clear=99", err);
+	r |= arg(&c, "synflood.duration=0", err);
+	check(r == 0 && !c.has[0] && !c.has[1] && !c.has[2] && c.has[3] &&
+	      c.value[3] == 60 && c.has[4] && c.value[4] == 99 && c.has[5] &&
+	      c.value[5] == 0, "config: synflood keys (range left to the kernel)",
+	      "r=%d", r);
+	r = arg(&c, "synflood.duration=3", err);
+	check(r == -EINVAL && strstr(err, "synflood.duration") && strstr(err, "twice"),
+	      "config: a synflood key given twice", "r=%d err=[%s]", r, err);
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&c, 0, sizeof(c));
@@ -148,7 +166,9 @@ static void test_config_reply(void)
 	tcpsm_config_print_json(&j, &c);
 	check_str("config: json", cap_end(&cap),
 		  "{\"netns\": 4026531840, \"closewait.count\": 16, "
-		  "\"closewait.age\": 30, \"closewait.window\": 5}");
+		  "\"closewait.age\": 30, \"closewait.window\": 5, "
+		  "\"synflood.raise\": null, \"synflood.clear\": null, "
+		  "\"synflood.duration\": null}");
 
 	msg = new_msg(TCPSM_CMD_GET_CONFIG);
 	nla_put_u32(msg, TCPSM_A_CONFIG_CLOSEWAIT_AGE, 86400);
@@ -161,7 +181,36 @@ static void test_config_reply(void)
 	tcpsm_config_print_json(&j, &c);
 	check_str("config: json, null for what was not sent", cap_end(&cap),
 		  "{\"netns\": null, \"closewait.count\": null, "
-		  "\"closewait.age\": 86400, \"closewait.window\": null}");
+		  "\"closewait.age\": 86400, \"closewait.window\": null, "
+		  "\"synflood.raise\": null, \"synflood.clear\": null, "
+		  "\"synflood.duration\": null}");
+
+	/* the SYN-flood settings: after the closewait ones, as set takes them */
+	msg = new_msg(TCPSM_CMD_GET_CONFIG);
+	nla_put_u32(msg, TCPSM_A_CONFIG_NETNS, NS);
+	nla_put_u32(msg, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 2);
+	nla_put_u32(msg, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 20);
+	nla_put_u32(msg, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 60);
+	nla_put_u32(msg, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 16);
+	r = tcpsm_config_parse(nlmsg_hdr(msg), &c);
+	nlmsg_free(msg);
+	tcpsm_config_print_text(cap_begin(&cap), &c);
+	check(r == 0 && strcmp(cap_end(&cap), "closewait.count=16\nsynflood.raise=60\n"
+			       "synflood.clear=20\nsynflood.duration=2\n") == 0,
+	      "config: text, synflood keys", "r=%d [%s]", r, cap.buf);
+	json_init(&j, cap_begin(&cap));
+	tcpsm_config_print_json(&j, &c);
+	check_str("config: json, synflood keys", cap_end(&cap),
+		  "{\"netns\": 4026531840, \"closewait.count\": 16, "
+		  "\"closewait.age\": null, \"closewait.window\": null, "
+		  "\"synflood.raise\": 60, \"synflood.clear\": 20, "
+		  "\"synflood.duration\": 2}");
+
+	msg = new_msg(TCPSM_CMD_GET_CONFIG);
+	nla_put_u64(msg, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 20);
+	r = tcpsm_config_parse(nlmsg_hdr(msg), &c);
+	nlmsg_free(msg);
+	check(r == -EBADMSG, "config: a u64 synflood.clear is malformed", "r=%d", r);
 
 	msg = new_msg(TCPSM_CMD_GET_CONFIG);
 	nla_put_u16(msg, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 16);
@@ -364,7 +413,8 @@ static void test_alarm_render(void)
 		  "{\"uid\": 1000, \"ino\": 4568, \"cookie\": 100, \"cgroup\": 2, \"age_ms\": 30000, "
 		  "\"family\": \"inet6\", \"saddr\": null, \"daddr\": \"2001:db8::2\", \"dport\": 40001}, "
 		  "{\"uid\": 0, \"ino\": 0, \"cookie\": 101, \"cgroup\": 0, \"age_ms\": 29999, "
-		  "\"family\": \"inet\", \"saddr\": null, \"daddr\": \"10.0.0.9\", \"dport\": 40002}]}");
+		  "\"family\": \"inet\", \"saddr\": null, \"daddr\": \"10.0.0.9\", \"dport\": 40002}], "
+		  "\"score\": null, \"listener\": null}");
 	tcpsm_alarm_short(&a, buf, sizeof(buf));
 	check_str("alarm: top's note", buf,
 		  "CLOSE_WAIT_LEAK port 8080 (50 sockets, oldest 31s)");
@@ -384,7 +434,8 @@ static void test_alarm_render(void)
 			{ "TCPSM_PORT", "8080" }, { "TCPSM_COUNT", "50" },
 			{ "TCPSM_OLDEST_AGE_MS", "31250" }, { "TCPSM_GROWTH", "50" },
 			{ "TCPSM_TS", "123456789" }, { "TCPSM_UIDS", "0 1000" },
-			{ "TCPSM_INODES", "4567 4568 0" },
+			{ "TCPSM_INODES", "4567 4568 0" }, { "TCPSM_SCORE", "" },
+			{ "TCPSM_ADDR", "" },
 		};
 		bool ok = true;
 
@@ -406,7 +457,8 @@ static void test_alarm_render(void)
 	check_str("alarm: text, clear", alarm_text(&a),
 		  "CLEAR CLOSE_WAIT_LEAK netns 4026531840 port 8080 count 7 oldest 0.9s growth -43\n");
 	check(strstr(alarm_json(&a), "\"state\": \"clear\"") &&
-	      strstr(alarm_json(&a), "\"growth\": -43, \"sockets\": []}"),
+	      strstr(alarm_json(&a), "\"growth\": -43, \"sockets\": [], \"score\": null, "
+		     "\"listener\": null}"),
 	      "alarm: json, clear", "[%s]", alarm_json(&a));
 	tcpsm_alarm_env(&a, &env);
 	check(strcmp(env.value[1], "clear") == 0 && strcmp(env.value[7], "-43") == 0 &&
@@ -419,20 +471,21 @@ static void test_alarm_render(void)
 
 	/* a kind from a newer module, nothing optional sent */
 	memset(&a, 0, sizeof(a));
-	a.kind = 2;
+	a.kind = 99;
 	a.state = TCPSM_ALARM_STATE_RAISE;
 	a.ts = 5;
 	a.netns = 7;
 	check_str("alarm: text, unknown kind, bare", alarm_text(&a),
-		  "RAISE ALARM_2 netns 7\n");
+		  "RAISE ALARM_99 netns 7\n");
 	check_str("alarm: json, unknown kind, bare", alarm_json(&a),
-		  "{\"alarm\": \"ALARM_2\", \"state\": \"raise\", \"replayed\": false, "
+		  "{\"alarm\": \"ALARM_99\", \"state\": \"raise\", \"replayed\": false, "
 		  "\"ts\": 5, \"netns\": 7, \"port\": null, \"count\": null, "
-		  "\"oldest_age_ms\": null, \"growth\": null, \"sockets\": []}");
+		  "\"oldest_age_ms\": null, \"growth\": null, \"sockets\": [], "
+		  "\"score\": null, \"listener\": null}");
 	tcpsm_alarm_short(&a, buf, sizeof(buf));
-	check_str("alarm: top's note, bare", buf, "ALARM_2");
+	check_str("alarm: top's note, bare", buf, "ALARM_99");
 	tcpsm_alarm_env(&a, &env);
-	check(strcmp(env.value[0], "ALARM_2") == 0 && env.value[4][0] == '\0' &&
+	check(strcmp(env.value[0], "ALARM_99") == 0 && env.value[4][0] == '\0' &&
 	      env.value[5][0] == '\0' && env.value[7][0] == '\0',
 	      "alarm: --exec environment, bare", "");
 
@@ -445,7 +498,7 @@ static void test_alarm_render(void)
 	a.sock[2].uid = 1000;
 	a.sock[2].ino = 7;
 	check_str("alarm: text, uids sorted, inodes oldest first", alarm_text(&a),
-		  "RAISE ALARM_2 netns 7 uid 5,1000 inodes 9,0,7\n");
+		  "RAISE ALARM_99 netns 7 uid 5,1000 inodes 9,0,7\n");
 	tcpsm_alarm_env(&a, &env);
 	check(strcmp(env.value[9], "5 1000") == 0 && strcmp(env.value[10], "9 0 7") == 0,
 	      "alarm: --exec environment, uids sorted", "[%s] [%s]", env.value[9],
