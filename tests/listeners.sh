@@ -114,7 +114,9 @@ tcpsm_view() {
 		"\(if .family == "inet6" then "[\(.saddr)]" else .saddr end):\(.port) \(.accept_queue) \(.accept_queue_max) \(.syn_queue)"' <<< "$1"
 }
 # tcpsm's counters as {name: value}
-counters_of() { jq -c '.counters | with_entries(.value |= .value)' <<< "$1"; }
+counters_of() { jq -cS '.counters | with_entries(.value |= .value)' <<< "$1"; }
+# nstat_of: the seven counters' absolute values in S, keys sorted as counters_of's
+nstat_of() { tcpsm_nstat_abs "$TCPSM_FL_S" $TCPSM_SYN_COUNTERS | jq -cS .; }
 
 # TCP (and TCPv6) sockets in the slab, per-CPU partial slabs flushed first
 tcp_objs() {
@@ -138,7 +140,7 @@ if phase compare; then
 	bg+=($!)
 	sleep $((3 * K))
 	L0=$(lst) || fail "tcpsm listeners --json"
-	N0=$(tcpsm_nstat_abs "$TCPSM_FL_S" $TCPSM_SYN_COUNTERS)
+	N0=$(nstat_of)
 	inF "$FLOOD" --dst "$TCPSM_FL_S4" --dport 9004 --rate "$FLOOD_RATE" --duration 4 \
 		> "$RUN/flood.out" 2>&1 &
 	fl=$!
@@ -157,7 +159,7 @@ if phase compare; then
 		s1=$(ss_view)
 		L=$(lst)
 		s2=$(ss_view)
-		N1=$(tcpsm_nstat_abs "$TCPSM_FL_S" $TCPSM_SYN_COUNTERS)
+		N1=$(nstat_of)
 		t=$(tcpsm_view "$L")
 		[ "$s1" = "$s2" ] && [ "$t" = "$s1" ] && [ "$(counters_of "$L")" = "$N1" ] && break
 		sleep 0.5
@@ -176,8 +178,8 @@ if phase compare; then
 	check "counters rates at quiescence" 0 "$(jq '[.counters[].rate] | max' <<< "$L")"
 	check "all seven counters reported" 7 "$(jq '.counters | length' <<< "$L")"
 	check "counters growth over the flood == nstat's" \
-		"$(jq -cn --argjson a "$N0" --argjson b "$N1" '$b | with_entries(.value -= $a[.key])')" \
-		"$(jq -cn --argjson a "$(counters_of "$L0")" --argjson b "$(counters_of "$L")" '$b | with_entries(.value -= $a[.key])')"
+		"$(jq -cnS --argjson a "$N0" --argjson b "$N1" '$b | with_entries(.value -= $a[.key])')" \
+		"$(jq -cnS --argjson a "$(counters_of "$L0")" --argjson b "$(counters_of "$L")" '$b | with_entries(.value -= $a[.key])')"
 	check "netns" "$(stat -L -c %i "/run/netns/$TCPSM_FL_S")" "$(jq .netns <<< "$L")"
 	check "no listener shows cookies at quiescence" "" \
 		"$(jq -r '.listeners[] | select(.cookies) | .port' <<< "$L")"
