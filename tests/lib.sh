@@ -375,6 +375,85 @@ tcpsm_n_alarms() {
 		'[inputs | select(.port == $p and .state == $s)] | length' "$1"
 }
 
+# ---- SYN flood topology (tests/synflood.sh, tests/listeners.sh) ---------
+#
+#   netns $TCPSM_FL_S (server)                   netns $TCPSM_FL_F (flooder, clients)
+#   dev tcpsm-fs  <-------------- veth -------------->  dev tcpsm-ff
+#   198.51.100.1/24 2001:db8:f::1/64                     198.51.100.2/24 2001:db8:f::2/64
+#   route $TCPSM_FL_SPOOF via 198.51.100.2               ip_forward 0, no address in
+#                                                        $TCPSM_FL_SPOOF
+#
+# tests/syn_flood (in F) sends SYNs whose sources are drawn from
+# $TCPSM_FL_SPOOF (198.18.0.0/15). The server routes that range back over
+# the veth, so its SYN-ACKs (and their retransmits) really leave it; F owns
+# none of those addresses and does not forward, so it drops them on
+# arrival (IpInAddrErrors, no ICMP: forwarding is off) and nothing ever
+# answers: the request sockets sit in the SYN queue as under a real flood.
+# (A SYN-ACK that failed to leave the server would instead remove its
+# request socket at the first retransmit.) Legitimate clients connect
+# from F's own addresses. Neighbours are static: no ARP/ND traffic.
+# tcp_syncookies is 1 in S (set, not inherited).
+: "${TCPSM_FL_S:=tcpsmFS}"
+: "${TCPSM_FL_F:=tcpsmFF}"
+TCPSM_FL_S4=198.51.100.1 TCPSM_FL_F4=198.51.100.2
+TCPSM_FL_S6=2001:db8:f::1 TCPSM_FL_F6=2001:db8:f::2
+TCPSM_FL_SPOOF=198.18.0.0/15
+tcpsm_flood_setup() {
+	tcpsm_flood_teardown
+	tcpsm_modprobe
+	ip netns add "$TCPSM_FL_S" || return 1
+	ip netns add "$TCPSM_FL_F" || return 1
+	ip link add tcpsm-fs netns "$TCPSM_FL_S" type veth \
+		peer name tcpsm-ff netns "$TCPSM_FL_F" || return 1
+	for _fl in "$TCPSM_FL_S tcpsm-fs $TCPSM_FL_S4 $TCPSM_FL_S6" \
+		   "$TCPSM_FL_F tcpsm-ff $TCPSM_FL_F4 $TCPSM_FL_F6"; do
+		set -- $_fl
+		ip -n "$1" link set lo up
+		ip -n "$1" addr add "$3/24" dev "$2" || return 1
+		ip -n "$1" -6 addr add "$4/64" dev "$2" nodad || return 1
+		ip -n "$1" link set "$2" up || return 1
+	done
+	_fl_ms=$(ip -n "$TCPSM_FL_S" -o link show tcpsm-fs | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+	_fl_mf=$(ip -n "$TCPSM_FL_F" -o link show tcpsm-ff | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+	ip -n "$TCPSM_FL_S" neigh replace "$TCPSM_FL_F4" lladdr "$_fl_mf" dev tcpsm-fs nud permanent &&
+	ip -n "$TCPSM_FL_S" neigh replace "$TCPSM_FL_F6" lladdr "$_fl_mf" dev tcpsm-fs nud permanent &&
+	ip -n "$TCPSM_FL_F" neigh replace "$TCPSM_FL_S4" lladdr "$_fl_ms" dev tcpsm-ff nud permanent &&
+	ip -n "$TCPSM_FL_F" neigh replace "$TCPSM_FL_S6" lladdr "$_fl_ms" dev tcpsm-ff nud permanent &&
+	ip -n "$TCPSM_FL_S" route add "$TCPSM_FL_SPOOF" via "$TCPSM_FL_F4" dev tcpsm-fs || return 1
+	ip netns exec "$TCPSM_FL_F" sysctl -qw net.ipv4.ip_forward=0 \
+		net.ipv4.ip_local_port_range="10000 65000" || return 1
+	ip netns exec "$TCPSM_FL_S" sysctl -qw net.ipv4.tcp_syncookies=1 || return 1
+	_fl_i=0
+	while [ $_fl_i -lt 100 ]; do
+		if ip -n "$TCPSM_FL_S" link show tcpsm-fs | grep -q LOWER_UP &&
+		   ip -n "$TCPSM_FL_F" link show tcpsm-ff | grep -q LOWER_UP; then
+			return 0
+		fi
+		sleep 0.05; _fl_i=$((_fl_i + 1))
+	done
+	tcpsm_log "flood veth did not come up"; return 1
+}
+# tcpsm_flood_teardown: delete both namespaces (their sockets, the veth)
+tcpsm_flood_teardown() {
+	ip netns del "$TCPSM_FL_S" 2>/dev/null
+	ip netns del "$TCPSM_FL_F" 2>/dev/null
+	return 0
+}
+# tcpsm_nstat_abs NS COUNTER...: the counters' absolute values in NS as one
+# JSON object (nstat -asz: no history file involved)
+tcpsm_nstat_abs() {
+	_na_ns=$1; shift
+	ip netns exec "$_na_ns" nstat -asz 2>/dev/null | awk -v want="$*" '
+	$1 !~ /^#/ { v[$1] = $2 }
+	END {
+		n = split(want, w, " "); s = "{"
+		for (i = 1; i <= n; i++) s = s (i > 1 ? "," : "") "\"" w[i] "\":" (v[w[i]] + 0)
+		print s "}"
+	}'
+}
+# The seven SNMP counters tcpsm listeners reports per namespace
+TCPSM_SYN_COUNTERS="TcpExtTCPReqQFullDoCookies TcpExtTCPReqQFullDrop TcpExtSyncookiesSent TcpExtSyncookiesRecv TcpExtSyncookiesFailed TcpExtListenOverflows TcpExtListenDrops"
+
 # TAP-style checks for tests that report several results: each failure
 # is counted in $fails, the test exits non-zero at the end if any.
 fails=0
