@@ -37,7 +37,7 @@ if [ -r "$ROOT/tests/settings" ]; then
 	[ -z "$t" ] || timeout=$t
 fi
 # The debug kernel (KASAN, lockdep) runs several times slower under TCG;
-# its 100-cycle unload storm takes 15 to 20 minutes on CI machines.
+# its 50-cycle unload storm takes 7 to 10 minutes on CI machines.
 [ "${TCPSM_KERNEL_KIND:-}" != build ] || timeout=$((timeout * 3))
 timeout=${TCPSM_TEST_TIMEOUT:-$timeout}
 
