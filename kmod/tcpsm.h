@@ -36,6 +36,18 @@ struct tcpsm_pcpu {
 	u64 cw_untracked;	/* entries into CLOSE_WAIT not recorded */
 };
 
+/* The namespace's listener SNMP counters, sampled (tcpsm_snmp.c). */
+#define TCPSM_SNMP_N		7	/* enum tcpsm_syn_counter, from 1 */
+#define TCPSM_SNMP_HIST		3	/* samples of cookie completion */
+struct tcpsm_snmp {
+	u64 value[TCPSM_SNMP_N];	/* at the last sample */
+	u64 rate[TCPSM_SNMP_N];		/* per second over it */
+	u64 sent[TCPSM_SNMP_HIST];	/* SyncookiesSent increase per sample */
+	u64 recv[TCPSM_SNMP_HIST];	/* SyncookiesRecv increase per sample */
+	u64 ts;				/* when, ns; 0: never sampled */
+	u64 samples;
+};
+
 /*
  * Per network namespace state, in net_generic() storage. @pcpu is
  * published once initialised and cleared before it is freed after a
@@ -71,6 +83,17 @@ struct tcpsm_net {
 	bool cw_live;			/* on tcpsm_nets, ports valid */
 	bool cw_walk;			/* walk the tables for it next sample */
 	bool cw_first_walk;		/* what it finds was there before */
+
+	/* SYN_FLOOD and ACCEPT_QUEUE_OVERFLOW settings, as the ones above. */
+	u32 syn_raise;			/* synflood.raise, score */
+	u32 syn_clear;			/* synflood.clear, score */
+	u32 syn_duration;		/* synflood.duration, samples */
+
+	/* The listener sampler's, under tcpsm_ls_lock (tcpsm_listen.c). */
+	struct list_head ls_list;	/* its tcpsm_listener records */
+	bool ls_live;			/* on tcpsm_nets, records allowed */
+	u32 ls_alarms;			/* active alarms (also READ_ONCE) */
+	struct tcpsm_snmp snmp;		/* its listener SNMP counters */
 };
 
 /* tcpsm_pernet.c */
@@ -195,6 +218,74 @@ int tcpsm_alarm_dump(struct sk_buff *skb, struct netlink_callback *cb,
 int tcpsm_config_get(struct sk_buff *skb, struct genl_info *info);
 int tcpsm_config_set(struct sk_buff *skb, struct genl_info *info);
 extern const struct nla_policy tcpsm_config_policy[TCPSM_A_CONFIG_MAX + 1];
+
+/* tcpsm_listen.c */
+
+/* What the sampler read of a listener: GET_LISTENERS and alarms say it. */
+struct tcpsm_ls_sig {
+	struct in6_addr saddr;		/* IPv4: first word */
+	u16 family;
+	u16 port;
+	u32 synq, synq_max;		/* SYN queue and its limit */
+	u32 acceptq, acceptq_max;	/* accept queue and the backlog */
+	bool cookies;			/* sent SYN cookies in the last 2 s */
+	u32 synack;			/* SYN-ACK retransmits per second */
+	u32 drops;			/* drops per second */
+	u32 overflow;			/* SYNs per second at a full SYN queue */
+	u32 completion;			/* cookies completed, percent */
+	u32 score;			/* SYN-flood pressure, 0..100 */
+	u32 accept_score;		/* accept-queue pressure, 0..100 */
+};
+
+enum tcpsm_ls_alarm {
+	TCPSM_LS_SYN_FLOOD,
+	TCPSM_LS_ACCEPT,
+	TCPSM_LS_NALARMS,
+};
+
+/* A listener of a namespace, held from CLOSED -> LISTEN to LISTEN -> CLOSED. */
+struct tcpsm_listener {
+	struct hlist_node hnode;	/* host-wide by sk, RCU for the probe */
+	struct list_head tnode;		/* tn->ls_list */
+	struct rcu_head rcu;
+	struct sock *sk;		/* a reference held */
+	struct tcpsm_net *tn;
+	atomic_t synack;		/* SYN-ACK retransmits, by the probe */
+	u32 synack_seen;		/* synack at the last sample */
+	u32 drops_seen;			/* sk_drops at the last sample */
+	u64 ts;				/* last sample, ns; 0: none yet */
+	struct tcpsm_ls_sig sig;	/* as of the last sample */
+	bool alarm[TCPSM_LS_NALARMS];
+	u32 run[TCPSM_LS_NALARMS];	/* samples in a row past a threshold */
+	u64 alarm_ts[TCPSM_LS_NALARMS];	/* when raised, ns */
+};
+
+extern struct mutex tcpsm_ls_lock;
+void tcpsm_ls_note(void);
+int tcpsm_ls_start(void);
+void tcpsm_ls_stop(void);
+void tcpsm_ls_net_init(struct tcpsm_net *tn);
+void tcpsm_ls_net_exit(struct tcpsm_net *tn);
+int tcpsm_ls_put(struct sk_buff *skb, int type, const struct tcpsm_net *tn,
+		 const struct tcpsm_listener *l);
+int tcpsm_ls_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		  struct tcpsm_net *tn);
+
+/* tcpsm_snmp.c */
+void tcpsm_snmp_sample(struct tcpsm_net *tn, u64 now);
+u64 tcpsm_snmp_overflow(const struct tcpsm_net *tn);
+u32 tcpsm_snmp_completion(const struct tcpsm_net *tn, bool *sent);
+int tcpsm_snmp_put(struct sk_buff *skb, struct tcpsm_net *tn);
+size_t tcpsm_snmp_size(void);
+
+/* tcpsm_synalarm.c */
+void tcpsm_ls_score(struct tcpsm_ls_sig *sig, bool cookies_sent);
+void tcpsm_ls_alarm_eval(struct tcpsm_net *tn, struct tcpsm_listener *l,
+			 u64 now);
+void tcpsm_ls_alarm_gone(struct tcpsm_net *tn, struct tcpsm_listener *l,
+			 u64 now);
+int tcpsm_ls_alarm_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			struct tcpsm_net *tn, long *i);
 
 /* tcpsm_events.c */
 int tcpsm_events_init(void);

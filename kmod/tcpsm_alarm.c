@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Alarms: the CLOSE_WAIT_LEAK rule, its settings per namespace, and the
+ * Alarms: the CLOSE_WAIT_LEAK rule, the alarm settings per namespace
+ * (also those of the listener alarms, tcpsm_synalarm.c), and the
  * messages on group "alerts".
  *
  * Per local port, at each sample (tcpsm_closewait.c), with C, A and W the
@@ -14,7 +15,8 @@
  * port's namespace (genlmsg_multicast_netns); anyone there may listen.
  *
  * Context: process context. The sampler and GET_ALARMS hold
- * tcpsm_cw_lock; SET_CONFIG takes it.
+ * tcpsm_cw_lock; SET_CONFIG takes it to store settings, which the
+ * samplers read with READ_ONCE.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,6 +28,8 @@
 #define TCPSM_CW_COUNT_MAX	1000000
 #define TCPSM_CW_AGE_MAX	86400
 #define TCPSM_CW_WINDOW_MAX	60
+#define TCPSM_SYN_SCORE_MAX	100
+#define TCPSM_SYN_DURATION_MAX	60
 
 static unsigned int closewait_count = 16;
 module_param(closewait_count, uint, 0444);
@@ -39,6 +43,18 @@ static unsigned int closewait_window = 5;
 module_param(closewait_window, uint, 0444);
 MODULE_PARM_DESC(closewait_window,
 		 "CLOSE_WAIT_LEAK: one-second samples of steady growth (default 5, 1..60)");
+static unsigned int synflood_raise = 60;
+module_param(synflood_raise, uint, 0444);
+MODULE_PARM_DESC(synflood_raise,
+		 "SYN_FLOOD, ACCEPT_QUEUE_OVERFLOW: a listener's score (0-100) that raises the alarm (default 60, 1..100)");
+static unsigned int synflood_clear = 20;
+module_param(synflood_clear, uint, 0444);
+MODULE_PARM_DESC(synflood_clear,
+		 "SYN_FLOOD, ACCEPT_QUEUE_OVERFLOW: score below which it clears (default 20, 0..99, below synflood_raise)");
+static unsigned int synflood_duration = 2;
+module_param(synflood_duration, uint, 0444);
+MODULE_PARM_DESC(synflood_duration,
+		 "SYN_FLOOD, ACCEPT_QUEUE_OVERFLOW: one-second samples in a row past a threshold to raise or clear (default 2, 1..60)");
 
 /* --- settings ------------------------------------------------------------- */
 
@@ -56,6 +72,12 @@ static const struct tcpsm_setting tcpsm_settings[] = {
 	  0, TCPSM_CW_AGE_MAX, offsetof(struct tcpsm_net, cw_age) },
 	{ "closewait.window", TCPSM_A_CONFIG_CLOSEWAIT_WINDOW,
 	  1, TCPSM_CW_WINDOW_MAX, offsetof(struct tcpsm_net, cw_window) },
+	{ "synflood.raise", TCPSM_A_CONFIG_SYNFLOOD_RAISE,
+	  1, TCPSM_SYN_SCORE_MAX, offsetof(struct tcpsm_net, syn_raise) },
+	{ "synflood.clear", TCPSM_A_CONFIG_SYNFLOOD_CLEAR,
+	  0, TCPSM_SYN_SCORE_MAX - 1, offsetof(struct tcpsm_net, syn_clear) },
+	{ "synflood.duration", TCPSM_A_CONFIG_SYNFLOOD_DURATION,
+	  1, TCPSM_SYN_DURATION_MAX, offsetof(struct tcpsm_net, syn_duration) },
 };
 
 /* Ranges are checked by hand, so that the message can name the key. */
@@ -63,6 +85,9 @@ const struct nla_policy tcpsm_config_policy[TCPSM_A_CONFIG_MAX + 1] = {
 	[TCPSM_A_CONFIG_CLOSEWAIT_COUNT] = { .type = NLA_U32 },
 	[TCPSM_A_CONFIG_CLOSEWAIT_AGE] = { .type = NLA_U32 },
 	[TCPSM_A_CONFIG_CLOSEWAIT_WINDOW] = { .type = NLA_U32 },
+	[TCPSM_A_CONFIG_SYNFLOOD_RAISE] = { .type = NLA_U32 },
+	[TCPSM_A_CONFIG_SYNFLOOD_CLEAR] = { .type = NLA_U32 },
+	[TCPSM_A_CONFIG_SYNFLOOD_DURATION] = { .type = NLA_U32 },
 };
 
 /* The extack message for an out-of-range value: it names the key. */
@@ -82,6 +107,16 @@ static void tcpsm_setting_refuse(struct netlink_ext_ack *extack,
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "closewait.window must be 1..60 (samples)");
 		break;
+	case TCPSM_A_CONFIG_SYNFLOOD_RAISE:
+		NL_SET_ERR_MSG_ATTR(extack, a, "synflood.raise must be 1..100");
+		break;
+	case TCPSM_A_CONFIG_SYNFLOOD_CLEAR:
+		NL_SET_ERR_MSG_ATTR(extack, a, "synflood.clear must be 0..99");
+		break;
+	case TCPSM_A_CONFIG_SYNFLOOD_DURATION:
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "synflood.duration must be 1..60 (samples)");
+		break;
 	}
 }
 
@@ -95,8 +130,11 @@ static u32 *tcpsm_setting_ptr(struct tcpsm_net *tn,
 static int tcpsm_alarm_params_check(void)
 {
 	const unsigned int v[] = { closewait_count, closewait_age,
-				   closewait_window };
+				   closewait_window, synflood_raise,
+				   synflood_clear, synflood_duration };
 	unsigned int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(v) != ARRAY_SIZE(tcpsm_settings));
 
 	for (i = 0; i < ARRAY_SIZE(tcpsm_settings); i++) {
 		if (v[i] < tcpsm_settings[i].min || v[i] > tcpsm_settings[i].max) {
@@ -105,6 +143,11 @@ static int tcpsm_alarm_params_check(void)
 			       tcpsm_settings[i].min, tcpsm_settings[i].max);
 			return -EINVAL;
 		}
+	}
+	if (synflood_clear >= synflood_raise) {
+		pr_err("synflood.clear=%u must be below synflood.raise=%u\n",
+		       synflood_clear, synflood_raise);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -119,6 +162,9 @@ void tcpsm_alarm_net_init(struct tcpsm_net *tn)
 	tn->cw_count = closewait_count;
 	tn->cw_age = closewait_age;
 	tn->cw_window = closewait_window;
+	tn->syn_raise = synflood_raise;
+	tn->syn_clear = synflood_clear;
+	tn->syn_duration = synflood_duration;
 }
 
 static int tcpsm_config_fill(struct sk_buff *skb, struct tcpsm_net *tn)
@@ -158,6 +204,25 @@ int tcpsm_config_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
+ * synflood.clear must stay below synflood.raise, as they would be after
+ * the request. Holds tcpsm_cw_lock (no other change in between).
+ */
+static int tcpsm_syn_order_check(struct tcpsm_net *tn, struct genl_info *info)
+{
+	struct nlattr *r = info->attrs[TCPSM_A_CONFIG_SYNFLOOD_RAISE];
+	struct nlattr *c = info->attrs[TCPSM_A_CONFIG_SYNFLOOD_CLEAR];
+	u32 raise = r ? nla_get_u32(r) : READ_ONCE(tn->syn_raise);
+	u32 clear = c ? nla_get_u32(c) : READ_ONCE(tn->syn_clear);
+
+	lockdep_assert_held(&tcpsm_cw_lock);
+	if (clear < raise)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(info->extack, c ? c : r,
+			    "synflood.clear must be below synflood.raise");
+	return -EINVAL;
+}
+
+/*
  * SET_CONFIG: all given values are checked before any is stored. The
  * family's GENL_UNS_ADMIN_PERM flag has checked CAP_NET_ADMIN over the
  * namespace's user namespace.
@@ -169,6 +234,7 @@ int tcpsm_config_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *a;
 	unsigned int i;
 	bool any = false;
+	int err;
 	u32 v;
 
 	for (i = 0; i < ARRAY_SIZE(tcpsm_settings); i++) {
@@ -189,6 +255,11 @@ int tcpsm_config_set(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&tcpsm_cw_lock);
+	err = tcpsm_syn_order_check(tn, info);
+	if (err) {
+		mutex_unlock(&tcpsm_cw_lock);
+		return err;
+	}
 	for (i = 0; i < ARRAY_SIZE(tcpsm_settings); i++) {
 		s = &tcpsm_settings[i];
 		a = info->attrs[s->attr];
@@ -272,7 +343,10 @@ void tcpsm_alarm_eval(struct tcpsm_net *tn, struct tcpsm_cw_port *p,
 	}
 }
 
-/* GET_ALARMS dump of @tn: args[0] counts the alarms already sent. */
+/*
+ * GET_ALARMS dump of @tn: the CLOSE_WAIT alarms, then the listeners'.
+ * args[0] counts the alarms already sent.
+ */
 int tcpsm_alarm_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		     struct tcpsm_net *tn)
 {
@@ -306,6 +380,8 @@ int tcpsm_alarm_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		cb->args[0] = i;
 	}
 	mutex_unlock(&tcpsm_cw_lock);
+	if (!err)
+		err = tcpsm_ls_alarm_dump(skb, cb, tn, &i);
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err ? err : skb->len;

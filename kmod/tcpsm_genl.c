@@ -11,9 +11,10 @@
  * over the user namespace that owns the caller's network namespace; a
  * subscriber gets the edges of that namespace only.
  *
- * GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS and group "alerts" (alarms raised
- * and cleared, sent by tcpsm_alarm.c) are open to every user of the
- * namespace; SET_CONFIG needs CAP_NET_ADMIN over its user namespace.
+ * GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS and group "alerts"
+ * (alarms raised and cleared, sent by tcpsm_alarm.c and
+ * tcpsm_synalarm.c) are open to every user of the namespace; SET_CONFIG
+ * needs CAP_NET_ADMIN over its user namespace.
  *
  * Context: process context; handlers may sleep.
  */
@@ -39,7 +40,7 @@ static size_t tcpsm_stats_size(void)
 	return nla_total_size(sizeof(u32)) +
 	       TCPSM_NSTATES * gauge + TCPSM_NSTATES * TCPSM_NSTATES * edge +
 	       2 * nla_total_size_64bit(sizeof(u64)) +
-	       nla_total_size(sizeof(u32));
+	       nla_total_size(sizeof(u32)) + tcpsm_snmp_size();
 }
 
 static int tcpsm_put_gauge(struct sk_buff *skb, int state, u64 count)
@@ -108,7 +109,8 @@ static int tcpsm_fill_stats(struct sk_buff *skb, struct tcpsm_net *tn,
 							      cw_untracked)) +
 			      READ_ONCE(tn->cw_refused), TCPSM_A_STATS_PAD) ||
 	    nla_put_u32(skb, TCPSM_A_STATS_ALARMS_ACTIVE,
-			READ_ONCE(tn->cw_alarms)))
+			READ_ONCE(tn->cw_alarms) + READ_ONCE(tn->ls_alarms)) ||
+	    tcpsm_snmp_put(skb, tn))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	err = 0;
@@ -195,7 +197,7 @@ static int tcpsm_get_stats_dumpit(struct sk_buff *skb,
 	return err ? err : skb->len;
 }
 
-/* GET_CLOSEWAIT, GET_ALARMS: the caller's namespace only */
+/* GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS: the caller's namespace only */
 static int tcpsm_get_closewait_dumpit(struct sk_buff *skb,
 				      struct netlink_callback *cb)
 {
@@ -206,6 +208,12 @@ static int tcpsm_get_alarms_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
 	return tcpsm_alarm_dump(skb, cb, tcpsm_net(sock_net(skb->sk)));
+}
+
+static int tcpsm_get_listeners_dumpit(struct sk_buff *skb,
+				      struct netlink_callback *cb)
+{
+	return tcpsm_ls_dump(skb, cb, tcpsm_net(sock_net(skb->sk)));
 }
 
 static const struct genl_ops tcpsm_ops[] = {
@@ -237,6 +245,10 @@ static const struct genl_ops tcpsm_ops[] = {
 	{
 		.cmd = TCPSM_CMD_GET_ALARMS,
 		.dumpit = tcpsm_get_alarms_dumpit,
+	},
+	{
+		.cmd = TCPSM_CMD_GET_LISTENERS,
+		.dumpit = tcpsm_get_listeners_dumpit,
 	},
 };
 

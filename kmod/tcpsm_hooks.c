@@ -178,6 +178,9 @@ static void tcpsm_set_state(void *data, const struct sock *sk,
 	/* X -> CLOSE is not an edge when the connection lives on, or never was */
 	if (to == TCPSM_STATE_CLOSED && !tcpsm_closes(sk, from))
 		return;
+	/* a listener came or went: tcpsm_listen.c holds or lets go of it */
+	if (from == TCPSM_STATE_LISTEN || to == TCPSM_STATE_LISTEN)
+		tcpsm_ls_note();
 	tcpsm_edge(sock_net(sk), from, to, (struct sock *)sk);
 }
 

@@ -6,10 +6,12 @@
  * before it: the CLOSE_WAIT record rings, per-namespace counters, the
  * event buffers, the netlink family that reads the ones and sends the
  * other, the hooks that fill them all (they test the family's events
- * group for listeners), and last the CLOSE_WAIT sampler, which sends
- * alarms. Exit runs in reverse: no hook running
- * (tracepoint_synchronize_unregister), no sample, the events they left
- * sent, no request, then the memory is freed.
+ * group for listeners), the listener tracker (after the hook, so that a
+ * listener opened meanwhile is not missed), and last the CLOSE_WAIT
+ * sampler. Both samplers send alarms. Exit runs in reverse: no hook
+ * running (tracepoint_synchronize_unregister), no listener held, no
+ * sample, the events they left sent, no request, then the memory is
+ * freed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -40,9 +42,15 @@ static int __init tcpsm_init(void)
 	err = tcpsm_hooks_register();
 	if (err)
 		goto err_genl;
+	err = tcpsm_ls_start();
+	if (err)
+		goto err_hooks;
 	tcpsm_cw_start();
 	return 0;
 
+err_hooks:
+	tcpsm_hooks_unregister();
+	tcpsm_ls_stop();
 err_genl:
 	tcpsm_genl_unregister();
 err_events:
@@ -58,6 +66,7 @@ err_cw:
 static void __exit tcpsm_exit(void)
 {
 	tcpsm_hooks_unregister();
+	tcpsm_ls_stop();
 	tcpsm_cw_stop();
 	tcpsm_events_stop();
 	tcpsm_genl_unregister();

@@ -43,6 +43,7 @@ static int __net_init tcpsm_net_init(struct net *net)
 
 	tn->net = net;
 	tcpsm_cw_net_init(tn);
+	tcpsm_ls_net_init(tn);
 	mutex_lock(&tcpsm_nets_lock);
 	tn->seq = ++tcpsm_nets_seq;
 	list_add_tail(&tn->node, &tcpsm_nets);
@@ -60,6 +61,7 @@ static void __net_exit tcpsm_net_exit(struct net *net)
 	mutex_lock(&tcpsm_nets_lock);
 	list_del(&tn->node);
 	mutex_unlock(&tcpsm_nets_lock);
+	tcpsm_ls_net_exit(tn);
 	tcpsm_cw_net_exit(tn);
 }
 
