@@ -571,8 +571,9 @@ struct stats_msg {
 	bool has_untracked, has_alarms;	/* CLOSEWAIT_UNTRACKED, ALARMS_ACTIVE */
 	int nstates;
 	bool seen[TCPSM_STATE_MAX + 1];
-	int ncounters;		/* SYN_COUNTER nests */
+	int ncounters;		/* SYN_COUNTER nests: 7, or 0 before a first sample */
 	bool seen_counter[NSYNCOUNTERS + 1];
+	__u64 counter_sum;	/* of their values */
 	int bad;		/* malformed nests */
 };
 
@@ -630,6 +631,7 @@ static void parse_stats(const struct nlmsghdr *nlh, struct stats_msg *s)
 			const struct nlattr *n = (const void *)((const char *)a + NLA_HDRLEN);
 			int nrem = a->nla_len - NLA_HDRLEN, seen = 0;
 			__u32 name = 0;
+			__u64 v;
 
 			for (; nrem >= NLA_HDRLEN && n->nla_len >= NLA_HDRLEN &&
 			       n->nla_len <= nrem;
@@ -649,6 +651,10 @@ static void parse_stats(const struct nlmsghdr *nlh, struct stats_msg *s)
 					seen |= 1 << nt;
 					if (nt == TCPSM_A_SYN_COUNTER_NAME)
 						memcpy(&name, (const char *)n + NLA_HDRLEN, 4);
+					if (nt == TCPSM_A_SYN_COUNTER_VALUE) {
+						memcpy(&v, (const char *)n + NLA_HDRLEN, 8);
+						s->counter_sum += v;
+					}
 				} else {
 					s->bad++;
 				}
@@ -677,7 +683,14 @@ static __u32 own_netns(void)
 	return (__u32)st.st_ino;
 }
 
-/* A GET_STATS do: exactly one reply message, nothing else queued. */
+/* the last check_valid_do()'s syn-counters: how many, their values' sum */
+static int last_ncounters;
+static __u64 last_counter_sum;
+
+/*
+ * A GET_STATS do: exactly one reply message, nothing else queued. The
+ * syn-counters: all seven, or none in a namespace not sampled yet.
+ */
 static void check_valid_do(struct __test_metadata *_metadata, struct conn *c)
 {
 	static char buf[RXBUF];
@@ -716,9 +729,12 @@ static void check_valid_do(struct __test_metadata *_metadata, struct conn *c)
 		ASSERT_EQ(10, s.nstates);
 		for (st = TCPSM_STATE_LISTEN; st <= TCPSM_STATE_MAX; st++)
 			ASSERT_TRUE(s.seen[st]) TH_LOG("no gauge for state %d", st);
-		ASSERT_EQ(NSYNCOUNTERS, s.ncounters);
-		for (st = 1; st <= NSYNCOUNTERS; st++)
+		if (s.ncounters)
+			ASSERT_EQ(NSYNCOUNTERS, s.ncounters);
+		for (st = 1; s.ncounters && st <= NSYNCOUNTERS; st++)
 			ASSERT_TRUE(s.seen_counter[st]) TH_LOG("no syn-counter %d", st);
+		last_ncounters = s.ncounters;
+		last_counter_sum = s.counter_sum;
 	}
 	ASSERT_EQ(0, len);
 	ASSERT_EQ(1, nmsg);
@@ -782,7 +798,7 @@ static int run_dump(struct __test_metadata *_metadata, struct conn *c,
 			parse_stats(nlh, &s);
 			if (s.bad || !s.has_netns || s.nstates != 10 ||
 			    !s.has_untracked || !s.has_alarms ||
-			    s.ncounters != NSYNCOUNTERS)
+			    (s.ncounters && s.ncounters != NSYNCOUNTERS))
 				return -EBADMSG;
 			if (s.netns == own)
 				*own_seen = true;
@@ -1013,7 +1029,8 @@ TEST_F(genl, valid_after_all_errors)
 enum { K_COUNT, K_AGE, K_WINDOW, K_RAISE, K_CLEAR, K_DURATION };
 
 struct cfgv {
-	__u32 v[NKEYS];	/* closewait count, age, window; synflood raise, clear, duration */
+	/* closewait count, age, window; synflood raise, clear, duration */
+	__u32 v[NKEYS];
 };
 
 /* tcpsm_settings[] and tcpsm_setting_refuse() in kmod/tcpsm_alarm.c */
@@ -1618,7 +1635,7 @@ TEST_F(config, set_config_valid)
 	set_cfg_ok(_metadata, &self->c, NLM_F_ACK, set, &self->saved);
 }
 
-/* a SET_CONFIG built by hand (@m) succeeds, and both it and GET_CONFIG say *@want */
+/* a SET_CONFIG built by hand (@m) succeeds; it and GET_CONFIG say *@want */
 static void set_msg_ok(struct __test_metadata *_metadata, struct conn *c,
 		       struct nl_msg *m, const struct cfgv *want)
 {
@@ -2177,7 +2194,7 @@ TEST_F(genl, closewait_alarms_dumps)
 #define LSN_MAX		256	/* listeners a dump is read into */
 #define LSN_WAIT_MS	5000	/* > one sample (1 s) and the dump's delay */
 
-/* a TCP listener on @addr (AF_INET or AF_INET6, port 0) with @backlog; its port */
+/* a TCP listener on @addr (AF_INET or AF_INET6), @backlog; fd, *@port */
 static int listen_on(int family, const char *addr, int backlog, __u16 *port)
 {
 	struct sockaddr_storage ss = { 0 };
@@ -2329,6 +2346,9 @@ TEST_F(genl, listeners_own)
 	ASSERT_TRUE(lsn_wait(_metadata, &self->c, AF_INET, "127.0.0.1", p4,
 			     false, NULL, NULL, &l));
 	check_idle(_metadata, &l, self->c.netns, 7);
+	/* sampled: GET_STATS has the namespace's seven syn-counters */
+	check_valid_do(_metadata, &self->c);
+	EXPECT_EQ(NSYNCOUNTERS, last_ncounters);
 	if (l6 >= 0) {
 		ASSERT_TRUE(lsn_wait(_metadata, &self->c, AF_INET6, "::1", p6,
 				     false, NULL, NULL, &l));
@@ -2385,6 +2405,10 @@ TEST_F(genl, listeners_netns)
 	check_idle(_metadata, &l, c1.netns, 5);
 	/* no cookie was ever sent in this namespace */
 	EXPECT_EQ(100U, l.completion);
+	/* sampled: seven syn-counters, all 0 (no traffic here) */
+	check_valid_do(_metadata, &c1);
+	EXPECT_EQ(NSYNCOUNTERS, last_ncounters);
+	EXPECT_EQ(0ULL, last_counter_sum);
 	n = run_dump_of(_metadata, &c1, TCPSM_CMD_GET_LISTENERS, true, ls,
 			LSN_MAX);
 	EXPECT_EQ(1, n);
