@@ -7,12 +7,18 @@
  *
  * The alarm settings (GET_CONFIG, SET_CONFIG): the reply's content, each
  * setting refused out of its range with -ERANGE and a message naming it
- * (nothing changed), an empty SET_CONFIG refused, SET_CONFIG refused to
- * the unprivileged (GET_CONFIG not), settings per namespace. The tests of
- * fixture "config" put the settings back as they found them, in the
- * harness's parent (root, initial namespace), whatever the test did.
- * GET_CLOSEWAIT and GET_ALARMS are dumps only: a do is refused, a dump
- * gives well-formed messages of our namespace and DONE, nothing else.
+ * (nothing changed), synflood.clear refused with -EINVAL unless below
+ * synflood.raise (as the request would leave them), an empty SET_CONFIG
+ * refused, SET_CONFIG refused to the unprivileged (GET_CONFIG not),
+ * settings per namespace. The tests of fixture "config" put the settings
+ * back as they found them, in the harness's parent (root, initial
+ * namespace), whatever the test did.
+ * GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS are dumps only: a do is
+ * refused, a dump gives well-formed messages of our namespace and DONE,
+ * nothing else. Listeners the test opens (IPv4 and IPv6 loopback, in a
+ * new namespace too) appear in GET_LISTENERS with their backlog as the
+ * queues' limit, their accept queue filled as ss would show it, and are
+ * gone after they are closed.
  *
  * Messages are built with libnl (genlmsg_put, nla_put), sometimes doctored
  * by hand afterwards, and sent with send(2); replies are read with recv(2)
@@ -37,6 +43,9 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <linux/capability.h>
 #include <linux/genetlink.h>
@@ -419,6 +428,29 @@ static size_t b_cfg_count_u64(struct conn *c, struct nl_msg *m)
 	return 0;
 }
 
+/* the new settings are u32s too, checked by the same strict policy */
+static size_t b_cfg_raise_u16(struct conn *c, struct nl_msg *m)
+{
+	(void)c;
+	nla_put_u16(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 60);
+	return 0;
+}
+
+static size_t b_cfg_duration_nested(struct conn *c, struct nl_msg *m)
+{
+	(void)c;
+	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION | NLA_F_NESTED, 2);
+	return 0;
+}
+
+/* one past the last setting: above the policy's maxattr */
+static size_t b_cfg_above_max(struct conn *c, struct nl_msg *m)
+{
+	(void)c;
+	nla_put_u32(m, TCPSM_A_CONFIG_MAX + 1, 2);
+	return 0;
+}
+
 #define D NLM_F_DUMP
 static const struct bad_req bad_reqs[] = {
 	{ "unknown attribute type (do)", 0, EINVAL, "Unknown attribute type",
@@ -491,6 +523,26 @@ static const struct bad_req bad_reqs[] = {
 	{ "GET_CONFIG with a u64 closewait.count", 0, EINVAL,
 	  "invalid attribute length", ATTR0_OFFS, b_cfg_count_u64,
 	  TCPSM_CMD_GET_CONFIG },
+	/* GET_LISTENERS: a dump only, no request attributes, like GET_CLOSEWAIT */
+	{ "GET_LISTENERS as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
+	  TCPSM_CMD_GET_LISTENERS },
+	{ "GET_LISTENERS as a do, with an attribute", 0, EOPNOTSUPP, NULL,
+	  NO_OFFS, b_attr1, TCPSM_CMD_GET_LISTENERS },
+	{ "GET_LISTENERS dump with attribute 1", D, EINVAL,
+	  "Attribute failed policy validation", ATTR0_OFFS, b_attr1,
+	  TCPSM_CMD_GET_LISTENERS },
+	{ "GET_LISTENERS dump with attribute 2", D, EINVAL,
+	  "Unknown attribute type", ATTR0_OFFS, b_attr2,
+	  TCPSM_CMD_GET_LISTENERS },
+	{ "GET_CONFIG with a u16 synflood.raise", 0, EINVAL,
+	  "invalid attribute length", ATTR0_OFFS, b_cfg_raise_u16,
+	  TCPSM_CMD_GET_CONFIG },
+	{ "SET_CONFIG with a nested synflood.duration", 0, EINVAL,
+	  "NLA_F_NESTED not expected", ATTR0_OFFS, b_cfg_duration_nested,
+	  TCPSM_CMD_SET_CONFIG },
+	{ "SET_CONFIG with an attribute past synflood.duration", 0, EINVAL,
+	  "Unknown attribute type", ATTR0_OFFS, b_cfg_above_max,
+	  TCPSM_CMD_SET_CONFIG },
 };
 #undef D
 
@@ -510,12 +562,18 @@ static int run_bad(struct __test_metadata *_metadata, struct conn *c,
 
 /* ---- replies ---------------------------------------------------------- */
 
+/* the syn-counter names, 1..7 (enum tcpsm_syn_counter) */
+#define NSYNCOUNTERS	TCPSM_SYN_COUNTER_LISTEN_DROPS
+
 struct stats_msg {
 	__u32 netns;
 	bool has_netns;
 	bool has_untracked, has_alarms;	/* CLOSEWAIT_UNTRACKED, ALARMS_ACTIVE */
 	int nstates;
 	bool seen[TCPSM_STATE_MAX + 1];
+	int ncounters;		/* SYN_COUNTER nests: 7, or 0 before a first sample */
+	bool seen_counter[NSYNCOUNTERS + 1];
+	__u64 counter_sum;	/* of their values */
 	int bad;		/* malformed nests */
 };
 
@@ -568,6 +626,48 @@ static void parse_stats(const struct nlmsghdr *nlh, struct stats_msg *s)
 			else
 				s->seen[state] = true;
 			s->nstates++;
+		} else if (type == TCPSM_A_STATS_SYN_COUNTER) {
+			/* name (u32, 1..7), value and rate (u64), once each */
+			const struct nlattr *n = (const void *)((const char *)a + NLA_HDRLEN);
+			int nrem = a->nla_len - NLA_HDRLEN, seen = 0;
+			__u32 name = 0;
+			__u64 v;
+
+			for (; nrem >= NLA_HDRLEN && n->nla_len >= NLA_HDRLEN &&
+			       n->nla_len <= nrem;
+			     nrem -= NLA_ALIGN(n->nla_len),
+			     n = (const void *)((const char *)n + NLA_ALIGN(n->nla_len))) {
+				int nt = n->nla_type & NLA_TYPE_MASK;
+
+				if (nt == TCPSM_A_SYN_COUNTER_PAD)
+					continue;
+				if ((nt == TCPSM_A_SYN_COUNTER_NAME &&
+				     n->nla_len == NLA_HDRLEN + 4) ||
+				    ((nt == TCPSM_A_SYN_COUNTER_VALUE ||
+				      nt == TCPSM_A_SYN_COUNTER_RATE) &&
+				     n->nla_len == NLA_HDRLEN + 8)) {
+					if (seen & (1 << nt))
+						s->bad++;
+					seen |= 1 << nt;
+					if (nt == TCPSM_A_SYN_COUNTER_NAME)
+						memcpy(&name, (const char *)n + NLA_HDRLEN, 4);
+					if (nt == TCPSM_A_SYN_COUNTER_VALUE) {
+						memcpy(&v, (const char *)n + NLA_HDRLEN, 8);
+						s->counter_sum += v;
+					}
+				} else {
+					s->bad++;
+				}
+			}
+			if (nrem != 0 ||
+			    seen != (1 << TCPSM_A_SYN_COUNTER_NAME |
+				     1 << TCPSM_A_SYN_COUNTER_VALUE |
+				     1 << TCPSM_A_SYN_COUNTER_RATE) ||
+			    name < 1 || name > NSYNCOUNTERS || s->seen_counter[name])
+				s->bad++;
+			else
+				s->seen_counter[name] = true;
+			s->ncounters++;
 		}
 	}
 	if (rem != 0)
@@ -583,7 +683,14 @@ static __u32 own_netns(void)
 	return (__u32)st.st_ino;
 }
 
-/* A GET_STATS do: exactly one reply message, nothing else queued. */
+/* the last check_valid_do()'s syn-counters: how many, their values' sum */
+static int last_ncounters;
+static __u64 last_counter_sum;
+
+/*
+ * A GET_STATS do: exactly one reply message, nothing else queued. The
+ * syn-counters: all seven, or none in a namespace not sampled yet.
+ */
 static void check_valid_do(struct __test_metadata *_metadata, struct conn *c)
 {
 	static char buf[RXBUF];
@@ -622,6 +729,12 @@ static void check_valid_do(struct __test_metadata *_metadata, struct conn *c)
 		ASSERT_EQ(10, s.nstates);
 		for (st = TCPSM_STATE_LISTEN; st <= TCPSM_STATE_MAX; st++)
 			ASSERT_TRUE(s.seen[st]) TH_LOG("no gauge for state %d", st);
+		if (s.ncounters)
+			ASSERT_EQ(NSYNCOUNTERS, s.ncounters);
+		for (st = 1; s.ncounters && st <= NSYNCOUNTERS; st++)
+			ASSERT_TRUE(s.seen_counter[st]) TH_LOG("no syn-counter %d", st);
+		last_ncounters = s.ncounters;
+		last_counter_sum = s.counter_sum;
 	}
 	ASSERT_EQ(0, len);
 	ASSERT_EQ(1, nmsg);
@@ -684,7 +797,8 @@ static int run_dump(struct __test_metadata *_metadata, struct conn *c,
 				return -EPROTO;
 			parse_stats(nlh, &s);
 			if (s.bad || !s.has_netns || s.nstates != 10 ||
-			    !s.has_untracked || !s.has_alarms)
+			    !s.has_untracked || !s.has_alarms ||
+			    (s.ncounters && s.ncounters != NSYNCOUNTERS))
 				return -EBADMSG;
 			if (s.netns == own)
 				*own_seen = true;
@@ -768,6 +882,13 @@ BAD_TEST(get_alarms_dump_attr2, 27)
 BAD_TEST(get_alarms_dump_attr1, 28)
 BAD_TEST(get_config_netns_attr, 29)
 BAD_TEST(get_config_count_u64, 30)
+BAD_TEST(get_listeners_do, 31)
+BAD_TEST(get_listeners_do_with_attr, 32)
+BAD_TEST(get_listeners_dump_attr1, 33)
+BAD_TEST(get_listeners_dump_attr2, 34)
+BAD_TEST(get_config_raise_u16, 35)
+BAD_TEST(set_config_duration_nested, 36)
+BAD_TEST(set_config_above_max, 37)
 
 /* A valid do and both dumps work (as root). */
 TEST_F(genl, valid_requests)
@@ -903,10 +1024,13 @@ TEST_F(genl, valid_after_all_errors)
 
 /* ---- settings: GET_CONFIG, SET_CONFIG ---------------------------------- */
 
-#define NKEYS	3	/* TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i */
+#define NKEYS	6	/* TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i */
+/* the indices of the settings */
+enum { K_COUNT, K_AGE, K_WINDOW, K_RAISE, K_CLEAR, K_DURATION };
 
 struct cfgv {
-	__u32 v[NKEYS];		/* count, age, window */
+	/* closewait count, age, window; synflood raise, clear, duration */
+	__u32 v[NKEYS];
 };
 
 /* tcpsm_settings[] and tcpsm_setting_refuse() in kmod/tcpsm_alarm.c */
@@ -918,14 +1042,37 @@ static const struct {
 	{ "closewait_count", 1, 1000000, "closewait.count must be 1..1000000" },
 	{ "closewait_age", 0, 86400, "closewait.age must be 0..86400 (seconds)" },
 	{ "closewait_window", 1, 60, "closewait.window must be 1..60 (samples)" },
+	{ "synflood_raise", 1, 100, "synflood.raise must be 1..100" },
+	{ "synflood_clear", 0, 99, "synflood.clear must be 0..99" },
+	{ "synflood_duration", 1, 60, "synflood.duration must be 1..60 (samples)" },
 };
+
+/* after the ranges, on the values the namespace would have */
+#define CLEAR_BELOW_RAISE	"synflood.clear must be below synflood.raise"
 
 /* a setting left out of a SET_CONFIG */
 #define UNSET	(-1LL)
 
+/* a SET_CONFIG of none of the settings */
+static const long long no_setting[NKEYS] = {
+	UNSET, UNSET, UNSET, UNSET, UNSET, UNSET,
+};
+
 static bool cfg_eq(const struct cfgv *a, const struct cfgv *b)
 {
 	return !memcmp(a, b, sizeof(*a));
+}
+
+static const char *cfg_str(const struct cfgv *c)
+{
+	static char buf[4][128];
+	static int i;
+	char *s = buf[i++ & 3];
+
+	snprintf(s, sizeof(buf[0]),
+		 "count %u age %u window %u raise %u clear %u duration %u",
+		 c->v[0], c->v[1], c->v[2], c->v[3], c->v[4], c->v[5]);
+	return s;
 }
 
 /* the settings a new namespace gets: the module parameters */
@@ -978,7 +1125,7 @@ static struct nl_msg *cfg_msg(struct conn *c, int flags, const long long *set)
 /*
  * Send @m (GET_CONFIG or SET_CONFIG of @c) and read its answer: exactly
  * one message (the command, flags 0, the inode of @c's namespace and the
- * three settings, nothing else) into *@out, the ACK if NLM_F_ACK, then
+ * six settings, nothing else) into *@out, the ACK if NLM_F_ACK, then
  * nothing queued. Returns 0, the request's error (-errno, *@e has it), or
  * -EPROTO after logging what was wrong.
  */
@@ -1100,7 +1247,7 @@ static int cfg_send(struct __test_metadata *_metadata, struct conn *c,
 	return 0;
 }
 
-/* the settings of @c's namespace, checked to be in range */
+/* the settings of @c's namespace, checked to be in range, clear < raise */
 static void get_cfg(struct __test_metadata *_metadata, struct conn *c,
 		    int flags, struct cfgv *out)
 {
@@ -1112,9 +1259,10 @@ static void get_cfg(struct __test_metadata *_metadata, struct conn *c,
 	r = cfg_send(_metadata, c, m, out, &e);
 	ASSERT_EQ(0, r) TH_LOG("GET_CONFIG: %d \"%s\"", r, e.msg);
 	for (i = 0; i < NKEYS; i++) {
-		ASSERT_LE(keys[i].min, out->v[i]);
-		ASSERT_GE(keys[i].max, out->v[i]);
+		ASSERT_LE(keys[i].min, out->v[i]) TH_LOG("%s", keys[i].param);
+		ASSERT_GE(keys[i].max, out->v[i]) TH_LOG("%s", keys[i].param);
 	}
+	ASSERT_LT(out->v[K_CLEAR], out->v[K_RAISE]) TH_LOG("%s", cfg_str(out));
 }
 
 /*
@@ -1133,14 +1281,12 @@ static void set_cfg_ok(struct __test_metadata *_metadata, struct conn *c,
 	r = cfg_send(_metadata, c, m, &got, &e);
 	ASSERT_EQ(0, r) TH_LOG("SET_CONFIG: %d \"%s\"", r, e.msg);
 	EXPECT_TRUE(cfg_eq(&got, want))
-		TH_LOG("SET_CONFIG reply: %u %u %u, expected %u %u %u",
-		       got.v[0], got.v[1], got.v[2],
-		       want->v[0], want->v[1], want->v[2]);
+		TH_LOG("SET_CONFIG reply: %s, expected %s", cfg_str(&got),
+		       cfg_str(want));
 	get_cfg(_metadata, c, 0, &got);
 	EXPECT_TRUE(cfg_eq(&got, want))
-		TH_LOG("GET_CONFIG after SET_CONFIG: %u %u %u, expected %u %u %u",
-		       got.v[0], got.v[1], got.v[2],
-		       want->v[0], want->v[1], want->v[2]);
+		TH_LOG("GET_CONFIG after SET_CONFIG: %s, expected %s",
+		       cfg_str(&got), cfg_str(want));
 }
 
 /* The settings of @c's namespace are still *@want. */
@@ -1151,9 +1297,8 @@ static void cfg_unchanged(struct __test_metadata *_metadata, struct conn *c,
 
 	get_cfg(_metadata, c, 0, &got);
 	EXPECT_TRUE(cfg_eq(&got, want))
-		TH_LOG("settings %u %u %u, expected %u %u %u (unchanged)",
-		       got.v[0], got.v[1], got.v[2],
-		       want->v[0], want->v[1], want->v[2]);
+		TH_LOG("settings %s, expected %s (unchanged)", cfg_str(&got),
+		       cfg_str(want));
 }
 
 /* a SET_CONFIG of @set refused with @errno_exp, and nothing changed */
@@ -1198,9 +1343,8 @@ static void restore_cfg(struct __test_metadata *_metadata,
 	r = cfg_send(_metadata, &c, cfg_msg(&c, 0, NULL), &got, &e);
 	EXPECT_EQ(0, r);
 	if (!r && !cfg_eq(&got, saved)) {
-		TH_LOG("putting back the settings %u %u %u (found %u %u %u)",
-		       saved->v[0], saved->v[1], saved->v[2],
-		       got.v[0], got.v[1], got.v[2]);
+		TH_LOG("putting back the settings %s (found %s)",
+		       cfg_str(saved), cfg_str(&got));
 		for (i = 0; i < NKEYS; i++)
 			set[i] = saved->v[i];
 		r = cfg_send(_metadata, &c, cfg_msg(&c, NLM_F_ACK, set), &got,
@@ -1227,8 +1371,8 @@ FIXTURE_SETUP(config)
 	ASSERT_EQ(0, r) TH_LOG("tcpsm family: %s (module loaded?)", strerror(-r));
 	get_cfg(_metadata, &self->c, 0, &self->saved);
 	self->have_params = read_params(&self->params);
-	TH_LOG("settings of netns %u: count %u age %u window %u", self->c.netns,
-	       self->saved.v[0], self->saved.v[1], self->saved.v[2]);
+	TH_LOG("settings of netns %u: %s", self->c.netns,
+	       cfg_str(&self->saved));
 }
 
 /* in the harness's parent: root and the initial namespace, always */
@@ -1248,14 +1392,25 @@ TEST_F(config, get_config_do)
 	get_cfg(_metadata, &self->c, NLM_F_ACK, &got);
 	EXPECT_TRUE(cfg_eq(&got, &self->saved));
 	if (self->have_params)
-		TH_LOG("module parameters: count %u age %u window %u%s",
-		       self->params.v[0], self->params.v[1], self->params.v[2],
+		TH_LOG("module parameters: %s%s", cfg_str(&self->params),
 		       cfg_eq(&got, &self->params) ? " (the same)" : "");
+}
+
+/* every setting UNSET */
+static void set_none(long long *set)
+{
+	int i;
+
+	for (i = 0; i < NKEYS; i++)
+		set[i] = UNSET;
 }
 
 /*
  * Each setting out of its range: -ERANGE, the extack message names the
- * key, the offset is the attribute's, and nothing changed.
+ * key, the offset is the attribute's, and nothing changed. Of several out
+ * of range, the first in tcpsm's table order (closewait count, age,
+ * window, synflood raise, clear, duration) is named, wherever it is in
+ * the message; ranges are checked before synflood.clear < synflood.raise.
  */
 TEST_F(config, set_config_out_of_range)
 {
@@ -1263,16 +1418,19 @@ TEST_F(config, set_config_out_of_range)
 		int key;
 		__u32 v;
 	} bad[] = {
-		{ 0, 0 }, { 0, 1000001 }, { 0, 0xffffffff },
-		{ 1, 86401 }, { 1, 0xffffffff },
-		{ 2, 0 }, { 2, 61 }, { 2, 0xffffffff },
+		{ K_COUNT, 0 }, { K_COUNT, 1000001 }, { K_COUNT, 0xffffffff },
+		{ K_AGE, 86401 }, { K_AGE, 0xffffffff },
+		{ K_WINDOW, 0 }, { K_WINDOW, 61 }, { K_WINDOW, 0xffffffff },
+		{ K_RAISE, 0 }, { K_RAISE, 101 }, { K_RAISE, 0xffffffff },
+		{ K_CLEAR, 100 }, { K_CLEAR, 101 }, { K_CLEAR, 0xffffffff },
+		{ K_DURATION, 0 }, { K_DURATION, 61 }, { K_DURATION, 0xffffffff },
 	};
 	const struct cfgv *saved = &self->saved;
 	long long set[NKEYS];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		set[0] = set[1] = set[2] = UNSET;
+		set_none(set);
 		set[bad[i].key] = bad[i].v;
 		TH_LOG("SET_CONFIG %s = %u", keys[bad[i].key].param, bad[i].v);
 		set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
@@ -1280,11 +1438,27 @@ TEST_F(config, set_config_out_of_range)
 	}
 
 	/* a valid count beside a bad window: the count is not applied either */
-	set[0] = other_value(0, saved->v[0], saved->v[0], 2);
-	set[1] = UNSET;
-	set[2] = 0;
+	set_none(set);
+	set[K_COUNT] = other_value(K_COUNT, saved->v[K_COUNT],
+				   saved->v[K_COUNT], 2);
+	set[K_WINDOW] = 0;
 	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, set, ERANGE,
-			keys[2].refuse, ATTR0_OFFS + 8, saved);
+			keys[K_WINDOW].refuse, ATTR0_OFFS + 8, saved);
+
+	/* a valid raise beside a bad duration: nor the raise */
+	set_none(set);
+	set[K_RAISE] = other_value(K_RAISE, saved->v[K_RAISE],
+				   saved->v[K_RAISE], saved->v[K_CLEAR] + 1);
+	set[K_DURATION] = 61;
+	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
+			keys[K_DURATION].refuse, ATTR0_OFFS + 8, saved);
+
+	/* a valid closewait.age beside a bad synflood.clear: nor the age */
+	set_none(set);
+	set[K_AGE] = other_value(K_AGE, saved->v[K_AGE], saved->v[K_AGE], 7);
+	set[K_CLEAR] = 100;
+	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
+			keys[K_CLEAR].refuse, ATTR0_OFFS + 8, saved);
 
 	/*
 	 * Two bad ones, window first in the message: tcpsm checks in the
@@ -1297,7 +1471,7 @@ TEST_F(config, set_config_out_of_range)
 		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_WINDOW, 0);
 		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_AGE, 86401);
 		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[1].refuse, ATTR0_OFFS + 8));
+					  keys[K_AGE].refuse, ATTR0_OFFS + 8));
 		cfg_unchanged(_metadata, &self->c, saved);
 	}
 
@@ -1309,7 +1483,61 @@ TEST_F(config, set_config_out_of_range)
 		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 5);
 		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 0);
 		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[0].refuse, ATTR0_OFFS + 8));
+					  keys[K_COUNT].refuse, ATTR0_OFFS + 8));
+		cfg_unchanged(_metadata, &self->c, saved);
+	}
+	{
+		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+
+		ASSERT_NE(NULL, m);
+		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 0);
+		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 61);
+		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
+					  keys[K_DURATION].refuse,
+					  ATTR0_OFFS + 8));
+		cfg_unchanged(_metadata, &self->c, saved);
+	}
+
+	/*
+	 * Bad ones of both kinds, the synflood one first in the message:
+	 * closewait.window comes first in the table, and is named.
+	 */
+	{
+		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+
+		ASSERT_NE(NULL, m);
+		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 0);
+		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_WINDOW, 0);
+		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
+					  keys[K_WINDOW].refuse,
+					  ATTR0_OFFS + 8));
+		cfg_unchanged(_metadata, &self->c, saved);
+	}
+	/* clear and raise both out of range, clear first: raise is named */
+	{
+		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+
+		ASSERT_NE(NULL, m);
+		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 100);
+		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 0);
+		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
+					  keys[K_RAISE].refuse, ATTR0_OFFS + 8));
+		cfg_unchanged(_metadata, &self->c, saved);
+	}
+	/*
+	 * The ranges before the pair: clear 99 (not below any raise but
+	 * 100) first, a bad duration after it: the duration is named.
+	 */
+	{
+		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+
+		ASSERT_NE(NULL, m);
+		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 99);
+		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 99);
+		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 0);
+		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
+					  keys[K_DURATION].refuse,
+					  ATTR0_OFFS + 16));
 		cfg_unchanged(_metadata, &self->c, saved);
 	}
 }
@@ -1321,13 +1549,12 @@ TEST_F(config, set_config_out_of_range)
  */
 TEST_F(config, set_config_refused)
 {
-	static const long long none[NKEYS] = { UNSET, UNSET, UNSET };
 	const struct cfgv *saved = &self->saved;
 	struct nl_msg *m;
 
-	set_cfg_refused(_metadata, &self->c, 0, none, EINVAL,
+	set_cfg_refused(_metadata, &self->c, 0, no_setting, EINVAL,
 			"no setting given", NO_OFFS, saved);
-	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, none, EINVAL,
+	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, no_setting, EINVAL,
 			"no setting given", NO_OFFS, saved);
 
 	/* the reply-only NETNS: no policy entry, NLA_UNSPEC, strict */
@@ -1362,7 +1589,7 @@ TEST_F(config, set_config_refused)
 	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
 	ASSERT_NE(NULL, m);
 	nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT,
-		    other_value(0, saved->v[0], saved->v[0], 2));
+		    other_value(K_COUNT, saved->v[K_COUNT], saved->v[K_COUNT], 2));
 	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, self->c.netns);
 	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
 				  "Unsupported attribute", ATTR0_OFFS + 8));
@@ -1372,9 +1599,11 @@ TEST_F(config, set_config_refused)
 /*
  * Each setting to its bounds, one at a time (the others keep their
  * values); the reply and GET_CONFIG say the new values. The order keeps
- * the rule from raising an alarm meanwhile: count 1 only while age and
+ * the rules from raising an alarm meanwhile: count 1 only while age and
  * window are at their maximum, age 0 and window 1 only with count at its
- * maximum. Then all three back at once, with an ACK.
+ * maximum; synflood.raise 1 only while clear is 0 and duration at its
+ * maximum, duration 1 only with raise at its maximum (and clear always
+ * below raise). Then all six back at once, with an ACK.
  */
 TEST_F(config, set_config_valid)
 {
@@ -1382,15 +1611,18 @@ TEST_F(config, set_config_valid)
 		int key;
 		__u32 v;
 	} steps[] = {
-		{ 1, 86400 }, { 2, 60 }, { 0, 1 }, { 0, 1000000 },
-		{ 1, 0 }, { 2, 1 },
+		{ K_AGE, 86400 }, { K_WINDOW, 60 }, { K_COUNT, 1 },
+		{ K_COUNT, 1000000 }, { K_AGE, 0 }, { K_WINDOW, 1 },
+		{ K_DURATION, 60 }, { K_RAISE, 100 }, { K_CLEAR, 99 },
+		{ K_CLEAR, 0 }, { K_RAISE, 1 }, { K_RAISE, 100 },
+		{ K_DURATION, 1 },
 	};
 	struct cfgv want = self->saved;
 	long long set[NKEYS];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(steps); i++) {
-		set[0] = set[1] = set[2] = UNSET;
+		set_none(set);
 		set[steps[i].key] = steps[i].v;
 		want.v[steps[i].key] = steps[i].v;
 		TH_LOG("SET_CONFIG %s = %u", keys[steps[i].key].param,
@@ -1403,6 +1635,138 @@ TEST_F(config, set_config_valid)
 	set_cfg_ok(_metadata, &self->c, NLM_F_ACK, set, &self->saved);
 }
 
+/* a SET_CONFIG built by hand (@m) succeeds; it and GET_CONFIG say *@want */
+static void set_msg_ok(struct __test_metadata *_metadata, struct conn *c,
+		       struct nl_msg *m, const struct cfgv *want)
+{
+	struct cfgv got;
+	struct nlerr e;
+	int r;
+
+	ASSERT_NE(NULL, m);
+	r = cfg_send(_metadata, c, m, &got, &e);
+	ASSERT_EQ(0, r) TH_LOG("SET_CONFIG: %d \"%s\"", r, e.msg);
+	EXPECT_TRUE(cfg_eq(&got, want))
+		TH_LOG("SET_CONFIG reply: %s, expected %s", cfg_str(&got),
+		       cfg_str(want));
+	cfg_unchanged(_metadata, c, want);
+}
+
+/* a SET_CONFIG of raise and/or clear (-1: left out), in that order */
+static void pair_set(long long *set, long long raise, long long clear)
+{
+	set_none(set);
+	set[K_RAISE] = raise;
+	set[K_CLEAR] = clear;
+}
+
+/*
+ * synflood.clear must stay below synflood.raise, as the namespace would
+ * have them after the request (a request may move both past the old
+ * values): else -EINVAL "synflood.clear must be below synflood.raise",
+ * pointing at the clear attribute if the request has one (the last, if
+ * several), else at the raise one; nothing changed, the other settings
+ * of the request neither.
+ */
+TEST_F(config, set_config_clear_below_raise)
+{
+	const struct cfgv *saved = &self->saved;
+	struct cfgv want = *saved;
+	long long set[NKEYS];
+	struct nl_msg *m;
+
+	/* from raise 60, clear 20 */
+	pair_set(set, 60, 20);
+	want.v[K_RAISE] = 60;
+	want.v[K_CLEAR] = 20;
+	set_cfg_ok(_metadata, &self->c, 0, set, &want);
+
+	/* raise alone, down to clear or below: at the raise */
+	pair_set(set, 20, UNSET);
+	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
+			ATTR0_OFFS, &want);
+	pair_set(set, 1, UNSET);
+	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, set, EINVAL,
+			CLEAR_BELOW_RAISE, ATTR0_OFFS, &want);
+	/* clear alone, up to raise or above: at the clear */
+	pair_set(set, UNSET, 60);
+	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
+			ATTR0_OFFS, &want);
+	pair_set(set, UNSET, 99);
+	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
+			ATTR0_OFFS, &want);
+	/* both, equal: at the clear, second in the message */
+	pair_set(set, 30, 30);
+	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
+			ATTR0_OFFS + 8, &want);
+	/* both, clear first in the message: at the clear */
+	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+	ASSERT_NE(NULL, m);
+	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 50);
+	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 40);
+	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
+				  CLEAR_BELOW_RAISE, ATTR0_OFFS));
+	cfg_unchanged(_metadata, &self->c, &want);
+
+	/* beside valid other settings: none of them applied; at the raise */
+	set_none(set);
+	set[K_COUNT] = other_value(K_COUNT, want.v[K_COUNT], want.v[K_COUNT], 2);
+	set[K_RAISE] = 10;
+	set[K_DURATION] = other_value(K_DURATION, want.v[K_DURATION],
+				      want.v[K_DURATION], 2);
+	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
+			ATTR0_OFFS + 8, &want);
+
+	/* the last clear counts: a good one, then a bad one: at the bad one */
+	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+	ASSERT_NE(NULL, m);
+	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 10);
+	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 60);
+	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
+				  CLEAR_BELOW_RAISE, ATTR0_OFFS + 8));
+	cfg_unchanged(_metadata, &self->c, &want);
+	/* a bad raise, then a good one: applied */
+	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+	ASSERT_NE(NULL, m);
+	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 10);
+	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 90);
+	want.v[K_RAISE] = 90;
+	set_msg_ok(_metadata, &self->c, m, &want);
+
+	/* both below the old clear at once (90/20 to 10/5) */
+	pair_set(set, 10, 5);
+	want.v[K_RAISE] = 10;
+	want.v[K_CLEAR] = 5;
+	set_cfg_ok(_metadata, &self->c, 0, set, &want);
+	/* both above the old raise at once, clear first (10/5 to 90/50) */
+	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, NLM_F_ACK);
+	ASSERT_NE(NULL, m);
+	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 50);
+	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 90);
+	want.v[K_RAISE] = 90;
+	want.v[K_CLEAR] = 50;
+	set_msg_ok(_metadata, &self->c, m, &want);
+	/* the bounds: clear 99 below raise 100, clear 0 below raise 1 */
+	pair_set(set, 100, 99);
+	want.v[K_RAISE] = 100;
+	want.v[K_CLEAR] = 99;
+	set_cfg_ok(_metadata, &self->c, 0, set, &want);
+	pair_set(set, 1, 0);
+	want.v[K_RAISE] = 1;
+	want.v[K_CLEAR] = 0;
+	set_cfg_ok(_metadata, &self->c, 0, set, &want);
+	/* and from there, clear alone to 1: not below raise 1 */
+	pair_set(set, UNSET, 1);
+	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
+			ATTR0_OFFS, &want);
+
+	/* out of range before the pair: a raise of 0 with clear 99 */
+	pair_set(set, 0, 99);
+	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
+			keys[K_RAISE].refuse, ATTR0_OFFS, &want);
+	/* the teardown puts the settings back */
+}
+
 /*
  * uid 65534 without capabilities: GET_CONFIG answers as it does for
  * root; SET_CONFIG is refused with -EPERM by the genl core
@@ -1411,13 +1775,19 @@ TEST_F(config, set_config_valid)
  */
 TEST_F(config, set_config_unprivileged)
 {
-	static const long long none[NKEYS] = { UNSET, UNSET, UNSET };
-	static const long long zero[NKEYS] = { 0, UNSET, UNSET };
 	const struct cfgv *saved = &self->saved;
-	long long valid[NKEYS] = { 0, UNSET, UNSET };
+	long long valid[NKEYS], zero[NKEYS], pair[NKEYS];
 	struct cfgv got;
 	struct nl_msg *m;
 	struct conn c;
+
+	set_none(valid);
+	set_none(zero);
+	zero[K_COUNT] = 0;
+	/* clear not below raise: refused for that too, but EPERM first */
+	set_none(pair);
+	pair[K_RAISE] = 50;
+	pair[K_CLEAR] = 50;
 
 	drop_privileges(_metadata);
 	/* a socket of its own: the opener's credentials count too */
@@ -1426,11 +1796,20 @@ TEST_F(config, set_config_unprivileged)
 	get_cfg(_metadata, &c, 0, &got);
 	EXPECT_TRUE(cfg_eq(&got, saved));
 
-	valid[0] = other_value(0, saved->v[0], saved->v[0], 2);
+	valid[K_COUNT] = other_value(K_COUNT, saved->v[K_COUNT],
+				     saved->v[K_COUNT], 2);
 	set_cfg_refused(_metadata, &c, 0, valid, EPERM, NULL, NO_OFFS, saved);
-	set_cfg_refused(_metadata, &c, NLM_F_ACK, none, EPERM, NULL, NO_OFFS,
-			saved);
+	set_none(valid);
+	valid[K_DURATION] = other_value(K_DURATION, saved->v[K_DURATION],
+					saved->v[K_DURATION], 2);
+	set_cfg_refused(_metadata, &c, 0, valid, EPERM, NULL, NO_OFFS, saved);
+	set_cfg_refused(_metadata, &c, NLM_F_ACK, no_setting, EPERM, NULL,
+			NO_OFFS, saved);
 	set_cfg_refused(_metadata, &c, 0, zero, EPERM, NULL, NO_OFFS, saved);
+	zero[K_COUNT] = UNSET;
+	zero[K_RAISE] = 0;
+	set_cfg_refused(_metadata, &c, 0, zero, EPERM, NULL, NO_OFFS, saved);
+	set_cfg_refused(_metadata, &c, 0, pair, EPERM, NULL, NO_OFFS, saved);
 	m = req_new(&c, TCPSM_CMD_SET_CONFIG, 0);
 	ASSERT_NE(NULL, m);
 	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, c.netns);
@@ -1470,26 +1849,26 @@ TEST_F(config, set_config_child_netns)
 	get_cfg(_metadata, &c1, 0, &fresh);
 	if (self->have_params)
 		EXPECT_TRUE(cfg_eq(&fresh, &self->params))
-			TH_LOG("a new namespace's settings %u %u %u, the module parameters %u %u %u",
-			       fresh.v[0], fresh.v[1], fresh.v[2],
-			       self->params.v[0], self->params.v[1],
-			       self->params.v[2]);
+			TH_LOG("a new namespace's settings %s, the module parameters %s",
+			       cfg_str(&fresh), cfg_str(&self->params));
 
-	/* values neither namespace has */
+	/* values neither namespace has (clear 3..5 below raise 50..52) */
 	for (i = 0; i < NKEYS; i++) {
-		mine.v[i] = other_value(i, saved->v[i], fresh.v[i], 3);
+		mine.v[i] = other_value(i, saved->v[i], fresh.v[i],
+					i == K_RAISE ? 50 : 3);
 		set[i] = mine.v[i];
 	}
 	set_cfg_ok(_metadata, &c1, 0, set, &mine);
 	cfg_unchanged(_metadata, &self->c, saved);
 
 	/* the other way: the initial namespace's count changes, not ours */
-	set[0] = other_value(0, saved->v[0], mine.v[0], 1000);
-	set[1] = set[2] = UNSET;
+	set_none(set);
+	set[K_COUNT] = other_value(K_COUNT, saved->v[K_COUNT], mine.v[K_COUNT],
+				   1000);
 	{
 		struct cfgv init = *saved;
 
-		init.v[0] = set[0];
+		init.v[K_COUNT] = set[K_COUNT];
 		set_cfg_ok(_metadata, &self->c, 0, set, &init);
 	}
 	cfg_unchanged(_metadata, &c1, &mine);
@@ -1497,21 +1876,173 @@ TEST_F(config, set_config_child_netns)
 	/* the teardown puts the initial namespace's count back */
 }
 
-/* ---- GET_CLOSEWAIT, GET_ALARMS: dumps ---------------------------------- */
+/* ---- GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS: dumps ------------------- */
+
+/* one listener, as GET_LISTENERS gives it */
+struct lsn {
+	__u32 netns;
+	__u16 family, port;
+	unsigned char saddr[16];
+	int alen;
+	__u32 synq, synq_max, aq, aq_max;
+	__u32 synack_retrans, drops, overflow, completion, score, ascore;
+	bool cookies, syn_flood, aq_overflow;
+};
+
+/*
+ * The attributes of a listener nest: payload size (-1: an address, 4 or
+ * 16 bytes), required or not. Each once; the pad may repeat.
+ */
+static const struct {
+	int size;
+	bool req;
+} lsn_attrs[TCPSM_A_LISTENER_MAX + 1] = {
+	[TCPSM_A_LISTENER_NETNS] = { 4, true },
+	[TCPSM_A_LISTENER_FAMILY] = { 2, true },
+	[TCPSM_A_LISTENER_SADDR] = { -1, true },
+	[TCPSM_A_LISTENER_PORT] = { 2, true },
+	[TCPSM_A_LISTENER_SYN_QUEUE] = { 4, true },
+	[TCPSM_A_LISTENER_SYN_QUEUE_MAX] = { 4, true },
+	[TCPSM_A_LISTENER_ACCEPT_QUEUE] = { 4, true },
+	[TCPSM_A_LISTENER_ACCEPT_QUEUE_MAX] = { 4, true },
+	[TCPSM_A_LISTENER_COOKIES] = { 0, false },
+	[TCPSM_A_LISTENER_SYNACK_RETRANS] = { 4, true },
+	[TCPSM_A_LISTENER_DROPS] = { 4, true },
+	[TCPSM_A_LISTENER_OVERFLOW] = { 4, true },
+	[TCPSM_A_LISTENER_COMPLETION] = { 4, true },
+	[TCPSM_A_LISTENER_SCORE] = { 4, true },
+	[TCPSM_A_LISTENER_ACCEPT_SCORE] = { 4, true },
+	[TCPSM_A_LISTENER_SYN_FLOOD] = { 0, false },
+	[TCPSM_A_LISTENER_ACCEPT_QUEUE_OVERFLOW] = { 0, false },
+};
+
+/*
+ * A listener nest into *@l, checked: the attributes as the spec says, the
+ * address as long as its family's (AF_INET or AF_INET6), the percentages
+ * 0..100, the SYN queue's limit the accept queue's (both the backlog),
+ * the accept queue at most one past it (sk_acceptq_is_full() lets it
+ * reach max + 1). 0, or -EBADMSG after logging.
+ */
+static int parse_listener(struct __test_metadata *_metadata,
+			  const struct nlattr *nest, struct lsn *l)
+{
+	const struct nlattr *a = (const void *)((const char *)nest + NLA_HDRLEN);
+	const void *at[TCPSM_A_LISTENER_MAX + 1] = { NULL };
+	int rem = nest->nla_len - NLA_HDRLEN, type, plen;
+
+	memset(l, 0, sizeof(*l));
+	for (; rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len),
+	     a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+		type = a->nla_type & NLA_TYPE_MASK;
+		plen = a->nla_len - NLA_HDRLEN;
+		if (type == TCPSM_A_LISTENER_PAD && !plen)
+			continue;
+		if (type < TCPSM_A_LISTENER_NETNS || type > TCPSM_A_LISTENER_MAX ||
+		    at[type] ||
+		    (lsn_attrs[type].size >= 0 ? plen != lsn_attrs[type].size :
+		     plen != 4 && plen != 16)) {
+			TH_LOG("listener attribute %u of %u bytes%s", a->nla_type,
+			       a->nla_len, type <= TCPSM_A_LISTENER_MAX &&
+			       type > 0 && at[type] ? ", twice" : "");
+			return -EBADMSG;
+		}
+		at[type] = (const char *)a + NLA_HDRLEN;
+		if (type == TCPSM_A_LISTENER_SADDR)
+			l->alen = plen;
+	}
+	if (rem != 0) {
+		TH_LOG("listener nest: %d bytes left over", rem);
+		return -EBADMSG;
+	}
+	for (type = TCPSM_A_LISTENER_NETNS; type <= TCPSM_A_LISTENER_MAX; type++) {
+		if (lsn_attrs[type].req && !at[type]) {
+			TH_LOG("listener nest lacks attribute %d", type);
+			return -EBADMSG;
+		}
+	}
+#define U32(t, f) memcpy(&l->f, at[TCPSM_A_LISTENER_##t], 4)
+	U32(NETNS, netns);
+	U32(SYN_QUEUE, synq);
+	U32(SYN_QUEUE_MAX, synq_max);
+	U32(ACCEPT_QUEUE, aq);
+	U32(ACCEPT_QUEUE_MAX, aq_max);
+	U32(SYNACK_RETRANS, synack_retrans);
+	U32(DROPS, drops);
+	U32(OVERFLOW, overflow);
+	U32(COMPLETION, completion);
+	U32(SCORE, score);
+	U32(ACCEPT_SCORE, ascore);
+#undef U32
+	memcpy(&l->family, at[TCPSM_A_LISTENER_FAMILY], 2);
+	memcpy(&l->port, at[TCPSM_A_LISTENER_PORT], 2);
+	memcpy(l->saddr, at[TCPSM_A_LISTENER_SADDR], l->alen);
+	l->cookies = at[TCPSM_A_LISTENER_COOKIES];
+	l->syn_flood = at[TCPSM_A_LISTENER_SYN_FLOOD];
+	l->aq_overflow = at[TCPSM_A_LISTENER_ACCEPT_QUEUE_OVERFLOW];
+	if (!(l->family == AF_INET && l->alen == 4) &&
+	    !(l->family == AF_INET6 && l->alen == 16)) {
+		TH_LOG("listener of family %u with a %d-byte address",
+		       l->family, l->alen);
+		return -EBADMSG;
+	}
+	if (!l->port || l->completion > 100 || l->score > 100 ||
+	    l->ascore > 100 || l->synq_max != l->aq_max ||
+	    l->aq > l->aq_max + 1) {
+		TH_LOG("listener port %u: completion %u, score %u, accept-score %u, syn-queue-max %u, accept-queue %u/%u",
+		       l->port, l->completion, l->score, l->ascore, l->synq_max,
+		       l->aq, l->aq_max);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* the netns of the alarm in @ta's payloads; its kind's attributes there */
+static bool alarm_ok(struct __test_metadata *_metadata,
+		     const struct nlattr *const *ta, __u32 *netns)
+{
+	__u32 kind, score;
+	__u16 port;
+	struct lsn l;
+
+	if (!ta[TCPSM_A_ALARM_KIND] || !ta[TCPSM_A_ALARM_NETNS] ||
+	    !ta[TCPSM_A_ALARM_PORT] || !ta[TCPSM_A_ALARM_STATE] ||
+	    !ta[TCPSM_A_ALARM_TS])
+		return false;
+	memcpy(&kind, nla_data(ta[TCPSM_A_ALARM_KIND]), 4);
+	memcpy(netns, nla_data(ta[TCPSM_A_ALARM_NETNS]), 4);
+	memcpy(&port, nla_data(ta[TCPSM_A_ALARM_PORT]), 2);
+	if (kind == TCPSM_ALARM_KIND_CLOSEWAIT_LEAK)
+		return ta[TCPSM_A_ALARM_COUNT] && ta[TCPSM_A_ALARM_OLDEST_AGE] &&
+		       ta[TCPSM_A_ALARM_GROWTH] && !ta[TCPSM_A_ALARM_SCORE] &&
+		       !ta[TCPSM_A_ALARM_LISTENER];
+	if (kind != TCPSM_ALARM_KIND_SYN_FLOOD &&
+	    kind != TCPSM_ALARM_KIND_ACCEPT_QUEUE_OVERFLOW)
+		return false;
+	if (!ta[TCPSM_A_ALARM_SCORE] || !ta[TCPSM_A_ALARM_LISTENER] ||
+	    ta[TCPSM_A_ALARM_COUNT] || ta[TCPSM_A_ALARM_OLDEST_AGE] ||
+	    ta[TCPSM_A_ALARM_GROWTH] || ta[TCPSM_A_ALARM_SOCKET])
+		return false;
+	memcpy(&score, nla_data(ta[TCPSM_A_ALARM_SCORE]), 4);
+	if (parse_listener(_metadata, ta[TCPSM_A_ALARM_LISTENER], &l))
+		return false;
+	return score <= 100 && l.netns == *netns && l.port == port;
+}
 
 /*
  * A dump of @cmd (with NLM_F_ACK if @ack) to its end: every message of
  * @cmd, NLM_F_MULTI, of our namespace, well-formed; then DONE with 0 and
  * no extack, and nothing after it (no ACK: a dump that started gets none).
- * Returns the number of messages, or -1 after logging.
+ * GET_LISTENERS: one listener nest each, checked (parse_listener()), the
+ * first @max of them into @out. Returns the number of messages, or -1
+ * after logging.
  */
-static int run_list_dump(struct __test_metadata *_metadata, struct conn *c,
-			 int cmd, bool ack)
+static int run_dump_of(struct __test_metadata *_metadata, struct conn *c,
+		       int cmd, bool ack, struct lsn *out, int max)
 {
 	static char buf[RXBUF];
 	struct nl_msg *m = req_new(c, cmd, NLM_F_DUMP | (ack ? NLM_F_ACK : 0));
-	int netns_attr = cmd == TCPSM_CMD_GET_CLOSEWAIT ?
-			 TCPSM_A_CLOSEWAIT_NETNS : TCPSM_A_ALARM_NETNS;
 	__u32 seq = c->seq;
 	int nmsg = 0;
 	ssize_t n;
@@ -1531,9 +2062,11 @@ static int run_list_dump(struct __test_metadata *_metadata, struct conn *c,
 		for (nlh = (void *)buf; NLMSG_OK(nlh, len);
 		     nlh = NLMSG_NEXT(nlh, len)) {
 			const struct genlmsghdr *g = NLMSG_DATA(nlh);
-			const struct nlattr *a;
+			const struct nlattr *a, *ta[TCPSM_A_ALARM_MAX + 1] = { NULL };
 			bool own = false, kind_ok = cmd != TCPSM_CMD_GET_ALARMS;
-			int rem;
+			int rem, nattr = 0;
+			struct lsn l;
+			__u32 ns = 0;
 
 			if (nlh->nlmsg_seq != seq) {
 				TH_LOG("reply with seq %u, ours %u",
@@ -1579,35 +2112,65 @@ static int run_list_dump(struct __test_metadata *_metadata, struct conn *c,
 			     rem -= NLA_ALIGN(a->nla_len),
 			     a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
 				int type = a->nla_type & NLA_TYPE_MASK;
-				__u32 v;
 
-				if (a->nla_len != NLA_HDRLEN + 4)
+				nattr++;
+				if (cmd == TCPSM_CMD_GET_LISTENERS) {
+					/* one nest: the listener */
+					if (type != TCPSM_A_LISTENERS_LISTENER ||
+					    nattr > 1 || parse_listener(_metadata, a, &l))
+						break;
+					own = l.netns == c->netns;
 					continue;
-				memcpy(&v, (const char *)a + NLA_HDRLEN, 4);
-				if (type == netns_attr)
-					own = v == c->netns;
-				if (cmd == TCPSM_CMD_GET_ALARMS &&
-				    type == TCPSM_A_ALARM_KIND)
-					kind_ok = v == TCPSM_ALARM_KIND_CLOSEWAIT_LEAK;
+				}
+				if (cmd == TCPSM_CMD_GET_ALARMS) {
+					if (type <= TCPSM_A_ALARM_MAX &&
+					    type != TCPSM_A_ALARM_PAD &&
+					    type != TCPSM_A_ALARM_SOCKET)
+						ta[type] = a;
+					continue;
+				}
+				if (type == TCPSM_A_CLOSEWAIT_NETNS &&
+				    a->nla_len == NLA_HDRLEN + 4) {
+					memcpy(&ns, (const char *)a + NLA_HDRLEN, 4);
+					own = ns == c->netns;
+				}
+			}
+			if (cmd == TCPSM_CMD_GET_ALARMS) {
+				kind_ok = alarm_ok(_metadata, ta, &ns);
+				own = ns == c->netns;
 			}
 			if (rem != 0 || !own || !kind_ok) {
 				TH_LOG("message %d: %d stray bytes, own netns %d, kind %d",
 				       nmsg, rem, own, kind_ok);
 				return -1;
 			}
+			if (cmd == TCPSM_CMD_GET_LISTENERS && nmsg < max)
+				out[nmsg] = l;
 			nmsg++;
 		}
 	}
 }
 
-/* GET_CLOSEWAIT and GET_ALARMS dumps: messages of ours, DONE, nothing else */
+static int run_list_dump(struct __test_metadata *_metadata, struct conn *c,
+			 int cmd, bool ack)
+{
+	return run_dump_of(_metadata, c, cmd, ack, NULL, 0);
+}
+
+/*
+ * GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS dumps: messages of ours,
+ * DONE, nothing else
+ */
 TEST_F(genl, closewait_alarms_dumps)
 {
-	static const int cmds[] = { TCPSM_CMD_GET_CLOSEWAIT, TCPSM_CMD_GET_ALARMS };
+	static const int cmds[] = {
+		TCPSM_CMD_GET_CLOSEWAIT, TCPSM_CMD_GET_ALARMS,
+		TCPSM_CMD_GET_LISTENERS,
+	};
 	size_t i;
 	int n;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		n = run_list_dump(_metadata, &self->c, cmds[i], false);
 		ASSERT_LE(0, n);
 		TH_LOG("cmd %d: %d messages", cmds[i], n);
@@ -1620,10 +2183,259 @@ TEST_F(genl, closewait_alarms_dumps)
 		struct conn c;
 
 		ASSERT_EQ(0, conn_open(&c));
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < ARRAY_SIZE(cmds); i++)
 			ASSERT_LE(0, run_list_dump(_metadata, &c, cmds[i], true));
 		conn_close(&c);
 	}
+}
+
+/* ---- GET_LISTENERS: listeners of our own ------------------------------ */
+
+#define LSN_MAX		256	/* listeners a dump is read into */
+#define LSN_WAIT_MS	5000	/* > one sample (1 s) and the dump's delay */
+
+/* a TCP listener on @addr (AF_INET or AF_INET6), @backlog; fd, *@port */
+static int listen_on(int family, const char *addr, int backlog, __u16 *port)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *s4 = (void *)&ss;
+	struct sockaddr_in6 *s6 = (void *)&ss;
+	socklen_t len = family == AF_INET ? sizeof(*s4) : sizeof(*s6);
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd < 0)
+		return -errno;
+	ss.ss_family = family;
+	if (family == AF_INET)
+		inet_pton(AF_INET, addr, &s4->sin_addr);
+	else
+		inet_pton(AF_INET6, addr, &s6->sin6_addr);
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, backlog) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	*port = ntohs(family == AF_INET ? s4->sin_port : s6->sin6_port);
+	return fd;
+}
+
+/* a client connected to 127.0.0.1:@port (not accepted) */
+static int connect_lo(__u16 port)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+/* the listener of @family, address @addr and port @port in @ls[0..@n) */
+static const struct lsn *lsn_find(const struct lsn *ls, int n, int family,
+				  const char *addr, __u16 port)
+{
+	unsigned char a[16];
+	int i, alen = family == AF_INET ? 4 : 16;
+
+	inet_pton(family, addr, a);
+	for (i = 0; i < n; i++)
+		if (ls[i].family == family && ls[i].port == port &&
+		    ls[i].alen == alen && !memcmp(ls[i].saddr, a, alen))
+			return &ls[i];
+	return NULL;
+}
+
+/*
+ * Dump @c's listeners until the one at @addr:@port is there and @pred
+ * holds for it (or, @pred NULL and @gone, until it is not there), for up
+ * to LSN_WAIT_MS. Returns true if so; *@out: the listener.
+ */
+static bool lsn_wait(struct __test_metadata *_metadata, struct conn *c,
+		     int family, const char *addr, __u16 port, bool gone,
+		     bool (*pred)(const struct lsn *l, void *arg), void *arg,
+		     struct lsn *out)
+{
+	static struct lsn ls[LSN_MAX];
+	const struct lsn *l = NULL;
+	int n, waited;
+
+	for (waited = 0; waited <= LSN_WAIT_MS; waited += 100) {
+		n = run_dump_of(_metadata, c, TCPSM_CMD_GET_LISTENERS, false, ls,
+				LSN_MAX);
+		if (n < 0)
+			return false;
+		l = lsn_find(ls, n < LSN_MAX ? n : LSN_MAX, family, addr, port);
+		if (gone ? !l : l && (!pred || pred(l, arg))) {
+			TH_LOG("%s:%u %s after %d ms (%d listeners)", addr, port,
+			       gone ? "gone" : "as expected", waited, n);
+			if (l && out)
+				*out = *l;
+			return true;
+		}
+		usleep(100 * 1000);
+	}
+	if (l) {
+		TH_LOG("%s:%u: syn-queue %u/%u accept-queue %u/%u score %u accept-score %u completion %u cookies %d",
+		       addr, port, l->synq, l->synq_max, l->aq, l->aq_max,
+		       l->score, l->ascore, l->completion, l->cookies);
+		if (out)
+			*out = *l;
+	}
+	TH_LOG("%s:%u still %s after %d ms", addr, port,
+	       gone ? "there" : l ? "not as expected" : "missing", LSN_WAIT_MS);
+	return false;
+}
+
+static bool aq_is(const struct lsn *l, void *arg)
+{
+	return l->aq == *(__u32 *)arg;
+}
+
+/* an idle listener with backlog @backlog, as GET_LISTENERS must show it */
+static void check_idle(struct __test_metadata *_metadata, const struct lsn *l,
+		       __u32 netns, __u32 backlog)
+{
+	EXPECT_EQ(netns, l->netns);
+	EXPECT_EQ(backlog, l->aq_max);
+	EXPECT_EQ(backlog, l->synq_max);
+	EXPECT_EQ(0U, l->aq);
+	EXPECT_EQ(0U, l->synq);
+	EXPECT_EQ(0U, l->score);
+	EXPECT_EQ(0U, l->ascore);
+	EXPECT_EQ(0U, l->overflow);
+	EXPECT_EQ(0U, l->synack_retrans);
+	EXPECT_EQ(0U, l->drops);
+	EXPECT_FALSE(l->cookies);
+	EXPECT_FALSE(l->syn_flood);
+	EXPECT_FALSE(l->aq_overflow);
+}
+
+/*
+ * Listeners of our own: 127.0.0.1 with backlog 7 and [::1] with backlog
+ * 9 appear (after the next one-second sample) with those limits, empty
+ * queues and no pressure; two clients connected and not accepted show
+ * as an accept queue of 2 (ss -ltn's Recv-Q); closed, they are gone.
+ */
+TEST_F(genl, listeners_own)
+{
+	__u16 p4 = 0, p6 = 0;
+	int l4, l6, c1, c2;
+	__u32 two = 2;
+	struct lsn l;
+
+	l4 = listen_on(AF_INET, "127.0.0.1", 7, &p4);
+	ASSERT_LE(0, l4) TH_LOG("listener on 127.0.0.1: %s", strerror(-l4));
+	l6 = listen_on(AF_INET6, "::1", 9, &p6);
+	if (l6 < 0)
+		TH_LOG("no listener on [::1] (%s): IPv4 only", strerror(-l6));
+
+	ASSERT_TRUE(lsn_wait(_metadata, &self->c, AF_INET, "127.0.0.1", p4,
+			     false, NULL, NULL, &l));
+	check_idle(_metadata, &l, self->c.netns, 7);
+	/* sampled: GET_STATS has the namespace's seven syn-counters */
+	check_valid_do(_metadata, &self->c);
+	EXPECT_EQ(NSYNCOUNTERS, last_ncounters);
+	if (l6 >= 0) {
+		ASSERT_TRUE(lsn_wait(_metadata, &self->c, AF_INET6, "::1", p6,
+				     false, NULL, NULL, &l));
+		check_idle(_metadata, &l, self->c.netns, 9);
+	}
+
+	c1 = connect_lo(p4);
+	ASSERT_LE(0, c1) TH_LOG("connect: %s", strerror(-c1));
+	c2 = connect_lo(p4);
+	ASSERT_LE(0, c2) TH_LOG("connect: %s", strerror(-c2));
+	ASSERT_TRUE(lsn_wait(_metadata, &self->c, AF_INET, "127.0.0.1", p4,
+			     false, aq_is, &two, &l));
+	EXPECT_EQ(7U, l.aq_max);
+	/* the accept queue is not full and nothing overflowed: no flood */
+	EXPECT_EQ(0U, l.score);
+	EXPECT_FALSE(l.syn_flood);
+	EXPECT_FALSE(l.aq_overflow);
+	TH_LOG("accept queue 2/7: accept-score %u", l.ascore);
+
+	close(c1);
+	close(c2);
+	close(l4);
+	if (l6 >= 0)
+		close(l6);
+	EXPECT_TRUE(lsn_wait(_metadata, &self->c, AF_INET, "127.0.0.1", p4,
+			     true, NULL, NULL, NULL));
+	if (l6 >= 0)
+		EXPECT_TRUE(lsn_wait(_metadata, &self->c, AF_INET6, "::1", p6,
+				     true, NULL, NULL, NULL));
+}
+
+/*
+ * A listener in a new namespace is that namespace's only one, and is not
+ * in the initial namespace's dump (a socket of which we kept); and the
+ * unprivileged see the listeners of their namespace too.
+ */
+TEST_F(genl, listeners_netns)
+{
+	static struct lsn ls[LSN_MAX];
+	struct conn c1;
+	__u16 port = 0;
+	struct lsn l;
+	int fd, n, i;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET)) TH_LOG("unshare: %m");
+	ASSERT_EQ(0, conn_open(&c1));
+	ASSERT_NE(self->c.netns, c1.netns);
+	/* lo is down in a new namespace: the wildcard address */
+	fd = listen_on(AF_INET, "0.0.0.0", 5, &port);
+	ASSERT_LE(0, fd) TH_LOG("listener: %s", strerror(-fd));
+
+	ASSERT_TRUE(lsn_wait(_metadata, &c1, AF_INET, "0.0.0.0", port, false,
+			     NULL, NULL, &l));
+	check_idle(_metadata, &l, c1.netns, 5);
+	/* no cookie was ever sent in this namespace */
+	EXPECT_EQ(100U, l.completion);
+	/* sampled: seven syn-counters, all 0 (no traffic here) */
+	check_valid_do(_metadata, &c1);
+	EXPECT_EQ(NSYNCOUNTERS, last_ncounters);
+	EXPECT_EQ(0ULL, last_counter_sum);
+	n = run_dump_of(_metadata, &c1, TCPSM_CMD_GET_LISTENERS, true, ls,
+			LSN_MAX);
+	EXPECT_EQ(1, n);
+
+	/* the initial namespace's dump: its own listeners only (checked) */
+	n = run_dump_of(_metadata, &self->c, TCPSM_CMD_GET_LISTENERS, false, ls,
+			LSN_MAX);
+	ASSERT_LE(0, n);
+	for (i = 0; i < n && i < LSN_MAX; i++)
+		EXPECT_EQ(self->c.netns, ls[i].netns);
+
+	/* and as uid 65534, from the new namespace */
+	drop_privileges(_metadata);
+	{
+		struct conn c2;
+
+		ASSERT_EQ(0, conn_open(&c2));
+		n = run_dump_of(_metadata, &c2, TCPSM_CMD_GET_LISTENERS, false,
+				ls, LSN_MAX);
+		EXPECT_EQ(1, n);
+		EXPECT_EQ(port, ls[0].port);
+		conn_close(&c2);
+	}
+	close(fd);
+	EXPECT_TRUE(lsn_wait(_metadata, &c1, AF_INET, "0.0.0.0", port, true,
+			     NULL, NULL, NULL));
+	conn_close(&c1);
 }
 
 TEST_HARNESS_MAIN

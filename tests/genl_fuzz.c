@@ -31,8 +31,10 @@
  *     or a dump (NLM_F_MULTI messages, DONE), or its own error;
  *   - GET_CONFIG and SET_CONFIG replies carry the namespace's settings as
  *     the model tracks them: every SET_CONFIG that succeeds changes them,
- *     one that fails (-ERANGE naming the key, -EINVAL "no setting given")
- *     changes nothing;
+ *     one that fails (-ERANGE naming the first key out of range, in the
+ *     kernel's table order; -EINVAL "no setting given"; -EINVAL when the
+ *     resulting synflood.clear is not below synflood.raise) changes
+ *     nothing;
  *   - a message whose nlmsg_len is < 16 or runs past the bytes sent
  *     stops the walk: neither it nor anything after it gets a reply.
  * Replies are read with recv(2) until every message seen has had its last
@@ -43,11 +45,16 @@
  * well-formed extack TLVs (the predicted message and offset, when the
  * socket asked for them), NLMSG_DONE, or a message of the command that
  * parses completely as the spec says (GET_STATS: netns, a gauge for each
- * of the ten states, well-formed transitions, the counters; GET_CONFIG,
- * SET_CONFIG: the four settings; GET_CLOSEWAIT, GET_ALARMS: one port or
- * alarm of our namespace each). The one thing the model cannot know is
- * whether a GET_CLOSEWAIT or GET_ALARMS dump ended in its first round (no
- * port in CLOSE_WAIT): a dump after it in the same send may get -EBUSY.
+ * of the ten states, well-formed transitions, the counters, the seven
+ * syn-counters once each, or none in a namespace not sampled yet;
+ * GET_CONFIG, SET_CONFIG: the netns and the six settings; GET_CLOSEWAIT,
+ * GET_ALARMS: one port or alarm of our namespace each, an alarm with the
+ * attributes of its kind; GET_LISTENERS: one listener of our namespace
+ * each, its address as long as its family's, its percentages 0..100, the
+ * SYN queue's limit the accept queue's). The one thing the model cannot
+ * know is whether a GET_CLOSEWAIT, GET_ALARMS or GET_LISTENERS dump ended
+ * in its first round (no port in CLOSE_WAIT, no listener): a dump after
+ * it in the same send may get -EBUSY.
  *
  * The generic netlink core changed its order in 6.2 (split ops): 6.1 says
  * -EPERM to an unprivileged SET_CONFIG dump before it finds that the
@@ -66,14 +73,17 @@
  * some that are not. Then: the settings of the initial namespace must be
  * what the root phase left (the child namespace's changes stayed there),
  * and are put back to what they were at the start; a valid GET_STATS do
- * and dumps, GET_CONFIG, GET_CLOSEWAIT and GET_ALARMS must still be
- * answered in full, /sys/module/tcpsm/refcnt must be back at its starting
- * value, and the kernel must have logged nothing at warning level or worse
- * (/dev/kmsg), save the netlink core's own rate-limited notes about
- * malformed attributes from this process ("bytes leftover after parsing
- * attributes", "attribute type N has an invalid length", their
- * "callbacks suppressed") and its once-per-boot note about a zero-length
- * send: those are the kernel's answer to input this tool makes on purpose.
+ * and dumps, GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS must
+ * still be answered in full (the last showing the listener genl_fuzz
+ * opened on 127.0.0.1 at the start, backlog 7, with that limit, and every
+ * GET_STATS message with its syn-counters), /sys/module/tcpsm/refcnt must
+ * be back at its starting value, and the kernel must have logged nothing
+ * at warning level or worse (/dev/kmsg), save the netlink core's own
+ * rate-limited notes about malformed attributes from this process ("bytes
+ * leftover after parsing attributes", "attribute type N has an invalid
+ * length", their "callbacks suppressed") and its once-per-boot note about
+ * a zero-length send: those are the kernel's answer to input this tool
+ * makes on purpose.
  *
  * Reproduce: the run is a function of the seed and the count (printed at
  * the start), and the bytes of case I depend only on the seed and I:
@@ -107,6 +117,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <linux/capability.h>
 #include <linux/genetlink.h>
@@ -237,10 +250,13 @@ static struct {
 
 /* ---- the alarm settings of a namespace (GET_CONFIG, SET_CONFIG) -------- */
 
-#define NKEYS	3	/* TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i */
+#define NKEYS	6	/* TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i */
+#define K_RAISE	3	/* synflood.raise */
+#define K_CLEAR	4	/* synflood.clear: below synflood.raise */
 
 struct cfgv {
-	__u32 v[NKEYS];		/* count, age, window */
+	/* closewait count, age, window; synflood raise, clear, duration */
+	__u32 v[NKEYS];
 };
 
 /* tcpsm_settings[] in kmod/tcpsm_alarm.c: checked in this order */
@@ -252,7 +268,13 @@ static const struct {
 	{ "closewait.count", 1, 1000000, "closewait.count must be 1..1000000" },
 	{ "closewait.age", 0, 86400, "closewait.age must be 0..86400 (seconds)" },
 	{ "closewait.window", 1, 60, "closewait.window must be 1..60 (samples)" },
+	{ "synflood.raise", 1, 100, "synflood.raise must be 1..100" },
+	{ "synflood.clear", 0, 99, "synflood.clear must be 0..99" },
+	{ "synflood.duration", 1, 60, "synflood.duration must be 1..60 (samples)" },
 };
+
+/* after the ranges: the resulting clear must be below the resulting raise */
+#define CLEAR_BELOW_RAISE	"synflood.clear must be below synflood.raise"
 
 static bool cfg_eq(const struct cfgv *a, const struct cfgv *b)
 {
@@ -261,12 +283,13 @@ static bool cfg_eq(const struct cfgv *a, const struct cfgv *b)
 
 static const char *cfg_str(const struct cfgv *c)
 {
-	static char buf[4][64];
+	static char buf[4][128];
 	static int i;
 	char *s = buf[i++ & 3];
 
-	snprintf(s, sizeof(buf[0]), "count %u age %u window %u",
-		 c->v[0], c->v[1], c->v[2]);
+	snprintf(s, sizeof(buf[0]),
+		 "count %u age %u window %u raise %u clear %u duration %u",
+		 c->v[0], c->v[1], c->v[2], c->v[3], c->v[4], c->v[5]);
 	return s;
 }
 
@@ -378,7 +401,7 @@ enum must {
 	MUST_OK,	/* GET_STATS: our namespace, one message */
 	MUST_ALL,	/* ALL_NETNS as root: min_all messages, ours too */
 	MUST_EPERM,	/* ALL_NETNS unprivileged: DONE -EPERM, no message */
-	MUST_LIST,	/* GET_CLOSEWAIT, GET_ALARMS: 0 or more of ours */
+	MUST_LIST,	/* GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS: 0 or more of ours */
 };
 
 /* Is a dump running on the socket? (in the order the kernel sees them) */
@@ -484,6 +507,9 @@ static const struct policy pol_config = {
 		[TCPSM_A_CONFIG_CLOSEWAIT_COUNT] = P_U32,
 		[TCPSM_A_CONFIG_CLOSEWAIT_AGE] = P_U32,
 		[TCPSM_A_CONFIG_CLOSEWAIT_WINDOW] = P_U32,
+		[TCPSM_A_CONFIG_SYNFLOOD_RAISE] = P_U32,
+		[TCPSM_A_CONFIG_SYNFLOOD_CLEAR] = P_U32,
+		[TCPSM_A_CONFIG_SYNFLOOD_DURATION] = P_U32,
 	},
 };
 
@@ -505,6 +531,7 @@ static const struct op_model *op_of(__u8 cmd)
 		[TCPSM_CMD_SET_CONFIG] = { true, false, true, &pol_config },
 		[TCPSM_CMD_GET_CLOSEWAIT] = { false, true, false, &pol_reject },
 		[TCPSM_CMD_GET_ALARMS] = { false, true, false, &pol_reject },
+		[TCPSM_CMD_GET_LISTENERS] = { false, true, false, &pol_reject },
 	};
 
 	if (cmd >= ARRAY_SIZE(ops) || !ops[cmd].pol)
@@ -522,6 +549,7 @@ static const char *cmd_name(unsigned int cmd)
 		[TCPSM_CMD_GET_CLOSEWAIT] = "GET_CLOSEWAIT",
 		[TCPSM_CMD_GET_ALARMS] = "GET_ALARMS",
 		[TCPSM_CMD_ALARM] = "ALARM",
+		[TCPSM_CMD_GET_LISTENERS] = "GET_LISTENERS",
 	};
 
 	return cmd < ARRAY_SIZE(names) && names[cmd] ? names[cmd] : "cmd?";
@@ -644,18 +672,24 @@ static __u32 attr_u32(const struct nlattr *a)
 	return v;
 }
 
-/* tcpsm_config_set(): every value checked, in table order, then stored */
+/*
+ * tcpsm_config_set(): every value checked, in table order (the last of
+ * each attribute counts); then, on the values the namespace would have,
+ * synflood.clear below synflood.raise (pointing at the clear attribute if
+ * the request has one, else at the raise one); then all stored, or none.
+ */
 static void predict_set_config(struct fcase *fc, const struct nlmsghdr *h,
 			       const struct parsed *p, struct expect *e)
 {
+	const struct nlattr *a;
 	struct cfgv next = *fc->cur;
 	bool any = false;
 	int i;
 
 	for (i = 0; i < NKEYS; i++) {
-		const struct nlattr *a = p->tb[TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i];
 		__u32 v;
 
+		a = p->tb[TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i];
 		if (!a)
 			continue;
 		any = true;
@@ -669,6 +703,15 @@ static void predict_set_config(struct fcase *fc, const struct nlmsghdr *h,
 	}
 	if (!any) {
 		set_err(e, -EINVAL, "no setting given", -1);
+		return;
+	}
+	if (next.v[K_CLEAR] >= next.v[K_RAISE]) {
+		/* with neither: settings the kernel should never have had */
+		a = p->tb[TCPSM_A_CONFIG_CLOSEWAIT_COUNT + K_CLEAR];
+		if (!a)
+			a = p->tb[TCPSM_A_CONFIG_CLOSEWAIT_COUNT + K_RAISE];
+		set_err(e, -EINVAL, CLEAR_BELOW_RAISE,
+			a ? (int)((const char *)a - (const char *)h) : -1);
 		return;
 	}
 	*fc->cur = next;
@@ -1083,6 +1126,16 @@ static bool check_nest(struct fcase *fc, const struct nlattr *nest,
 	return true;
 }
 
+/* the syn-counter names, 1..7 (enum tcpsm_syn_counter) */
+#define NSYNCOUNTERS	TCPSM_SYN_COUNTER_LISTEN_DROPS
+
+/*
+ * A namespace has its syn-counters from its first one-second sample on
+ * (tcpsm_snmp_put()): before, a GET_STATS message has none. Set when every
+ * namespace a reply can be of has been sampled (valid_after()).
+ */
+static bool counters_required;
+
 /* A GET_STATS message: everything in it parses, as the spec says. */
 static bool check_stats(struct fcase *fc, const struct nlmsghdr *nlh,
 			__u32 *netns)
@@ -1094,12 +1147,17 @@ static bool check_stats(struct fcase *fc, const struct nlmsghdr *nlh,
 		[TCPSM_A_TRANSITION_FROM] = 4, [TCPSM_A_TRANSITION_TO] = 4,
 		[TCPSM_A_TRANSITION_COUNT] = 8,
 	};
+	static const int counter_want[] = {
+		[TCPSM_A_SYN_COUNTER_NAME] = 4, [TCPSM_A_SYN_COUNTER_VALUE] = 8,
+		[TCPSM_A_SYN_COUNTER_RATE] = 8,
+	};
 	const struct nlattr *a;
 	bool seen_state[TCPSM_STATE_MAX + 1] = { false };
 	bool seen_edge[TCPSM_STATE_MAX + 1][TCPSM_STATE_MAX + 1];
+	bool seen_counter[NSYNCOUNTERS + 1] = { false };
 	bool has_netns = false, has_dropped = false, has_untracked = false;
 	bool has_alarms = false;
-	int rem, nstates = 0;
+	int rem, nstates = 0, ncounters = 0;
 	__u32 u32s[4];
 	__u64 count;
 
@@ -1173,6 +1231,24 @@ static bool check_stats(struct fcase *fc, const struct nlmsghdr *nlh,
 			}
 			has_alarms = true;
 			break;
+		case TCPSM_A_STATS_SYN_COUNTER:
+			memset(u32s, 0, sizeof(u32s));
+			if (!check_nest(fc, a, counter_want,
+					TCPSM_A_SYN_COUNTER_MAX, u32s, &count))
+				return false;
+			if (u32s[TCPSM_A_SYN_COUNTER_NAME] < 1 ||
+			    u32s[TCPSM_A_SYN_COUNTER_NAME] > NSYNCOUNTERS ||
+			    seen_counter[u32s[TCPSM_A_SYN_COUNTER_NAME]]) {
+				fail(fc, "reply: syn-counter %u%s",
+				     u32s[TCPSM_A_SYN_COUNTER_NAME],
+				     u32s[TCPSM_A_SYN_COUNTER_NAME] >= 1 &&
+				     u32s[TCPSM_A_SYN_COUNTER_NAME] <= NSYNCOUNTERS ?
+				     " twice" : "");
+				return false;
+			}
+			seen_counter[u32s[TCPSM_A_SYN_COUNTER_NAME]] = true;
+			ncounters++;
+			break;
 		default:
 			fail(fc, "reply: attribute type %u", a->nla_type);
 			return false;
@@ -1183,10 +1259,12 @@ static bool check_stats(struct fcase *fc, const struct nlmsghdr *nlh,
 		return false;
 	}
 	if (!has_netns || !has_dropped || !has_untracked || !has_alarms ||
-	    nstates != TCPSM_STATE_MAX) {
-		fail(fc, "reply: netns %d, events-dropped %d, closewait-untracked %d, alarms-active %d, %d gauges (want %d)",
+	    nstates != TCPSM_STATE_MAX ||
+	    (ncounters != NSYNCOUNTERS && (ncounters || counters_required))) {
+		fail(fc, "reply: netns %d, events-dropped %d, closewait-untracked %d, alarms-active %d, %d gauges (want %d), %d syn-counters (want %d%s)",
 		     has_netns, has_dropped, has_untracked, has_alarms, nstates,
-		     TCPSM_STATE_MAX);
+		     TCPSM_STATE_MAX, ncounters, NSYNCOUNTERS,
+		     counters_required ? "" : " or, not sampled yet, 0");
 		return false;
 	}
 	return true;
@@ -1234,7 +1312,11 @@ static bool check_config(struct fcase *fc, const struct nlmsghdr *nlh,
 }
 
 /* the kinds of attribute in the replies' attribute sets */
-enum akind { A_NO, A_PAD, A_FLAG, A_U16, A_U32, A_U64, A_ADDR, A_NEST };
+enum akind {
+	A_NO, A_PAD, A_FLAG, A_U16, A_U32, A_U64, A_ADDR,
+	A_NEST,		/* socket nests, any number */
+	A_LISTENER,	/* one listener nest: the caller checks it (check_listener) */
+};
 
 struct aspec {
 	enum akind k;
@@ -1270,6 +1352,7 @@ static const struct aspec closewait_spec[TCPSM_A_CLOSEWAIT_MAX + 1] = {
 	[TCPSM_A_CLOSEWAIT_SOCKET] = { A_NEST, false },
 };
 
+/* what each kind has beyond these is checked by check_alarm() */
 static const struct aspec alarm_spec[TCPSM_A_ALARM_MAX + 1] = {
 	[TCPSM_A_ALARM_PAD] = { A_PAD, false },
 	[TCPSM_A_ALARM_KIND] = { A_U32, true },
@@ -1277,16 +1360,54 @@ static const struct aspec alarm_spec[TCPSM_A_ALARM_MAX + 1] = {
 	[TCPSM_A_ALARM_TS] = { A_U64, true },
 	[TCPSM_A_ALARM_NETNS] = { A_U32, true },
 	[TCPSM_A_ALARM_PORT] = { A_U16, true },
-	[TCPSM_A_ALARM_COUNT] = { A_U32, true },
-	[TCPSM_A_ALARM_OLDEST_AGE] = { A_U64, true },
-	[TCPSM_A_ALARM_GROWTH] = { A_U32, true },
+	[TCPSM_A_ALARM_COUNT] = { A_U32, false },
+	[TCPSM_A_ALARM_OLDEST_AGE] = { A_U64, false },
+	[TCPSM_A_ALARM_GROWTH] = { A_U32, false },
 	[TCPSM_A_ALARM_SOCKET] = { A_NEST, false },
+	[TCPSM_A_ALARM_SCORE] = { A_U32, false },
+	[TCPSM_A_ALARM_LISTENER] = { A_LISTENER, false },
 };
+
+static const struct aspec listener_spec[TCPSM_A_LISTENER_MAX + 1] = {
+	[TCPSM_A_LISTENER_PAD] = { A_PAD, false },
+	[TCPSM_A_LISTENER_NETNS] = { A_U32, true },
+	[TCPSM_A_LISTENER_FAMILY] = { A_U16, true },
+	[TCPSM_A_LISTENER_SADDR] = { A_ADDR, true },
+	[TCPSM_A_LISTENER_PORT] = { A_U16, true },
+	[TCPSM_A_LISTENER_SYN_QUEUE] = { A_U32, true },
+	[TCPSM_A_LISTENER_SYN_QUEUE_MAX] = { A_U32, true },
+	[TCPSM_A_LISTENER_ACCEPT_QUEUE] = { A_U32, true },
+	[TCPSM_A_LISTENER_ACCEPT_QUEUE_MAX] = { A_U32, true },
+	[TCPSM_A_LISTENER_COOKIES] = { A_FLAG, false },
+	[TCPSM_A_LISTENER_SYNACK_RETRANS] = { A_U32, true },
+	[TCPSM_A_LISTENER_DROPS] = { A_U32, true },
+	[TCPSM_A_LISTENER_OVERFLOW] = { A_U32, true },
+	[TCPSM_A_LISTENER_COMPLETION] = { A_U32, true },
+	[TCPSM_A_LISTENER_SCORE] = { A_U32, true },
+	[TCPSM_A_LISTENER_ACCEPT_SCORE] = { A_U32, true },
+	[TCPSM_A_LISTENER_SYN_FLOOD] = { A_FLAG, false },
+	[TCPSM_A_LISTENER_ACCEPT_QUEUE_OVERFLOW] = { A_FLAG, false },
+};
+
+/* a GET_LISTENERS message: one listener nest, nothing else */
+static const struct aspec listeners_spec[TCPSM_A_LISTENERS_MAX + 1] = {
+	[TCPSM_A_LISTENERS_LISTENER] = { A_LISTENER, true },
+};
+
+/* genl_fuzz's own listener (main()), and whether a dump showed it */
+#define OWN_BACKLOG	7
+static struct {
+	__u32 netns;		/* the initial namespace */
+	__u16 port;		/* on 127.0.0.1; 0: none */
+	double opened;		/* when (now()) */
+	bool seen;
+} own_lsn;
 
 /*
  * @len bytes of attributes at @data against @spec: each of its kind and
- * length, once (pads and nests may repeat), the required ones there, and
- * each nest (SOCKET) as socket_spec says. @at[type]: the last one.
+ * length, once (pads and socket nests may repeat), the required ones
+ * there, and each socket nest as socket_spec says (a listener nest is the
+ * caller's to check). @at[type]: the last one.
  */
 static bool check_set(struct fcase *fc, const char *what, const void *data,
 		      int len, const struct aspec *spec, int maxtype,
@@ -1322,6 +1443,7 @@ static bool check_set(struct fcase *fc, const char *what, const void *data,
 			ok = plen == 4 || plen == 16;
 			break;
 		case A_NEST:
+		case A_LISTENER:
 			ok = true;
 			break;
 		default:
@@ -1365,6 +1487,79 @@ static bool check_set(struct fcase *fc, const char *what, const void *data,
 	return true;
 }
 
+/*
+ * A listener nest (GET_LISTENERS, alarms): its attributes as the spec
+ * says, the address as long as its family's, the percentages 0..100, the
+ * SYN queue's limit the accept queue's (both the backlog), the accept
+ * queue at most one past it (sk_acceptq_is_full() lets it reach max + 1).
+ * genl_fuzz's own listener has its backlog. *@netns, *@port: its own.
+ */
+static bool check_listener(struct fcase *fc, const char *what,
+			   const struct nlattr *nest, __u32 *netns,
+			   __u16 *port)
+{
+	static const unsigned char lo4[4] = { 127, 0, 0, 1 };
+	const struct nlattr *at[TCPSM_A_LISTENER_MAX + 1];
+	__u32 ns, synq_max, aq, aq_max, completion, score, ascore;
+	__u16 fam, lport;
+	int n, alen;
+
+	if (!check_set(fc, "listener nest", nla_data(nest), nla_len(nest),
+		       listener_spec, TCPSM_A_LISTENER_MAX, at, &n))
+		return false;
+	ns = attr_u32(at[TCPSM_A_LISTENER_NETNS]);
+	memcpy(&fam, nla_data(at[TCPSM_A_LISTENER_FAMILY]), 2);
+	memcpy(&lport, nla_data(at[TCPSM_A_LISTENER_PORT]), 2);
+	alen = nla_len(at[TCPSM_A_LISTENER_SADDR]);
+	synq_max = attr_u32(at[TCPSM_A_LISTENER_SYN_QUEUE_MAX]);
+	aq = attr_u32(at[TCPSM_A_LISTENER_ACCEPT_QUEUE]);
+	aq_max = attr_u32(at[TCPSM_A_LISTENER_ACCEPT_QUEUE_MAX]);
+	completion = attr_u32(at[TCPSM_A_LISTENER_COMPLETION]);
+	score = attr_u32(at[TCPSM_A_LISTENER_SCORE]);
+	ascore = attr_u32(at[TCPSM_A_LISTENER_ACCEPT_SCORE]);
+	if (!(fam == AF_INET && alen == 4) && !(fam == AF_INET6 && alen == 16)) {
+		fail(fc, "%s: listener of family %u with a %d-byte address",
+		     what, fam, alen);
+		return false;
+	}
+	if (!lport || completion > 100 || score > 100 || ascore > 100 ||
+	    synq_max != aq_max || aq > aq_max + 1) {
+		fail(fc, "%s: listener port %u, completion %u, score %u, accept-score %u, syn-queue-max %u, accept-queue %u/%u",
+		     what, lport, completion, score, ascore, synq_max, aq, aq_max);
+		return false;
+	}
+	if (own_lsn.port && lport == own_lsn.port && ns == own_lsn.netns &&
+	    fam == AF_INET &&
+	    !memcmp(nla_data(at[TCPSM_A_LISTENER_SADDR]), lo4, 4)) {
+		if (aq_max != OWN_BACKLOG || aq) {
+			fail(fc, "%s: our listener 127.0.0.1:%u, backlog %d: accept queue %u/%u",
+			     what, lport, OWN_BACKLOG, aq, aq_max);
+			return false;
+		}
+		own_lsn.seen = true;
+	}
+	if (netns)
+		*netns = ns;
+	if (port)
+		*port = lport;
+	return true;
+}
+
+/* A GET_LISTENERS message: one listener, of our namespace. */
+static bool check_listeners(struct fcase *fc, const struct nlmsghdr *nlh,
+			    __u32 *netns)
+{
+	const struct nlattr *at[TCPSM_A_LISTENERS_MAX + 1];
+	int n;
+
+	if (!check_set(fc, "GET_LISTENERS message",
+		       (const char *)nlh + GENL_LEN, nlh->nlmsg_len - GENL_LEN,
+		       listeners_spec, TCPSM_A_LISTENERS_MAX, at, &n))
+		return false;
+	return check_listener(fc, "GET_LISTENERS message",
+			      at[TCPSM_A_LISTENERS_LISTENER], netns, NULL);
+}
+
 /* A GET_CLOSEWAIT message: one port of our namespace, as the spec says. */
 static bool check_closewait(struct fcase *fc, const struct nlmsghdr *nlh,
 			    __u32 *netns)
@@ -1390,12 +1585,19 @@ static bool check_closewait(struct fcase *fc, const struct nlmsghdr *nlh,
 	return true;
 }
 
-/* A GET_ALARMS message: one raised alarm of our namespace. */
+/*
+ * A GET_ALARMS message: one raised alarm of our namespace. CLOSEWAIT_LEAK
+ * has count, oldest-age, growth and sockets; SYN_FLOOD and
+ * ACCEPT_QUEUE_OVERFLOW have a score and the listener (of the alarm's
+ * namespace and port) instead.
+ */
 static bool check_alarm(struct fcase *fc, const struct nlmsghdr *nlh,
 			__u32 *netns)
 {
 	const struct nlattr *at[TCPSM_A_ALARM_MAX + 1];
-	__u32 kind, state;
+	__u32 kind, state, lns = 0;
+	__u16 port, lport = 0;
+	bool cw, ok;
 	int nsock;
 
 	if (!check_set(fc, "GET_ALARMS message",
@@ -1405,10 +1607,31 @@ static bool check_alarm(struct fcase *fc, const struct nlmsghdr *nlh,
 	*netns = attr_u32(at[TCPSM_A_ALARM_NETNS]);
 	kind = attr_u32(at[TCPSM_A_ALARM_KIND]);
 	state = attr_u32(at[TCPSM_A_ALARM_STATE]);
-	if (kind != TCPSM_ALARM_KIND_CLOSEWAIT_LEAK ||
-	    state != TCPSM_ALARM_STATE_RAISE || nsock > SOCKS_SHOWN) {
-		fail(fc, "GET_ALARMS message: kind %u state %u, %d sockets",
-		     kind, state, nsock);
+	memcpy(&port, nla_data(at[TCPSM_A_ALARM_PORT]), 2);
+	cw = kind == TCPSM_ALARM_KIND_CLOSEWAIT_LEAK;
+	if (at[TCPSM_A_ALARM_LISTENER] &&
+	    !check_listener(fc, "GET_ALARMS message",
+			    at[TCPSM_A_ALARM_LISTENER], &lns, &lport))
+		return false;
+	if (cw)
+		ok = at[TCPSM_A_ALARM_COUNT] && at[TCPSM_A_ALARM_OLDEST_AGE] &&
+		     at[TCPSM_A_ALARM_GROWTH] && nsock <= SOCKS_SHOWN &&
+		     !at[TCPSM_A_ALARM_SCORE] && !at[TCPSM_A_ALARM_LISTENER];
+	else
+		ok = (kind == TCPSM_ALARM_KIND_SYN_FLOOD ||
+		      kind == TCPSM_ALARM_KIND_ACCEPT_QUEUE_OVERFLOW) &&
+		     at[TCPSM_A_ALARM_SCORE] && at[TCPSM_A_ALARM_LISTENER] &&
+		     attr_u32(at[TCPSM_A_ALARM_SCORE]) <= 100 &&
+		     lns == *netns && lport == port &&
+		     !at[TCPSM_A_ALARM_COUNT] && !at[TCPSM_A_ALARM_OLDEST_AGE] &&
+		     !at[TCPSM_A_ALARM_GROWTH] && !nsock;
+	if (!ok || state != TCPSM_ALARM_STATE_RAISE) {
+		fail(fc, "GET_ALARMS message: kind %u state %u port %u, count %d oldest-age %d growth %d, %d sockets, score %d, listener %d (netns %u port %u)",
+		     kind, state, port, !!at[TCPSM_A_ALARM_COUNT],
+		     !!at[TCPSM_A_ALARM_OLDEST_AGE], !!at[TCPSM_A_ALARM_GROWTH],
+		     nsock, at[TCPSM_A_ALARM_SCORE] ?
+		     (int)attr_u32(at[TCPSM_A_ALARM_SCORE]) : -1,
+		     !!at[TCPSM_A_ALARM_LISTENER], lns, lport);
 		return false;
 	}
 	return true;
@@ -1430,6 +1653,8 @@ static bool check_data(struct fcase *fc, const struct nlmsghdr *nlh,
 		return check_closewait(fc, nlh, netns);
 	case TCPSM_CMD_GET_ALARMS:
 		return check_alarm(fc, nlh, netns);
+	case TCPSM_CMD_GET_LISTENERS:
+		return check_listeners(fc, nlh, netns);
 	}
 	fail(fc, "internal: data expected for command %u", e->cmd);
 	return false;
@@ -1610,7 +1835,7 @@ static void on_reply(struct fcase *fc, const struct nlmsghdr *nlh)
 			fail(fc, "do reply for netns %u, ours is %u", netns,
 			     fc->c->netns);
 	} else if (e->cls == M_DUMP && e->must != MUST_EPERM) {
-		/* only tcpsm_cw_dump() and tcpsm_alarm_dump() check consistency */
+		/* GET_STATS's dump does not check consistency; the others may */
 		__u16 ok = NLM_F_MULTI | (e->cmd == TCPSM_CMD_GET_STATS ? 0 :
 					  NLM_F_DUMP_INTR);
 
@@ -1807,10 +2032,10 @@ static int rnd_cmd(struct fcase *fc)
 	static const struct {
 		int cmd, weight;
 	} cmds[] = {
-		{ TCPSM_CMD_GET_STATS, 34 }, { TCPSM_CMD_GET_CONFIG, 16 },
-		{ TCPSM_CMD_SET_CONFIG, 26 }, { TCPSM_CMD_GET_CLOSEWAIT, 8 },
-		{ TCPSM_CMD_GET_ALARMS, 8 }, { TCPSM_CMD_EVENT, 2 },
-		{ TCPSM_CMD_ALARM, 2 }, { -1, 4 },
+		{ TCPSM_CMD_GET_STATS, 30 }, { TCPSM_CMD_GET_CONFIG, 14 },
+		{ TCPSM_CMD_SET_CONFIG, 26 }, { TCPSM_CMD_GET_CLOSEWAIT, 7 },
+		{ TCPSM_CMD_GET_ALARMS, 7 }, { TCPSM_CMD_GET_LISTENERS, 8 },
+		{ TCPSM_CMD_EVENT, 2 }, { TCPSM_CMD_ALARM, 2 }, { -1, 4 },
 	};
 	int i, w = below(&fc->r, 100);
 
@@ -1825,7 +2050,11 @@ static bool is_config_cmd(int cmd)
 	return cmd == TCPSM_CMD_GET_CONFIG || cmd == TCPSM_CMD_SET_CONFIG;
 }
 
-/* a value for setting @i: mostly in range, often at or past its bounds */
+/*
+ * A value for setting @i: mostly in range, often at or past its bounds.
+ * synflood.raise and synflood.clear anywhere in their range: often one
+ * at or below the other (refused), often not.
+ */
 static __u32 rnd_cfg_value(struct rng *r, int i)
 {
 	const __u32 lo = keys[i].min, hi = keys[i].max;
@@ -1834,6 +2063,8 @@ static __u32 rnd_cfg_value(struct rng *r, int i)
 
 	switch (below(r, 10)) {
 	case 0: case 1: case 2: case 3: case 4: case 5: case 6:
+		if (i == K_RAISE || i == K_CLEAR)
+			return range(r, lo, hi);
 		/* small values are the common case for count and window */
 		return one_in(r, 2) ? range(r, lo, hi) :
 				      range(r, lo, lo + (hi - lo) / 100 + 1);
@@ -1894,7 +2125,7 @@ static void rnd_payload(struct rng *r, unsigned char *p, size_t n)
 	static const __u32 vals[] = {
 		0, 1, 2, 0x7fffffff, 0x80000000, 0xffffffff, TCPSM_STATE_MAX,
 		TCPSM_STATE_MAX + 1, 4026531840u, 4026531993u, 60, 61, 86400,
-		86401, 1000000, 1000001,
+		86401, 1000000, 1000001, 20, 99, 100, 101,
 	};
 	__u32 v = vals[below(r, ARRAY_SIZE(vals))];
 	size_t i;
@@ -1936,14 +2167,16 @@ static struct nlattr *attr0(struct nlmsghdr *h)
 /*
  * A well-formed request of a command, mostly of the kind it has: GET_STATS
  * do or dump, sometimes all-netns; GET_CONFIG; SET_CONFIG with some of the
- * settings, in any order, mostly in range; GET_CLOSEWAIT, GET_ALARMS dumps.
+ * settings, in any order, mostly in range; GET_CLOSEWAIT, GET_ALARMS,
+ * GET_LISTENERS dumps.
  */
 static struct nlmsghdr *m_valid(struct fcase *fc)
 {
 	int cmd = rnd_cmd(fc), flags = valid_flags(fc), order[NKEYS], i, j, k;
 	struct nl_msg *m;
 
-	if (cmd == TCPSM_CMD_GET_CLOSEWAIT || cmd == TCPSM_CMD_GET_ALARMS) {
+	if (cmd == TCPSM_CMD_GET_CLOSEWAIT || cmd == TCPSM_CMD_GET_ALARMS ||
+	    cmd == TCPSM_CMD_GET_LISTENERS) {
 		if (!one_in(&fc->r, 4))
 			flags |= NLM_F_DUMP;
 	} else if (is_config_cmd(cmd) && !one_in(&fc->r, 6)) {
@@ -2404,10 +2637,11 @@ static void r_sockopt(struct fcase *fc)
 }
 
 /*
- * A dump (GET_STATS, sometimes all-netns; GET_CLOSEWAIT; GET_ALARMS) on a
- * socket of its own, abandoned or interrupted: closed at once, closed
- * after part of its first message or its first part, or a new request
- * sent after the first part; or read to the end 4 KiB at a time.
+ * A dump (GET_STATS, sometimes all-netns; GET_CLOSEWAIT; GET_ALARMS;
+ * GET_LISTENERS) on a socket of its own, abandoned or interrupted: closed
+ * at once, closed after part of its first message or its first part, or a
+ * new request sent after the first part; or read to the end 4 KiB at a
+ * time.
  * Whichever, the module reference the dump took is given back at close.
  */
 static void r_dump_interrupt(struct fcase *fc)
@@ -2415,6 +2649,7 @@ static void r_dump_interrupt(struct fcase *fc)
 	static const int cmds[] = {
 		TCPSM_CMD_GET_STATS, TCPSM_CMD_GET_STATS, TCPSM_CMD_GET_STATS,
 		TCPSM_CMD_GET_CLOSEWAIT, TCPSM_CMD_GET_ALARMS,
+		TCPSM_CMD_GET_LISTENERS,
 	};
 	struct conn d, *c0 = fc->c;
 	int variant = below(&fc->r, 5), ref0 = cfg.refcnt0, ref, r;
@@ -2809,6 +3044,7 @@ static bool read_params(struct cfgv *c)
 {
 	static const char *const names[NKEYS] = {
 		"closewait_count", "closewait_age", "closewait_window",
+		"synflood_raise", "synflood_clear", "synflood_duration",
 	};
 	char path[96];
 	int i, ok;
@@ -2970,8 +3206,8 @@ static bool fork_phase(struct phase *ph)
 
 /*
  * A plain GET_STATS do, plain dump and all-netns dump, GET_CONFIG (the
- * settings of @ph's model), GET_CLOSEWAIT and GET_ALARMS dumps, answered
- * in full.
+ * settings of @ph's model), GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS
+ * dumps, answered in full; the last shows our own listener.
  */
 static bool valid_after(struct phase *ph)
 {
@@ -2986,12 +3222,22 @@ static bool valid_after(struct phase *ph)
 		{ TCPSM_CMD_GET_CONFIG, NLM_F_REQUEST | NLM_F_ACK, false },
 		{ TCPSM_CMD_GET_CLOSEWAIT, NLM_F_REQUEST | NLM_F_DUMP, false },
 		{ TCPSM_CMD_GET_ALARMS, NLM_F_REQUEST | NLM_F_DUMP, false },
+		{ TCPSM_CMD_GET_LISTENERS, NLM_F_REQUEST | NLM_F_DUMP, false },
 	};
 	struct fcase *fc = &fcase;
 	struct conn c;
 	bool ok = true;
 	size_t i;
 	int r;
+
+	/*
+	 * Every namespace, and our listener, has had its first one-second
+	 * sample (a short run may not have lasted that long)
+	 */
+	while (now() < own_lsn.opened + 2.5)
+		usleep(100 * 1000);
+	own_lsn.seen = false;
+	counters_required = true;
 
 	r = conn_open(&c, 0);
 	if (r) {
@@ -3024,6 +3270,11 @@ static bool valid_after(struct phase *ph)
 		}
 	}
 	conn_close(&c);
+	if (ok && own_lsn.port && !own_lsn.seen) {
+		ksft_print_msg("GET_LISTENERS: no listener 127.0.0.1:%u of netns %u\n",
+			       own_lsn.port, own_lsn.netns);
+		ok = false;
+	}
 	return ok;
 }
 
@@ -3372,11 +3623,37 @@ static int make_namespaces(int *fds, int n)
 	return i;
 }
 
+/*
+ * A listener of our own on 127.0.0.1, backlog OWN_BACKLOG, for the whole
+ * run: GET_LISTENERS dumps must show it with that limit, and
+ * valid_after() must find it. Returns its fd.
+ */
+static int own_listener(void)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t alen = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(fd, OWN_BACKLOG) ||
+	    getsockname(fd, (struct sockaddr *)&a, &alen))
+		ksft_exit_fail_msg("listener on 127.0.0.1: %s\n", strerror(errno));
+	own_lsn.netns = own_netns();
+	own_lsn.port = ntohs(a.sin_port);
+	own_lsn.opened = now();
+	ksft_print_msg("our listener: 127.0.0.1:%u, backlog %d, netns %u\n",
+		       own_lsn.port, OWN_BACKLOG, own_lsn.netns);
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	struct phase ph[NPHASES];
 	struct tally *ts;
-	int nsfd[NNS], nns, kmsg, i, r;
+	int nsfd[NNS], nns, kmsg, lsn, i, r;
 	bool ok, all_ok = true, after;
 	long n_side;
 	double t0;
@@ -3421,6 +3698,7 @@ int main(int argc, char **argv)
 		       cfg.split_ops ? "yes" : "no (6.1)");
 
 	nns = make_namespaces(nsfd, NNS);
+	lsn = own_listener();
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg >= 0)
 		lseek(kmsg, 0, SEEK_END);
@@ -3486,9 +3764,10 @@ int main(int argc, char **argv)
 			 "settings: as modelled after the phases, put back as found\n");
 	ph[PH_ROOT].cur = shared->init_start;
 	after = valid_after(&ph[PH_ROOT]);
-	ksft_test_result(after, "valid_after: GET_STATS, GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS answered in full\n");
+	ksft_test_result(after, "valid_after: GET_STATS, GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS answered in full\n");
 	for (i = 0; i < nns; i++)
 		close(nsfd[i]);
+	close(lsn);
 	ksft_test_result(refcnt_back(), "module_refcnt: back at its starting value\n");
 	if (kmsg < 0)
 		ksft_test_result_skip("kernel_log: /dev/kmsg: %s\n", strerror(errno));
