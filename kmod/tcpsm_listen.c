@@ -238,8 +238,12 @@ static void tcpsm_ls_read(struct tcpsm_net *tn, struct tcpsm_listener *l,
 	sig->cookies = tcpsm_ls_cookies(sk);
 	sig->synack = tcpsm_ls_rate(synack - l->synack_seen, elapsed);
 	sig->drops = tcpsm_ls_rate(drops - l->drops_seen, elapsed);
-	/* the namespace's full-queue SYNs are this listener's if it was full */
-	sig->overflow = sig->cookies || sig->synq >= sig->synq_max ?
+	/*
+	 * The namespace's full-queue SYNs are this listener's if it sent
+	 * cookies or its queue is full of requests (an idle listener with
+	 * backlog 0 is "full" too, but holds none).
+	 */
+	sig->overflow = sig->cookies || (sig->synq && sig->synq >= sig->synq_max) ?
 			(u32)min_t(u64, tcpsm_snmp_overflow(tn), U32_MAX) : 0;
 	sig->completion = tcpsm_snmp_completion(tn, &sent);
 	tcpsm_ls_score(sig, sent);
