@@ -356,6 +356,33 @@ tcpsm_sub_ready() {
 	return 1
 }
 
+# tcpsm_wait_pid PID TIMEOUT_S: wait at most TIMEOUT_S for PID, a
+# background child of this shell, to end; return its exit status. If it
+# has not ended by then: SIGKILL, log it, reap it and return 124, so
+# that no test ever hangs in `wait`. (Start such children with a simple
+# command, e.g. `nsenter --net=/run/netns/NS prog &`, not through a
+# shell function: `f &` forks a subshell, and $! is that subshell, which
+# as a background job of a non-interactive shell ignores SIGINT.)
+tcpsm_wait_pid() {
+	_wp_end=$(( $(date +%s) + $2 ))
+	while kill -0 "$1" 2>/dev/null &&
+	      [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]; do
+		if [ "$(date +%s)" -ge "$_wp_end" ]; then
+			tcpsm_log "pid $1 ($(cat "/proc/$1/comm" 2>/dev/null)) still running after $2 s: SIGKILL"
+			kill -KILL "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			return 124
+		fi
+		sleep 0.1
+	done
+	wait "$1"
+}
+# tcpsm_stop PID SIGNAL TIMEOUT_S: send SIGNAL, then tcpsm_wait_pid
+tcpsm_stop() {
+	kill -"$2" "$1" 2>/dev/null
+	tcpsm_wait_pid "$1" "$3"
+}
+
 # tcpsm_wait_alarm FILE PORT STATE TIMEOUT_S: wait for a line of
 # `tcpsm alerts --json` output FILE about PORT in STATE (raise|clear);
 # print the first one (compact). 1 on timeout.

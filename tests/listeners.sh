@@ -72,7 +72,7 @@ bg=()
 cleanup() {
 	local p
 	for p in "${bg[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null; done
-	for p in "${bg[@]}"; do wait "$p" 2>/dev/null; done
+	for p in "${bg[@]}"; do tcpsm_wait_pid "$p" 5 2>/dev/null; done
 	tcpsm_flood_teardown
 	grep -q '^tcpsm ' /proc/modules || insmod "$KO" ||
 		echo "# cleanup: insmod $KO failed"
@@ -82,13 +82,20 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 phase() { case " $PHASES " in *" $1 "*) echo "# ---- $1"; return 0 ;; esac; return 1; }
-inS() { ip netns exec "$TCPSM_FL_S" "$@"; }
-inF() { ip netns exec "$TCPSM_FL_F" "$@"; }
+# In S or F: nsenter, see synflood.sh. inS/inF: in the foreground,
+# bounded. Background processes are started with a plain
+# `nsenter --net="$NS_S" PROG ... &` (or setsid ...), never `inS PROG &`:
+# $! would be a subshell that ignores SIGINT and survives its child.
+CMD_TIMEOUT=$((120 * K))
+NS_S=/run/netns/$TCPSM_FL_S
+NS_F=/run/netns/$TCPSM_FL_F
+inS() { timeout -k 5 "$CMD_TIMEOUT" nsenter --net="$NS_S" "$@"; }
+inF() { timeout -k 5 "$CMD_TIMEOUT" nsenter --net="$NS_F" "$@"; }
 lst() { inS "$CLI" listeners --json; }
 
 serve() { # NAME ADDR PORT BACKLOG [--noaccept]
 	local name=$1 a=$2 port=$3 bl=$4; shift 4
-	inS "$TRAFFIC" serve --addr "$a" --port "$port" --backlog "$bl" "$@" \
+	nsenter --net="$NS_S" "$TRAFFIC" serve --addr "$a" --port "$port" --backlog "$bl" "$@" \
 		> "$RUN/$name.out" 2> "$RUN/$name.err" &
 	bg+=($!)
 	for _ in $(seq 100); do
@@ -124,7 +131,9 @@ tcp_objs() {
 	for c in TCP TCPv6; do
 		[ -w /sys/kernel/slab/$c/shrink ] && echo 1 > /sys/kernel/slab/$c/shrink
 	done
-	awk '$1 == "TCP" || $1 == "TCPv6" { n += $2 } END { print n + 0 }' /proc/slabinfo
+	# "none" (fails the comparison) rather than a 0 nothing was counted in
+	awk '$1 == "TCP" || $1 == "TCPv6" { n += $2; seen = 1 }
+		END { print seen ? n + 0 : "none" }' /proc/slabinfo
 }
 tcpsm_leaks() { dmesg | tail -n +"$((dmesg0 + 1))" | grep -E 'tcpsm: .*(leak|missed)'; }
 dmesg0=$(dmesg | wc -l)
@@ -135,15 +144,16 @@ if phase compare; then
 	tcpsm_flood_setup || { fail "tcpsm_flood_setup"; exit 1; }
 	serve n9001 0.0.0.0 9001 16 --noaccept && serve n9002 "$TCPSM_FL_S4" 9002 128 &&
 		serve n9003 :: 9003 32 && serve n9004 0.0.0.0 9004 64 || exit 1
-	inF "$TRAFFIC" open --addr "$TCPSM_FL_S4" --port 9001 --rate 50 --count 5 \
+	nsenter --net="$NS_F" "$TRAFFIC" open --addr "$TCPSM_FL_S4" --port 9001 --rate 50 --count 5 \
 		--seconds 600 > /dev/null 2>&1 &
 	bg+=($!)
 	sleep $((3 * K))
 	L0=$(lst) || fail "tcpsm listeners --json"
 	N0=$(nstat_of)
-	inF "$FLOOD" --dst "$TCPSM_FL_S4" --dport 9004 --rate "$FLOOD_RATE" --duration 4 \
+	nsenter --net="$NS_F" "$FLOOD" --dst "$TCPSM_FL_S4" --dport 9004 --rate "$FLOOD_RATE" --duration 4 \
 		> "$RUN/flood.out" 2>&1 &
 	fl=$!
+	bg+=("$fl")
 	sleep $((2 * K))
 	L=$(lst)
 	echo "# during the flood: $(jq -c '[.listeners[] | {port, syn_queue, syn_queue_max, cookies, overflow, completion, score}]' <<< "$L")"
@@ -151,7 +161,7 @@ if phase compare; then
 		"$(jq -r '.listeners[] | select(.port == 9004) | "\(.cookies) \(.syn_queue >= .syn_queue_max)"' <<< "$L")"
 	check "during the flood: no other listener shows cookies" "" \
 		"$(jq -r '.listeners[] | select(.port != 9004 and .cookies) | .port' <<< "$L")"
-	wait $fl
+	tcpsm_wait_pid "$fl" $((4 + 10 * K)) || fail "syn_flood at 9004: exit $?"
 	echo "# flood: $(cat "$RUN/flood.out")"
 	sleep $((3 * K))	# quiescence: more than two samples since the last SYN
 
@@ -183,8 +193,7 @@ if phase compare; then
 	check "netns" "$(stat -L -c %i "/run/netns/$TCPSM_FL_S")" "$(jq .netns <<< "$L")"
 	check "no listener shows cookies at quiescence" "" \
 		"$(jq -r '.listeners[] | select(.cookies) | .port' <<< "$L")"
-	for p in "${bg[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${bg[@]}"; do wait "$p" 2>/dev/null; done
+	for p in "${bg[@]}"; do tcpsm_stop "$p" TERM $((5 * K)); done
 	bg=()
 	tcpsm_flood_teardown
 fi
@@ -194,12 +203,13 @@ fi
 # churn_run LABEL CYCLES: flood 9100..9163, churn listeners there, readers;
 # CYCLES > 0: unload and load tcpsm that often meanwhile
 churn_run() {
-	local label=$1 cycles=$2 objs0 objs1 r f i n sub
+	local label=$1 cycles=$2 objs0 objs1 r f i n sub rc
 	tcpsm_flood_setup || { fail "tcpsm_flood_setup"; exit 1; }
 	sleep 1
 	objs0=$(tcp_objs)
-	inS "$CLI" alerts --json > "$RUN/$label.alerts" 2> "$RUN/$label.alerts.err" &
+	nsenter --net="$NS_S" "$CLI" alerts --json > "$RUN/$label.alerts" 2> "$RUN/$label.alerts.err" &
 	sub=$!
+	bg+=("$sub")
 	tcpsm_sub_ready "$sub" $((10 * K)) || fail "$label: tcpsm alerts did not start"
 	setsid ip netns exec "$TCPSM_FL_F" "$FLOOD" --dst "$TCPSM_FL_S4" --dport 9100-9163 \
 		--rate "$FLOOD_RATE" --duration $((CHURN_S + 2)) > "$RUN/$label.flood" 2>&1 &
@@ -222,11 +232,11 @@ churn_run() {
 		n=$((n + 1))
 	done
 	[ "$cycles" = 0 ] || check "$label: rmmod and insmod under the flood and churn" "$cycles" "$n"
-	wait "$r"
-	wait "$f"
+	tcpsm_wait_pid "$r" $((CHURN_S + 30 * K)) || fail "$label: syn_traffic listeners: exit $?"
+	tcpsm_wait_pid "$f" $((CHURN_S + 2 + 30 * K)) || fail "$label: syn_flood: exit $?"
 	kill -- "-${bg[-1]}" 2>/dev/null
-	wait "${bg[-1]}" 2>/dev/null
-	bg=()
+	tcpsm_wait_pid "${bg[-1]}" $((5 * K)) 2>/dev/null
+	bg=("$sub")
 	echo "# $label: listeners churn $(cat "$RUN/$label.churn"), flood $(cat "$RUN/$label.flood")"
 	if [ "$(jq .listens "$RUN/$label.churn")" -gt 0 ]; then
 		ok "$label: $(jq .listens "$RUN/$label.churn") listeners opened and closed in $CHURN_S s under the flood"
@@ -236,8 +246,17 @@ churn_run() {
 	sleep $((3 * K))
 	check "$label: ss shows no listener left in S" "" "$(inS ss -Hltn)"
 	check "$label: tcpsm listeners shows none left in S" 0 "$(lst | jq '.listeners | length')"
-	kill -INT "$sub" 2>/dev/null
-	wait "$sub"
+	tcpsm_stop "$sub" INT $((5 * K))
+	rc=$?
+	bg=()
+	if [ "$cycles" = 0 ]; then
+		check "$label: tcpsm alerts exits 0 on SIGINT (124: did not end), nothing on stderr" \
+			"0 " "$rc $(cat "$RUN/$label.alerts.err")"
+	else
+		# the module went away under it: it said so and ended
+		echo "# $label: tcpsm alerts exit $rc, stderr: $(cat "$RUN/$label.alerts.err")"
+		[ "$rc" != 124 ] || fail "$label: tcpsm alerts did not end"
+	fi
 	if [ "$cycles" = 0 ]; then
 		# every port's raises were cleared (a listener closing clears its alarm)
 		bad=$(jq -sc '[.[] | select(.alarm != null)] | group_by(.port)[] |
@@ -249,7 +268,8 @@ churn_run() {
 	tcpsm_flood_teardown
 	sleep 2
 	objs1=$(tcp_objs)
-	if [ $((objs1 - objs0)) -le "$SLAB_SLACK" ]; then
+	if [ "$objs0" != none ] && [ "$objs1" != none ] &&
+	   [ $((objs1 - objs0)) -le "$SLAB_SLACK" ]; then
 		ok "$label: TCP sockets in the slab $objs0 before, $objs1 after (<= +$SLAB_SLACK): the listeners were freed"
 	else
 		fail "$label: TCP sockets in the slab $objs0 before, $objs1 after (> +$SLAB_SLACK): listener sockets not freed"

@@ -22,7 +22,8 @@
  *       Non-blocking connects at R/s (N of them at most) for S seconds, all
  *       kept open until the end (for a server that never accepts,
  *       or to fill an accept queue): {"opened":N,
- *       "established":N} (established: per TCP_INFO at the end).
+ *       "established":N,"t_start_mono":T} (established: per TCP_INFO at the
+ *       end; T: CLOCK_MONOTONIC s of the first connect).
  *   listeners --addr A --port P[-P2] --seconds S [--backlog N] [--keep K]
  *       Open listeners on ports drawn in turn from P..P2 and close them
  *       again as fast as it can for S seconds, at most K (default 8) open
@@ -293,7 +294,8 @@ static int cmd_open(void)
 			est++;
 		close(fds[i]);
 	}
-	printf("{\"opened\":%d,\"established\":%d}\n", n, est);
+	printf("{\"opened\":%d,\"established\":%d,\"t_start_mono\":%.6f}\n",
+	       n, est, t0);
 	return 0;
 }
 
