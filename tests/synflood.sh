@@ -29,7 +29,8 @@
 #     SYN_FLOOD; the listener closes: its alarm clears.
 #  4. cookies2: tcp_syncookies=2 in S (a cookie for every SYN: nstat
 #     TcpExtSyncookiesSent grows by at least the connections made) and
-#     500 legitimate connections/s for 8 s: no alarm at all.
+#     500 legitimate connections/s for 8 s (no TIME_WAIT in S, so that
+#     no SYN is taken by one without a cookie): no alarm at all.
 #
 # The debug kernel (TCPSM_KERNEL_KIND=build) gets 6x the timeouts and
 # lower rates and floors. TCPSM_SF_PHASES="flood legit" runs some phases
@@ -60,7 +61,9 @@ if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
 else
 	K=1
 	FLOOD_RATE=${TCPSM_SF_FLOOD_RATE:-1000}
-	LEGIT_FLOOR=${TCPSM_SF_RATE_FLOOR:-300}
+	# TCG reaches 1145/s (6.1) and 1264/s (6.12) of the 2 000/s asked,
+	# (one run each): the floor is about half, margin for a busier host
+	LEGIT_FLOOR=${TCPSM_SF_RATE_FLOOR:-600}
 fi
 FLOOD_S=8
 RAISE_WITHIN=${TCPSM_SF_RAISE_WITHIN:-3}	# the issue's "within 3 s"
@@ -366,6 +369,20 @@ fi
 if phase cookies2; then
 	setup
 	inS sysctl -qw net.ipv4.tcp_syncookies=2 || fail "sysctl tcp_syncookies=2"
+	# The server closes first, so it holds each connection's TIME_WAIT;
+	# a client that reuses a 4-tuple (6.12 did, for 301 of 4000) has its
+	# SYN taken by that TIME_WAIT socket, which passes it to the listener
+	# with an ISN: tcp_conn_request sends no cookie then, even at
+	# tcp_syncookies=2. No TIME_WAIT in S (tcp_max_tw_buckets 0,
+	# counted as TcpExtTCPTimeWaitOverflow): every SYN meets the
+	# listener and the check below stays exact. (A segment that
+	# arrives after the server's socket went without TIME_WAIT may reach
+	# the listener as a bad cookie: SyncookiesFailed 78 on 6.12; the
+	# score does not use that counter.)
+	# TCPSM_SF_COOKIES2_TW=keep leaves it (to show the effect).
+	if [ "${TCPSM_SF_COOKIES2_TW:-}" != keep ]; then
+		inS sysctl -qw net.ipv4.tcp_max_tw_buckets=0 || fail "sysctl tcp_max_tw_buckets=0"
+	fi
 	serve l8380 8380 64 || exit 1
 	sub_start cookies2
 	sub=$sub_pid
@@ -373,14 +390,16 @@ if phase cookies2; then
 	r=$(inF "$TRAFFIC" churn --addr "$TCPSM_FL_S4" --port 8380 --rate 500 \
 		--seconds 8 --workers 4 --timeout $((5000 * K)))
 	echo "# churn: $r"
-	d=$(tcpsm_nstat_delta "$TCPSM_FL_S" $TCPSM_SYN_COUNTERS)
-	echo "# nstat in S: $d"
+	d=$(tcpsm_nstat_delta "$TCPSM_FL_S" $TCPSM_SYN_COUNTERS TcpExtTCPTimeWaitOverflow TcpPassiveOpens)
+	echo "# nstat in S: $d; TIME_WAIT sockets in S: $(inS ss -Htan state time-wait | wc -l)"
 	n=$(jq .connections <<< "$r")
 	if [ "$n" -gt 0 ] && [ "$(jq .TcpExtSyncookiesSent <<< "$d")" -ge "$n" ]; then
 		ok "cookies2: a cookie for every SYN (SyncookiesSent $(jq .TcpExtSyncookiesSent <<< "$d") >= $n connections)"
 	else
 		fail "cookies2: SyncookiesSent $(jq .TcpExtSyncookiesSent <<< "$d"), $n connections"
 	fi
+	[ "${TCPSM_SF_COOKIES2_TW:-}" = keep ] ||
+		check "cookies2: no TIME_WAIT in S (tcp_max_tw_buckets 0)" 0 "$(inS ss -Htan state time-wait | wc -l)"
 	check "cookies2: no connection failed" 0 "$(jq .failed <<< "$r")"
 	sleep $((2 * K))
 	check "cookies2: no alarm at all" "" "$(alarms "$RUN/cookies2.json")"
