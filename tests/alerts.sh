@@ -5,12 +5,13 @@
 # tests/run.sh), on loopback in namespaces of its own:
 #
 #  1. config: a new namespace has the module's defaults (its parameters:
-#     16/30/5), `config get` prints key=value lines and --json the netns
-#     inode; root sets all three (exit 0, silent); uid 65534 without
+#     16/30/5 and 60/20/2), `config get` prints key=value lines and --json
+#     the netns inode; root sets them (exit 0, silent); uid 65534 without
 #     capabilities cannot set (exit 1, one line naming CAP_NET_ADMIN,
 #     nothing changed) but can get; out-of-range values (count 0 and
-#     1000001, age 86401, window 0 and 61) are refused (exit 1, one line
-#     naming the key) and change nothing, not even the valid key of the
+#     1000001, age 86401, window 0 and 61, raise 0 and 101, clear 100,
+#     duration 0 and 61) and a clear not below raise are refused (exit 1,
+#     one line naming the key) and change nothing, not even the valid key of the
 #     same request; the bounds are accepted; an unknown key or a value
 #     that is not a number is a usage error (exit 64, naming the key);
 #     settings of namespace A leave B and the init namespace as they were.
@@ -93,10 +94,13 @@ run() {
 }
 # conf NS: `tcpsm config get --json` in NS, without the netns, keys sorted
 conf() { ip netns exec "$1" "$CLI" config get --json | jq -cS 'del(.netns)'; }
-# conf_is NS COUNT AGE WINDOW: the JSON conf() prints for those values
+# conf_is COUNT AGE WINDOW [RAISE CLEAR DURATION]: the JSON conf() prints
+# for those values (the synflood.* ones default to the module's)
 conf_is() {
 	jq -cnS --argjson c "$1" --argjson a "$2" --argjson w "$3" \
-		'{"closewait.count": $c, "closewait.age": $a, "closewait.window": $w}'
+		--argjson r "${4:-$dr}" --argjson l "${5:-$dl}" --argjson d "${6:-$dd}" \
+		'{"closewait.count": $c, "closewait.age": $a, "closewait.window": $w,
+		  "synflood.raise": $r, "synflood.clear": $l, "synflood.duration": $d}'
 }
 # refused DESC NS EXIT KEY CMD...: CMD exits EXIT with one line on stderr
 # that names KEY, nothing on stdout, and NS's settings are unchanged
@@ -127,13 +131,16 @@ P=/sys/module/tcpsm/parameters
 dc=$(cat $P/closewait_count 2>/dev/null || echo 16)
 da=$(cat $P/closewait_age 2>/dev/null || echo 30)
 dw=$(cat $P/closewait_window 2>/dev/null || echo 5)
-echo "# module parameters: closewait_count=$dc closewait_age=$da closewait_window=$dw"
+dr=$(cat $P/synflood_raise 2>/dev/null || echo 60)
+dl=$(cat $P/synflood_clear 2>/dev/null || echo 20)
+dd=$(cat $P/synflood_duration 2>/dev/null || echo 2)
+echo "# module parameters: closewait_count=$dc closewait_age=$da closewait_window=$dw synflood_raise=$dr synflood_clear=$dl synflood_duration=$dd"
 init_before=$("$CLI" config get --json)
 check "config get --json: netns inode" "$inoA" \
 	"$(ip netns exec "$NSA" "$CLI" config get --json | jq .netns)"
 check "new namespace: the module's defaults" "$(conf_is "$dc" "$da" "$dw")" "$(conf "$NSA")"
 check "config get (text): key=value lines" \
-	"closewait.count=$dc closewait.age=$da closewait.window=$dw" \
+	"closewait.count=$dc closewait.age=$da closewait.window=$dw synflood.raise=$dr synflood.clear=$dl synflood.duration=$dd" \
 	"$(ip netns exec "$NSA" "$CLI" config get | tr '\n' ' ' | sed 's/ $//')"
 
 set_ok "$NSA" closewait.count=20 closewait.age=10 closewait.window=7
@@ -147,12 +154,16 @@ check "unprivileged config get: exit 0, root's view" "0 $(conf_is 20 10 7)" \
 	"$rc $(jq -cS 'del(.netns)' "$RUN/nobody_get.out")"
 
 for kv in closewait.count=0 closewait.count=1000001 closewait.age=86401 \
-	closewait.window=0 closewait.window=61; do
+	closewait.window=0 closewait.window=61 synflood.raise=0 \
+	synflood.raise=101 synflood.clear=100 synflood.duration=0 \
+	synflood.duration=61; do
 	refused "out of range: $kv" "$NSA" 1 "${kv%=*}" \
 		ip netns exec "$NSA" "$CLI" config set "$kv"
 done
 refused "a good and a bad value: all or nothing" "$NSA" 1 closewait.window \
 	ip netns exec "$NSA" "$CLI" config set closewait.count=5 closewait.window=61
+refused "synflood.clear at synflood.raise" "$NSA" 1 "synflood.clear must be below" \
+	ip netns exec "$NSA" "$CLI" config set synflood.raise=50 synflood.clear=50
 refused "unknown key" "$NSA" 64 closewait.bogus \
 	ip netns exec "$NSA" "$CLI" config set closewait.bogus=1
 refused "not a number" "$NSA" 64 closewait.count \
@@ -162,10 +173,16 @@ set_ok "$NSA" closewait.count=1 closewait.age=0 closewait.window=1
 check "the lower bounds are accepted" "$(conf_is 1 0 1)" "$(conf "$NSA")"
 set_ok "$NSA" closewait.count=1000000 closewait.age=86400 closewait.window=60
 check "the upper bounds are accepted" "$(conf_is 1000000 86400 60)" "$(conf "$NSA")"
+set_ok "$NSA" synflood.raise=100 synflood.clear=99 synflood.duration=60
+check "synflood.*: the upper bounds are accepted" \
+	"$(conf_is 1000000 86400 60 100 99 60)" "$(conf "$NSA")"
+set_ok "$NSA" synflood.raise=1 synflood.clear=0 synflood.duration=1
+check "synflood.*: the lower bounds are accepted" \
+	"$(conf_is 1000000 86400 60 1 0 1)" "$(conf "$NSA")"
 
 set_ok "$NSB" closewait.count=40
 check "$NSB: its own count" "$(conf_is 40 "$da" "$dw")" "$(conf "$NSB")"
-check "$NSA: unchanged by $NSB's" "$(conf_is 1000000 86400 60)" "$(conf "$NSA")"
+check "$NSA: unchanged by $NSB's" "$(conf_is 1000000 86400 60 1 0 1)" "$(conf "$NSA")"
 check "init namespace: unchanged" "$init_before" "$("$CLI" config get --json)"
 ip netns del "$NSA"
 ip netns del "$NSB"
