@@ -27,7 +27,7 @@ jobs=${TCPSM_CHECK_JOBS:-2}
 # "PASS FAIL SECONDS KVER" on its first line, then one failure per line.
 one_kernel()
 {
-	local k=$1 out=build/vm/$1 t0 ko kver rc line pass fail vmt
+	local k=$1 out=build/vm/$1 t0 ko kver rc line pass fail
 	local res=build/vm/$1.result
 	t0=$(date +%s)
 	rm -rf "$out"
@@ -38,14 +38,7 @@ one_kernel()
 	fi
 	kver=$(scripts/kernel.sh kver "$k")
 	rc=0
-	# the debug kernel's suite takes 40 to 55 minutes beside another guest
-	if [ "$(scripts/kernel.sh kind "$k")" = build ]; then
-		vmt=${TCPSM_VM_TIMEOUT:-5400}
-	else
-		vmt=${TCPSM_VM_TIMEOUT:-3000}
-	fi
-	KERNEL=$k TCPSM_OUT=$out TCPSM_KO=$ko TCPSM_VM_TIMEOUT=$vmt \
-		scripts/vm.sh run tests/run.sh || rc=$?
+	KERNEL=$k TCPSM_OUT=$out TCPSM_KO=$ko scripts/vm.sh run tests/run.sh || rc=$?
 	line=$(scripts/tap-summary.sh "$out/tap" "$rc" | tail -n1)
 	pass=${line%% passed*}
 	fail=${line##*passed, }
