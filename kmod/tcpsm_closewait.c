@@ -582,6 +582,13 @@ int tcpsm_cw_put_socks(struct sk_buff *skb, int type,
 	int n = 0, alen;
 
 	list_for_each_entry(s, &p->socks, pnode) {
+		/*
+		 * An entry made from a record since the last walk has no
+		 * owner read yet (family 0), and its socket may already be
+		 * gone: only what a walk confirmed is shown.
+		 */
+		if (!s->owner.family)
+			continue;
 		if (n++ == TCPSM_CW_SOCKS_SHOWN)
 			break;
 		alen = s->owner.family == AF_INET6 ? sizeof(struct in6_addr) :
