@@ -15,6 +15,14 @@
  * no longer in LISTEN. So nothing is allocated in a probe, and the
  * listeners open before the module loaded are found the same way.
  *
+ * The hook sees CLOSED -> LISTEN before the socket is in the listening
+ * hash (inet_csk_listen_start() stores the state, then gets the port and
+ * hashes it). On a preemptible kernel a scan queued at once runs in that
+ * window, on the same CPU as soon as the probe returns, and misses the
+ * listener. So the scan waits TCPSM_LS_SCAN_DELAY, and the next two
+ * samples scan again: the second comes at least a second after the
+ * hook, when listen() has long returned.
+ *
  * Locking: tcpsm_ls_lock (a mutex) guards every namespace's ls_list, the
  * records and the host-wide hash's writers; the sampler takes
  * tcpsm_nets_lock first. The SYN-ACK probe (softirq, timer) finds its
@@ -38,15 +46,17 @@
 
 #define TCPSM_LS_BITS		8
 #define TCPSM_LS_BATCH		16
+#define TCPSM_LS_SCAN_DELAY	msecs_to_jiffies(20)
 
 /* guards every ls_list, the records, the hash's writers, tcpsm_snmp */
 DEFINE_MUTEX(tcpsm_ls_lock);
 static DEFINE_HASHTABLE(tcpsm_ls_hash, TCPSM_LS_BITS);
 static bool tcpsm_ls_running;		/* READ_ONCE: the sampler requeues */
+static atomic_t tcpsm_ls_rescans;	/* samples that scan first */
 static struct tracepoint *tcpsm_tp_synack;
 
 static void tcpsm_ls_scan_fn(struct work_struct *work);
-static DECLARE_WORK(tcpsm_ls_scan_work, tcpsm_ls_scan_fn);
+static DECLARE_DELAYED_WORK(tcpsm_ls_scan_work, tcpsm_ls_scan_fn);
 static void tcpsm_ls_sample_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(tcpsm_ls_sample_work, tcpsm_ls_sample_fn);
 
@@ -162,7 +172,8 @@ static void tcpsm_ls_scan_fn(struct work_struct *work)
  */
 void tcpsm_ls_note(void)
 {
-	queue_work(system_wq, &tcpsm_ls_scan_work);
+	atomic_set(&tcpsm_ls_rescans, 2);
+	queue_delayed_work(system_wq, &tcpsm_ls_scan_work, TCPSM_LS_SCAN_DELAY);
 }
 
 /* --- tcp:tcp_retransmit_synack -------------------------------------------- */
@@ -260,6 +271,9 @@ static void tcpsm_ls_sample(void)
 
 	mutex_lock(&tcpsm_nets_lock);
 	mutex_lock(&tcpsm_ls_lock);
+	/* a listener the hook announced before it was hashed (see above) */
+	if (atomic_dec_if_positive(&tcpsm_ls_rescans) >= 0)
+		tcpsm_ls_scan();
 	now = ktime_get_ns();
 	list_for_each_entry(tn, &tcpsm_nets, node) {
 		if (!tn->ls_live)
@@ -414,7 +428,8 @@ int tcpsm_ls_start(void)
 		return err;
 	}
 	WRITE_ONCE(tcpsm_ls_running, true);
-	queue_work(system_wq, &tcpsm_ls_scan_work);
+	atomic_set(&tcpsm_ls_rescans, 2);
+	queue_delayed_work(system_wq, &tcpsm_ls_scan_work, 0);
 	queue_delayed_work(system_wq, &tcpsm_ls_sample_work, HZ);
 	return 0;
 }
@@ -436,7 +451,7 @@ void tcpsm_ls_stop(void)
 					    NULL);
 		tracepoint_synchronize_unregister();
 	}
-	cancel_work_sync(&tcpsm_ls_scan_work);
+	cancel_delayed_work_sync(&tcpsm_ls_scan_work);
 	mutex_lock(&tcpsm_ls_lock);
 	hash_for_each_safe(tcpsm_ls_hash, b, tmp, l, hnode)
 		tcpsm_ls_free(l);

@@ -172,10 +172,29 @@ serve() {
 	bg+=($!)
 	spid[$name]=$!
 	for _ in $(seq 100); do
-		grep -q '"ready":true' "$RUN/$name.out" 2>/dev/null && return 0
+		grep -q '"ready":true' "$RUN/$name.out" 2>/dev/null && { tracked "$port"; return; }
 		sleep 0.05
 	done
 	fail "listener $name on port $port: $(cat "$RUN/$name.out" "$RUN/$name.err")"
+	return 1
+}
+# tracked PORT: S's listener on PORT shows in tcpsm listeners within
+# 3 s (the hook's scan, else the next samples'), so that no phase's
+# "no alarm" holds only because tcpsm never saw the listener
+tracked() {
+	local t0 end
+	t0=$(date +%s.%N)
+	end=$(calc "$t0 + 3 * $K")
+	while :; do
+		if inS "$CLI" listeners --json |
+		   jq -e --argjson p "$1" 'any(.listeners[]; .port == $p)' > /dev/null; then
+			ok "listener $1 in tcpsm listeners ($(calc "$(date +%s.%N) - $t0") s after listen())"
+			return 0
+		fi
+		le "$end" "$(date +%s.%N)" && break
+		sleep 0.1
+	done
+	fail "listener $1 not in tcpsm listeners $((3 * K)) s after listen(): $(inS "$CLI" listeners --json 2>&1 | head -c 400)"
 	return 1
 }
 # ss_listen PORT: "Recv-Q Send-Q" of S's listener on PORT (ss -ltn)
