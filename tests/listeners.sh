@@ -150,8 +150,9 @@ if phase compare; then
 	sleep $((3 * K))
 	L0=$(lst) || fail "tcpsm listeners --json"
 	N0=$(nstat_of)
-	nsenter --net="$NS_F" "$FLOOD" --dst "$TCPSM_FL_S4" --dport 9004 --rate "$FLOOD_RATE" --duration 4 \
-		> "$RUN/flood.out" 2>&1 &
+	# still flooding when looked at, 2 * K s in (so 15 s on the debug kernel)
+	nsenter --net="$NS_F" "$FLOOD" --dst "$TCPSM_FL_S4" --dport 9004 --rate "$FLOOD_RATE" \
+		--duration $((2 * K + 3)) > "$RUN/flood.out" 2>&1 &
 	fl=$!
 	bg+=("$fl")
 	sleep $((2 * K))
