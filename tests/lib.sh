@@ -47,41 +47,50 @@ tcpsm_modprobe() {
 	done
 }
 
-# tcpsm_ns_setup: create netns A and B joined by a veth pair (idempotent: it
-# destroys an old pair of the same names first).
+# tcpsm_veth_pair NS1 DEV1 V4_1 V6_1 NS2 DEV2 V4_2 V6_2: create netns NS1
+# and NS2 joined by a veth pair DEV1 <-> DEV2 with those addresses (/24,
+# /64), lo up, static neighbours (no ARP/ND traffic), and wait until both
+# ends are usable (veth carrier comes up almost at once).
+tcpsm_veth_pair() {
+	ip netns add "$1" || return 1
+	ip netns add "$5" || return 1
+	ip link add "$2" netns "$1" type veth peer name "$6" netns "$5" || return 1
+	ip -n "$1" link set lo up
+	ip -n "$5" link set lo up
+	ip -n "$1" addr add "$3/24" dev "$2" || return 1
+	ip -n "$1" -6 addr add "$4/64" dev "$2" nodad || return 1
+	ip -n "$5" addr add "$7/24" dev "$6" || return 1
+	ip -n "$5" -6 addr add "$8/64" dev "$6" nodad || return 1
+	ip -n "$1" link set "$2" up || return 1
+	ip -n "$5" link set "$6" up || return 1
+	_vp_m1=$(ip -n "$1" -o link show "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+	_vp_m2=$(ip -n "$5" -o link show "$6" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+	ip -n "$1" neigh replace "$7" lladdr "$_vp_m2" dev "$2" nud permanent &&
+	ip -n "$1" neigh replace "$8" lladdr "$_vp_m2" dev "$2" nud permanent &&
+	ip -n "$5" neigh replace "$3" lladdr "$_vp_m1" dev "$6" nud permanent &&
+	ip -n "$5" neigh replace "$4" lladdr "$_vp_m1" dev "$6" nud permanent || return 1
+	_vp_i=0
+	while [ $_vp_i -lt 100 ]; do
+		if ip -n "$1" link show "$2" | grep -q LOWER_UP &&
+		   ip -n "$5" link show "$6" | grep -q LOWER_UP; then
+			return 0
+		fi
+		sleep 0.05; _vp_i=$((_vp_i + 1))
+	done
+	tcpsm_log "veth $2 <-> $6 did not come up"; return 1
+}
+
+# tcpsm_ns_setup: create netns A and B joined by a veth pair, each end
+# with an ingress qdisc (idempotent: it destroys an old pair of the same
+# names first).
 tcpsm_ns_setup() {
 	tcpsm_ns_teardown 2>/dev/null
 	tcpsm_modprobe
 	mkdir -p "$TCPSM_RUNDIR" || return 1
-	ip netns add "$TCPSM_NS_A" || return 1
-	ip netns add "$TCPSM_NS_B" || return 1
-	ip link add "$TCPSM_DEV_A" netns "$TCPSM_NS_A" type veth \
-		peer name "$TCPSM_DEV_B" netns "$TCPSM_NS_B" || return 1
-	for side in A B; do
-		if [ $side = A ]; then ns=$TCPSM_NS_A dev=$TCPSM_DEV_A a4=$TCPSM_A4 a6=$TCPSM_A6
-		else ns=$TCPSM_NS_B dev=$TCPSM_DEV_B a4=$TCPSM_B4 a6=$TCPSM_B6; fi
-		ip -n "$ns" link set lo up
-		ip -n "$ns" addr add "$a4/24" dev "$dev"
-		ip -n "$ns" -6 addr add "$a6/64" dev "$dev" nodad
-		ip -n "$ns" link set "$dev" up
-		tc -n "$ns" qdisc add dev "$dev" ingress || return 1
-	done
-	macA=$(ip -n "$TCPSM_NS_A" -o link show "$TCPSM_DEV_A" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
-	macB=$(ip -n "$TCPSM_NS_B" -o link show "$TCPSM_DEV_B" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
-	ip -n "$TCPSM_NS_A" neigh replace "$TCPSM_B4" lladdr "$macB" dev "$TCPSM_DEV_A" nud permanent
-	ip -n "$TCPSM_NS_A" neigh replace "$TCPSM_B6" lladdr "$macB" dev "$TCPSM_DEV_A" nud permanent
-	ip -n "$TCPSM_NS_B" neigh replace "$TCPSM_A4" lladdr "$macA" dev "$TCPSM_DEV_B" nud permanent
-	ip -n "$TCPSM_NS_B" neigh replace "$TCPSM_A6" lladdr "$macA" dev "$TCPSM_DEV_B" nud permanent
-	# wait for the link to be usable (veth carrier comes up almost at once)
-	i=0
-	while [ $i -lt 100 ]; do
-		if ip -n "$TCPSM_NS_A" link show "$TCPSM_DEV_A" | grep -q LOWER_UP &&
-		   ip -n "$TCPSM_NS_B" link show "$TCPSM_DEV_B" | grep -q LOWER_UP; then
-			return 0
-		fi
-		sleep 0.05; i=$((i + 1))
-	done
-	tcpsm_log "veth did not come up"; return 1
+	tcpsm_veth_pair "$TCPSM_NS_A" "$TCPSM_DEV_A" "$TCPSM_A4" "$TCPSM_A6" \
+		"$TCPSM_NS_B" "$TCPSM_DEV_B" "$TCPSM_B4" "$TCPSM_B6" || return 1
+	tc -n "$TCPSM_NS_A" qdisc add dev "$TCPSM_DEV_A" ingress &&
+	tc -n "$TCPSM_NS_B" qdisc add dev "$TCPSM_DEV_B" ingress
 }
 
 tcpsm_ns_teardown() {
@@ -428,37 +437,12 @@ TCPSM_FL_SPOOF=198.18.0.0/15
 tcpsm_flood_setup() {
 	tcpsm_flood_teardown
 	tcpsm_modprobe
-	ip netns add "$TCPSM_FL_S" || return 1
-	ip netns add "$TCPSM_FL_F" || return 1
-	ip link add tcpsm-fs netns "$TCPSM_FL_S" type veth \
-		peer name tcpsm-ff netns "$TCPSM_FL_F" || return 1
-	for _fl in "$TCPSM_FL_S tcpsm-fs $TCPSM_FL_S4 $TCPSM_FL_S6" \
-		   "$TCPSM_FL_F tcpsm-ff $TCPSM_FL_F4 $TCPSM_FL_F6"; do
-		set -- $_fl
-		ip -n "$1" link set lo up
-		ip -n "$1" addr add "$3/24" dev "$2" || return 1
-		ip -n "$1" -6 addr add "$4/64" dev "$2" nodad || return 1
-		ip -n "$1" link set "$2" up || return 1
-	done
-	_fl_ms=$(ip -n "$TCPSM_FL_S" -o link show tcpsm-fs | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
-	_fl_mf=$(ip -n "$TCPSM_FL_F" -o link show tcpsm-ff | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
-	ip -n "$TCPSM_FL_S" neigh replace "$TCPSM_FL_F4" lladdr "$_fl_mf" dev tcpsm-fs nud permanent &&
-	ip -n "$TCPSM_FL_S" neigh replace "$TCPSM_FL_F6" lladdr "$_fl_mf" dev tcpsm-fs nud permanent &&
-	ip -n "$TCPSM_FL_F" neigh replace "$TCPSM_FL_S4" lladdr "$_fl_ms" dev tcpsm-ff nud permanent &&
-	ip -n "$TCPSM_FL_F" neigh replace "$TCPSM_FL_S6" lladdr "$_fl_ms" dev tcpsm-ff nud permanent &&
+	tcpsm_veth_pair "$TCPSM_FL_S" tcpsm-fs "$TCPSM_FL_S4" "$TCPSM_FL_S6" \
+		"$TCPSM_FL_F" tcpsm-ff "$TCPSM_FL_F4" "$TCPSM_FL_F6" || return 1
 	ip -n "$TCPSM_FL_S" route add "$TCPSM_FL_SPOOF" via "$TCPSM_FL_F4" dev tcpsm-fs || return 1
 	ip netns exec "$TCPSM_FL_F" sysctl -qw net.ipv4.ip_forward=0 \
 		net.ipv4.ip_local_port_range="10000 65000" || return 1
-	ip netns exec "$TCPSM_FL_S" sysctl -qw net.ipv4.tcp_syncookies=1 || return 1
-	_fl_i=0
-	while [ $_fl_i -lt 100 ]; do
-		if ip -n "$TCPSM_FL_S" link show tcpsm-fs | grep -q LOWER_UP &&
-		   ip -n "$TCPSM_FL_F" link show tcpsm-ff | grep -q LOWER_UP; then
-			return 0
-		fi
-		sleep 0.05; _fl_i=$((_fl_i + 1))
-	done
-	tcpsm_log "flood veth did not come up"; return 1
+	ip netns exec "$TCPSM_FL_S" sysctl -qw net.ipv4.tcp_syncookies=1
 }
 # tcpsm_flood_teardown: delete both namespaces (their sockets, the veth)
 tcpsm_flood_teardown() {
