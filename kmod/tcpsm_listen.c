@@ -428,8 +428,8 @@ int tcpsm_ls_start(void)
 		return err;
 	}
 	WRITE_ONCE(tcpsm_ls_running, true);
-	atomic_set(&tcpsm_ls_rescans, 2);
-	queue_delayed_work(system_wq, &tcpsm_ls_scan_work, 0);
+	/* the listeners already there, and one listen() may be midway */
+	tcpsm_ls_note();
 	queue_delayed_work(system_wq, &tcpsm_ls_sample_work, HZ);
 	return 0;
 }
