@@ -82,3 +82,5 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The tcpsm authors");
 MODULE_DESCRIPTION("TCP state gauges and transition matrix per network namespace, over generic netlink");
 MODULE_ALIAS_GENL_FAMILY(TCPSM_FAMILY_NAME);
+/* scripts/version.sh, through kmod/Kbuild: the CLI and packages print the same */
+MODULE_VERSION(TCPSM_VERSION);
