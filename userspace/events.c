@@ -161,15 +161,8 @@ static const char *filter_list(struct tcpsm_event_filter *f, char *list,
 
 static bool add_state(struct tcpsm_event_filter *f, const char *item)
 {
-	char name[16];
-	size_t i, len = strlen(item);
-	int state;
+	int state = tcpsm_state_from_name(item);
 
-	if (len == 0 || len >= sizeof(name))
-		return false;
-	for (i = 0; i <= len; i++)	/* the spec spells them syn-sent */
-		name[i] = item[i] == '-' ? '_' : item[i];
-	state = tcpsm_state_from_name(name);
 	if (state < 0)
 		return false;
 	f->states |= 1u << state;
@@ -429,7 +422,7 @@ static void on_events_read(void *arg, int rc)
 void cmd_events_help(FILE *f)
 {
 	fputs("Usage: tcpsm events [--json] [--state S[,S...]] [--port P[,P...]]\n"
-	      "                    [--family inet|inet6] [--count N]\n"
+	      "                    [--family inet|inet6] [-4] [-6] [--count N]\n"
 	      "\n"
 	      "Print each TCP state transition of this network namespace as it\n"
 	      "happens, one line each, until interrupted. Needs CAP_NET_ADMIN.\n"
@@ -437,9 +430,12 @@ void cmd_events_help(FILE *f)
 	      "Options:\n"
 	      "  -s, --state S    only transitions from or to state S: CLOSED, LISTEN,\n"
 	      "                   SYN_SENT, SYN_RCVD, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2,\n"
-	      "                   CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT (any case)\n"
+	      "                   CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT; any case,\n"
+	      "                   '-' for '_', and as ss or the kernel spell them too\n"
+	      "                   (estab, syn-recv, TCP_FIN_WAIT1, close, listening)\n"
 	      "  -p, --port P     only sockets with local or remote port P\n"
 	      "  -f, --family F   only inet (or 4: IPv4) or inet6 (or 6: IPv6) sockets\n"
+	      "  -4, -6           --family inet, --family inet6 (both: either)\n"
 	      "  -n, --count N    exit after printing N transitions\n"
 	      "  -j, --json       one JSON object per line\n"
 	      "  -h, --help       show this help\n"
@@ -507,7 +503,7 @@ int cmd_events(int argc, char **argv)
 	tcpsm_events_init(&es, stdout);
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":s:p:f:n:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:p:f:n:jh46", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			bad = tcpsm_event_filter_states(&es.filter, optarg);
@@ -523,6 +519,12 @@ int cmd_events(int argc, char **argv)
 			bad = tcpsm_event_filter_families(&es.filter, optarg);
 			if (bad)
 				return bad_value("unknown family", bad);
+			break;
+		case '4':
+			es.filter.families |= TCPSM_EV_INET;
+			break;
+		case '6':
+			es.filter.families |= TCPSM_EV_INET6;
 			break;
 		case 'n':
 			if (!parse_count(optarg, &es.limit))

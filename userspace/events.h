@@ -69,8 +69,8 @@ struct tcpsm_event_filter {
 
 /*
  * Add the comma-separated items of list (split in place) to the filter:
- * state names (any case, '-' for '_'), ports 0-65535, or families (inet,
- * inet6, 4, 6). Returns NULL, or the first item that is not valid (an
+ * state names (tcpsm_state_from_name: any case, ss's and the kernel's
+ * spellings too), ports 0-65535, or families (inet, inet6, 4, 6). Returns NULL, or the first item that is not valid (an
  * empty string for an empty item); items before it are added.
  */
 const char *tcpsm_event_filter_states(struct tcpsm_event_filter *f, char *list);

@@ -11,15 +11,19 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/tcpsm.h>
 
 #include "cli.h"
 
+/* The Makefile passes it (scripts/version.sh): one version everywhere. */
 #ifndef TCPSM_VERSION
-#define TCPSM_VERSION "0.1.0"
+#error "TCPSM_VERSION is not defined: build with make (-DTCPSM_VERSION=...)"
 #endif
+_Static_assert(sizeof(TCPSM_VERSION) > 1, "TCPSM_VERSION is empty");
 
 static const struct tcpsm_cmd cmds[] = {
 	{ "stats", "TCP state gauges and transition counters",
@@ -63,10 +67,45 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help     show this help\n"
-	      "  -V, --version  show the version\n"
+	      "  -V, --version  show the version of tcpsm and of the loaded module\n"
 	      "\n"
 	      "Run 'tcpsm COMMAND --help' for a command's options; see tcpsm(8).\n",
 	      f);
+}
+
+/*
+ * tcpsm --version: ours, then that of the loaded module (its
+ * MODULE_VERSION, in sysfs). TCPSM_SYSFS, if set, stands for /sys: for
+ * the tests.
+ */
+static int print_version(void)
+{
+	const char *sys = getenv("TCPSM_SYSFS");
+	char path[4096], ver[128] = "";
+	FILE *f;
+
+	if (!sys || !sys[0])
+		sys = "/sys";
+	printf("tcpsm %s (netlink family \"%s\" version %d)\n", TCPSM_VERSION,
+	       TCPSM_FAMILY_NAME, TCPSM_FAMILY_VERSION);
+	snprintf(path, sizeof(path), "%s/module/tcpsm", sys);
+	if (access(path, F_OK) != 0) {
+		puts("module not loaded");
+		return tcpsm_finish_stdout(TCPSM_EXIT_OK);
+	}
+	strncat(path, "/version", sizeof(path) - strlen(path) - 1);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(ver, sizeof(ver), f))
+			ver[0] = '\0';
+		fclose(f);
+	}
+	ver[strcspn(ver, "\n")] = '\0';
+	if (ver[0])
+		printf("module %s\n", ver);
+	else
+		puts("module loaded, version unknown");
+	return tcpsm_finish_stdout(TCPSM_EXIT_OK);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -109,10 +148,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
 		case 'V':
-			printf("tcpsm %s (netlink family \"%s\" version %d)\n",
-			       TCPSM_VERSION, TCPSM_FAMILY_NAME,
-			       TCPSM_FAMILY_VERSION);
-			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
+			return print_version();
 		default:
 			return tcpsm_getopt_err(NULL, c, argv);
 		}

@@ -17,7 +17,12 @@ extern const unsigned int tcpsm_gauge_states[TCPSM_NUM_GAUGES];
 /* "ESTABLISHED" for TCPSM_STATE_ESTABLISHED; NULL for an unknown value. */
 const char *tcpsm_state_name(unsigned int state);
 
-/* Inverse of tcpsm_state_name (case-insensitive); -1 if unknown. */
+/*
+ * Inverse of tcpsm_state_name, for what a user types: any case, '-' for
+ * '_', an optional "TCP_" prefix, and the names ss and the kernel use
+ * (ESTAB, SYN_RECV, FIN_WAIT1, CLOSE, LISTENING, ...: states.c). -1 for
+ * an empty, overlong or unknown name. Output always uses tcpsm_state_name.
+ */
 int tcpsm_state_from_name(const char *name);
 
 #endif /* TCPSM_STATES_H */

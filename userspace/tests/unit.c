@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -379,14 +380,149 @@ static void test_stats_text(void)
 		  "(none since the module was loaded)\n");
 }
 
+/* A name, the state it must parse as (or -1). */
+struct state_spelling {
+	const char *name;
+	int state;
+};
+
+static void check_spellings(const char *what, const struct state_spelling *v,
+			    size_t n)
+{
+	char name[96];
+
+	for (size_t i = 0; i < n; i++) {
+		int got = tcpsm_state_from_name(v[i].name);
+
+		snprintf(name, sizeof(name), "states: %s \"%s\"", what, v[i].name);
+		check(got == v[i].state, name, "got %d, want %d", got, v[i].state);
+	}
+}
+
+#define NSPELL(v) (sizeof(v) / sizeof(v[0]))
+
 static void test_states(void)
 {
+	static const struct state_spelling ss[] = {	/* ss(8) */
+		{ "established", TCPSM_STATE_ESTABLISHED },
+		{ "estab", TCPSM_STATE_ESTABLISHED },
+		{ "ESTAB", TCPSM_STATE_ESTABLISHED },
+		{ "syn-sent", TCPSM_STATE_SYN_SENT },
+		{ "SYN-SENT", TCPSM_STATE_SYN_SENT },
+		{ "syn-recv", TCPSM_STATE_SYN_RCVD },
+		{ "SYN-RECV", TCPSM_STATE_SYN_RCVD },
+		{ "fin-wait-1", TCPSM_STATE_FIN_WAIT_1 },
+		{ "FIN-WAIT-1", TCPSM_STATE_FIN_WAIT_1 },
+		{ "fin-wait-2", TCPSM_STATE_FIN_WAIT_2 },
+		{ "FIN-WAIT-2", TCPSM_STATE_FIN_WAIT_2 },
+		{ "time-wait", TCPSM_STATE_TIME_WAIT },
+		{ "TIME-WAIT", TCPSM_STATE_TIME_WAIT },
+		{ "close", TCPSM_STATE_CLOSED },
+		{ "closed", TCPSM_STATE_CLOSED },
+		{ "UNCONN", TCPSM_STATE_CLOSED },
+		{ "unconnected", TCPSM_STATE_CLOSED },
+		{ "close-wait", TCPSM_STATE_CLOSE_WAIT },
+		{ "CLOSE-WAIT", TCPSM_STATE_CLOSE_WAIT },
+		{ "last-ack", TCPSM_STATE_LAST_ACK },
+		{ "LAST-ACK", TCPSM_STATE_LAST_ACK },
+		{ "listen", TCPSM_STATE_LISTEN },
+		{ "listening", TCPSM_STATE_LISTEN },
+		{ "LISTEN", TCPSM_STATE_LISTEN },
+		{ "closing", TCPSM_STATE_CLOSING },
+		{ "CLOSING", TCPSM_STATE_CLOSING },
+	};
+	static const struct state_spelling kernel[] = {	/* tcpstates, tracepoint */
+		{ "SYN_RECV", TCPSM_STATE_SYN_RCVD },
+		{ "FIN_WAIT1", TCPSM_STATE_FIN_WAIT_1 },
+		{ "FIN_WAIT2", TCPSM_STATE_FIN_WAIT_2 },
+		{ "TIME_WAIT", TCPSM_STATE_TIME_WAIT },
+		{ "CLOSE", TCPSM_STATE_CLOSED },
+		{ "CLOSE_WAIT", TCPSM_STATE_CLOSE_WAIT },
+		{ "LAST_ACK", TCPSM_STATE_LAST_ACK },
+		{ "LISTEN", TCPSM_STATE_LISTEN },
+		{ "CLOSING", TCPSM_STATE_CLOSING },
+		{ "ESTABLISHED", TCPSM_STATE_ESTABLISHED },
+		{ "SYN_SENT", TCPSM_STATE_SYN_SENT },
+	};
+	static const struct state_spelling mixed[] = {
+		{ "Syn_Rcvd", TCPSM_STATE_SYN_RCVD },
+		{ "fIn-WaIt-2", TCPSM_STATE_FIN_WAIT_2 },
+		{ "Tcp_Syn_Recv", TCPSM_STATE_SYN_RCVD },
+		{ "tcp-fin-wait1", TCPSM_STATE_FIN_WAIT_1 },
+		{ "Estab", TCPSM_STATE_ESTABLISHED },
+		{ "Time_Wait", TCPSM_STATE_TIME_WAIT },
+	};
+	static const struct state_spelling bad[] = {
+		{ "", -1 },
+		{ "NEW_SYN_RECV", -1 },
+		{ "TCP_NEW_SYN_RECV", -1 },
+		{ "new-syn-recv", -1 },
+		{ "SYN", -1 },
+		{ "FIN_WAIT_3", -1 },
+		{ "established ", -1 },
+		{ " established", -1 },
+		{ "ESTABLISHEDX", -1 },
+		{ "TCP_", -1 },
+		{ "TCP_TCP_LISTEN", -1 },
+		{ "TCPLISTEN", -1 },
+		{ "_LISTEN", -1 },
+		{ "LISTEN_", -1 },
+		{ "FIN__WAIT_1", -1 },
+		{ "nope", -1 },
+		{ "TCP_ESTABLISHED_", -1 },
+	};
+	struct state_spelling one;
+	char long_name[101], name[32], lower[32];
+
 	check_str("states: CLOSED", tcpsm_state_name(TCPSM_STATE_CLOSED), "CLOSED");
 	check_str("states: TIME_WAIT", tcpsm_state_name(TCPSM_STATE_TIME_WAIT),
 		  "TIME_WAIT");
 	check(tcpsm_state_name(TCPSM_STATE_MAX + 1) == NULL, "states: unknown is NULL", "");
 	check(tcpsm_state_from_name("fin_wait_2") == TCPSM_STATE_FIN_WAIT_2 &&
 	      tcpsm_state_from_name("nope") == -1, "states: from name", "");
+
+	/* every canonical name: as is, lower case, '-' for '_', TCP_ before */
+	for (unsigned int st = 0; st < TCPSM_NUM_STATES; st++) {
+		const char *canon = tcpsm_state_name(st);
+		size_t i;
+
+		for (i = 0; canon[i]; i++)
+			lower[i] = (char)(canon[i] >= 'A' && canon[i] <= 'Z' ?
+					  canon[i] - 'A' + 'a' : canon[i]);
+		lower[i] = '\0';
+		one.state = (int)st;
+		one.name = canon;
+		check_spellings("canonical", &one, 1);
+		one.name = lower;
+		check_spellings("canonical, lower case", &one, 1);
+		for (i = 0; lower[i]; i++)
+			if (lower[i] == '_')
+				lower[i] = '-';
+		check_spellings("canonical, '-' for '_'", &one, 1);
+		snprintf(name, sizeof(name), "TCP_%s", canon);
+		one.name = name;
+		check_spellings("canonical, TCP_", &one, 1);
+	}
+	check_spellings("ss", ss, NSPELL(ss));
+	check_spellings("kernel", kernel, NSPELL(kernel));
+	for (size_t i = 0; i < NSPELL(kernel); i++) {
+		snprintf(name, sizeof(name), "TCP_%s", kernel[i].name);
+		one.name = name;
+		one.state = kernel[i].state;
+		check_spellings("kernel, TCP_", &one, 1);
+		snprintf(name, sizeof(name), "tcp_%s", kernel[i].name);
+		for (char *p = name; *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		check_spellings("kernel, lower case", &one, 1);
+	}
+	check_spellings("mixed case", mixed, NSPELL(mixed));
+	check_spellings("rejected", bad, NSPELL(bad));
+	memset(long_name, 'A', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	check(tcpsm_state_from_name(long_name) == -1, "states: 100 characters rejected", "");
+	memcpy(long_name, "ESTABLISHED", 11);	/* a valid start, too long */
+	check(tcpsm_state_from_name(long_name) == -1,
+	      "states: a state then 89 characters rejected", "");
 }
 
 /* ---- EVENT notifications ------------------------------------------------ */
@@ -1134,6 +1270,74 @@ static void expect_usage(const char *tool, const char *name,
 	      "status=%d stderr=[%s]", r.status, r.err);
 }
 
+/* Write text to dir/rel (the directories exist). */
+static void put_file(const char *dir, const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* tcpsm --version, with a fake /sys in TCPSM_SYSFS. */
+static void test_cli_version(const char *tool)
+{
+	const char *first = "tcpsm " TCPSM_VERSION " (netlink family \"" TCPSM_FAMILY_NAME
+			    "\" version 1)\n";
+	char root[] = "/tmp/tcpsm-test-sys-XXXXXX", path[512], want[256];
+	struct run r;
+
+	check(TCPSM_FAMILY_VERSION == 1, "cli: --version: family version 1 (test)", "");
+	if (!mkdtemp(root)) {
+		check(0, "cli: --version: temp dir", "%s", strerror(errno));
+		return;
+	}
+	setenv("TCPSM_SYSFS", root, 1);
+
+	snprintf(want, sizeof(want), "%smodule not loaded\n", first);
+	run(tool, ARGS("--version"), &r);
+	check(r.status == 0 && !r.err[0] && strcmp(r.out, want) == 0,
+	      "cli: --version, module not loaded", "status=%d out=[%s]", r.status, r.out);
+
+	snprintf(path, sizeof(path), "%s/module", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/module/tcpsm", root);
+	mkdir(path, 0755);
+	snprintf(want, sizeof(want), "%smodule loaded, version unknown\n", first);
+	run(tool, ARGS("-V"), &r);
+	check(r.status == 0 && !r.err[0] && strcmp(r.out, want) == 0,
+	      "cli: -V, module without a version", "status=%d out=[%s]", r.status, r.out);
+
+	put_file(root, "module/tcpsm/version", "0.2.0+12.gabcdef0\n");
+	snprintf(want, sizeof(want), "%smodule 0.2.0+12.gabcdef0\n", first);
+	run(tool, ARGS("--version"), &r);
+	check(r.status == 0 && !r.err[0] && strcmp(r.out, want) == 0,
+	      "cli: --version, module loaded", "status=%d out=[%s]", r.status, r.out);
+	run(tool, ARGS("-V"), &r);
+	check(r.status == 0 && strcmp(r.out, want) == 0, "cli: -V, module loaded",
+	      "status=%d out=[%s]", r.status, r.out);
+
+	put_file(root, "module/tcpsm/version", "");
+	snprintf(want, sizeof(want), "%smodule loaded, version unknown\n", first);
+	run(tool, ARGS("--version"), &r);
+	check(r.status == 0 && strcmp(r.out, want) == 0,
+	      "cli: --version, empty version file", "status=%d out=[%s]", r.status, r.out);
+
+	snprintf(path, sizeof(path), "%s/module/tcpsm/version", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/module/tcpsm", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/module", root);
+	rmdir(path);
+	rmdir(root);
+	unsetenv("TCPSM_SYSFS");
+}
+
 static void test_cli(const char *tool)
 {
 	struct run r;
@@ -1150,9 +1354,7 @@ static void test_cli(const char *tool)
 	run(tool, ARGS("help", "stats"), &r);
 	check(r.status == 0 && strstr(r.out, "Usage: tcpsm stats"),
 	      "cli: help stats", "status=%d", r.status);
-	run(tool, ARGS("--version"), &r);
-	check(r.status == 0 && strncmp(r.out, "tcpsm ", 6) == 0,
-	      "cli: --version", "status=%d out=[%s]", r.status, r.out);
+	test_cli_version(tool);
 
 	expect_usage(tool, "cli: no command", ARGS(NULL));
 	expect_usage(tool, "cli: unknown command", ARGS("frobnicate"));
@@ -1182,6 +1384,23 @@ static void test_cli(const char *tool)
 	run(tool, ARGS("events", "--state", "bogus"), &r);
 	check(strcmp(r.err, "tcpsm: events: unknown state 'bogus' (see 'tcpsm events --help')\n") == 0,
 	      "cli: events: unknown state message", "stderr=[%s]", r.err);
+	expect_usage(tool, "cli: events: NEW_SYN_RECV is no state",
+		     ARGS("events", "-s", "syn-recv,TCP_NEW_SYN_RECV"));
+	run(tool, ARGS("events", "-s", "syn-recv,TCP_NEW_SYN_RECV"), &r);
+	check_str("cli: events: the bad one of a list named", r.err,
+		  "tcpsm: events: unknown state 'TCP_NEW_SYN_RECV' (see 'tcpsm events --help')\n");
+	run(tool, ARGS("events", "--help"), &r);
+	check(strstr(r.out, "  -4, -6 ") && strstr(r.out, "[-4] [-6]"),
+	      "cli: events --help: -4, -6", "");
+	expect_usage(tool, "cli: events: -4 then an unknown option", ARGS("events", "-4", "-x"));
+	expect_usage(tool, "cli: events: -6 then a stray argument", ARGS("events", "-6", "extra"));
+	expect_usage(tool, "cli: events: -4x (no -x)", ARGS("events", "-4x"));
+	run(tool, ARGS("events", "-4", "--help"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm events") && !r.err[0],
+	      "cli: events -4 --help", "status=%d", r.status);
+	run(tool, ARGS("events", "-46", "-6", "-4", "-h"), &r);
+	check(r.status == 0 && strstr(r.out, "Usage: tcpsm events") && !r.err[0],
+	      "cli: events -46 -6 -4 -h", "status=%d", r.status);
 
 	/* CLOSE_WAIT leak detection: config, closewait, alerts */
 	run(tool, ARGS("--help"), &r);
@@ -1273,6 +1492,13 @@ static void test_cli(const char *tool)
 	check(r.status == 2 && r.err_lines == 1 && !r.out[0] &&
 	      strcmp(r.err, "tcpsm: kernel module not loaded (try: sudo modprobe tcpsm)\n") == 0,
 	      "cli: events without the module", "status=%d stderr=[%s]", r.status, r.err);
+	/* other spellings and -4 -6 are taken: on to the module, which is missing */
+	run(tool, ARGS("events", "--state", "syn-recv,FIN_WAIT1", "-s", "tcp_close,estab",
+		       "-4", "-6"), &r);
+	check(r.status == 2 && r.err_lines == 1 && !r.out[0] &&
+	      strcmp(r.err, "tcpsm: kernel module not loaded (try: sudo modprobe tcpsm)\n") == 0,
+	      "cli: events -s syn-recv,FIN_WAIT1 -4 -6 without the module",
+	      "status=%d stderr=[%s]", r.status, r.err);
 	{
 		const char *const *const cmds[] = {
 			ARGS("config", "get"),
