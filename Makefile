@@ -1,12 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # tcpsm top-level Makefile.
 #
-#   make / make all   build kmod/tcpsm.ko and userspace/tcpsm
+#   make / make all   build kmod/tcpsm.ko (for the running kernel, or KVER=)
+#                     and userspace/tcpsm
+#   make install      the module for the running kernel (KVER= another
+#                     installed one) into /lib/modules/KVER/updates, depmod;
+#                     the CLI, man page, bash completion, tcpsm-alert-syslog
+#                     and the systemd unit under PREFIX (/usr/local);
+#                     DESTDIR= stages it all. Stops, naming the package to
+#                     install, when the kernel's headers are missing.
+#   make uninstall    removes what make install put (same PREFIX, DESTDIR)
+#   make deb          build/deb/tcpsm_V_ARCH.deb and tcpsm-dkms_V_all.deb
+#                     (debhelper, DKMS), then lintian (scripts/deb.sh)
+#   make version      print the version (scripts/version.sh)
 #   make tests        build the C selftests into build/tests/ (and build/ynl)
 #   make uapi         regenerate include/uapi/linux/tcpsm.h from the spec
-#   make check        deps + lint + build + the selftests in the VM, on every
-#                     kernel of scripts/kernels/list (KERNELS="6.1" for one);
-#                     ends with "N passed, N failed" over all of them
+#   make check        deps + lint + build + packages + the selftests in the
+#                     VM, on every kernel of scripts/kernels/list
+#                     (KERNELS="6.1" for one); ends with "N passed, N failed"
 #   make vm-test      the selftests on one kernel (KERNEL=, default 6.1)
 #   make vm           interactive shell in the VM, tcpsm.ko loaded (KERNEL=)
 #   make demo         the VM with a traffic mix and `tcpsm top` on this
@@ -14,15 +25,13 @@
 #   make bench        the benchmark in the VM: churn overhead, events/s,
 #                     stats vs ss; prints a table (scripts/bench.sh)
 #   make lint         checkpatch --strict, W=1 and sparse (C=2) builds
-#   make install      module (+ depmod), CLI and man page under /usr/local
 #   make deps         install packages and the VM kernel (scripts/deps.sh)
 #   make clean
 #
 # KERNEL: a name from scripts/kernels/list (default: the first, Debian 6.1);
-# KVER= pins its Debian ABI (default: resolved from the metapackage).
-# KDIR: kernel build tree for make all / install (default: the running
-# kernel's, else the Debian headers of KERNEL). The VM targets build the
-# module against the VM kernel's own tree, in build/kernels/NAME/.
+# KVER= pins its Debian ABI (default: resolved from the metapackage). The VM
+# targets build the module against the VM kernel's own tree, in
+# build/kernels/NAME/.
 
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
@@ -31,22 +40,46 @@ MAKEFLAGS += --no-print-directory
 # Resolved once, and only when used.
 VM_KVER = $(eval VM_KVER := $$(shell $(CURDIR)/scripts/kernel.sh kver))$(VM_KVER)
 VM_KDIR = /usr/src/linux-headers-$(VM_KVER)
-HOST_KDIR := /lib/modules/$(shell uname -r)/build
-KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),$(VM_KDIR))
+
+# The one version, computed once (scripts/version.sh); VERSION= overrides.
+ifeq ($(origin VERSION),undefined)
+VERSION = $(eval VERSION := $$(shell $(CURDIR)/scripts/version.sh))$(VERSION)
+endif
+
+# make all / install: the running kernel, or the installed one named KVER=.
+# Never another kernel's headers: a module for a kernel that is not
+# running (or not named) would be installed in vain.
+KREL := $(or $(KVER),$(shell uname -r))
+KDIR ?= /lib/modules/$(KREL)/build
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+# Debian 12 keeps units in /lib/systemd/system; systemd also reads
+# /usr/local/lib/systemd/system.
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+DKMSDIR  = /usr/src/tcpsm-$(VERSION)
+INSTALL ?= install
 
 CHECKPATCH := build/checkpatch/checkpatch.pl
 LINT_FILES = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 
 .PHONY: all module cli tests kselftest ynl uapi check vm-test vm demo bench lint \
-	checkpatch lint-w1 lint-sparse install deps clean
+	checkpatch lint-w1 lint-sparse install install-module install-cli \
+	install-dkms uninstall deb version deps clean
 
 all: module cli
 
 module:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	@[ -r "$(KDIR)/Makefile" ] || { \
+		echo "make: no headers for kernel $(KREL) ($(KDIR) is missing); install them: apt install linux-headers-$(KREL)" >&2; \
+		exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) TCPSM_VERSION=$(VERSION) modules
 
 cli:
-	$(MAKE) -C userspace
+	$(MAKE) -C userspace VERSION=$(VERSION)
+
+version:
+	@echo $(VERSION)
 
 kselftest:
 	scripts/kselftest.sh build
@@ -72,6 +105,8 @@ check:
 	$(MAKE) lint
 	$(MAKE) cli tests
 	$(MAKE) -C userspace test
+	$(MAKE) deb
+	tests/install.sh
 	scripts/check-kernels.sh $(KERNELS)
 
 # Selftests in the VM on one kernel; TAP and logs in build/vm/$(VM_KERNEL)/.
@@ -111,10 +146,45 @@ lint-sparse:
 	$(MAKE) -C $(VM_KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee build/lint-sparse.log
 	@! grep -iE 'warning:|error:' build/lint-sparse.log
 
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
-	$(MAKE) -C userspace install PREFIX=/usr/local
+# What the tcpsm package ships, and what tcpsm-dkms ships, are these two
+# targets with PREFIX=/usr (debian/rules); tests/packaging.sh compares.
+install: install-module install-cli
+
+# The module goes where out-of-tree modules go, updates/ (DKMS uses
+# updates/dkms/); depmod only on a live root, not a staging DESTDIR.
+install-module: module
+	rel=$$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h) && \
+	$(INSTALL) -D -m 0644 kmod/tcpsm.ko $(DESTDIR)/lib/modules/$$rel/updates/tcpsm.ko && \
+	if [ -z "$(DESTDIR)" ]; then depmod -a $$rel; fi
+
+install-cli: cli
+	$(MAKE) -C userspace install PREFIX=$(PREFIX) BINDIR=$(BINDIR) DESTDIR=$(DESTDIR) VERSION=$(VERSION)
+	$(INSTALL) -D -m 0755 scripts/tcpsm-alert-syslog $(DESTDIR)$(BINDIR)/tcpsm-alert-syslog
+	$(INSTALL) -d $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' systemd/tcpsm-alerts.service.in > $(DESTDIR)$(UNITDIR)/tcpsm-alerts.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/tcpsm-alerts.service
+
+# The DKMS source tree: the module's sources, its one UAPI header, and the
+# full version written into VERSION and dkms.conf. The modules-load.d
+# snippet is shipped commented out: loading at boot is the operator's call.
+install-dkms:
+	$(INSTALL) -d $(DESTDIR)$(DKMSDIR)/kmod $(DESTDIR)$(DKMSDIR)/include/uapi/linux $(DESTDIR)$(DKMSDIR)/scripts
+	$(INSTALL) -m 0644 Kbuild $(DESTDIR)$(DKMSDIR)/
+	$(INSTALL) -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) $(DESTDIR)$(DKMSDIR)/kmod/
+	$(INSTALL) -m 0644 include/uapi/linux/tcpsm.h $(DESTDIR)$(DKMSDIR)/include/uapi/linux/
+	$(INSTALL) -m 0755 scripts/version.sh $(DESTDIR)$(DKMSDIR)/scripts/
+	echo "$(VERSION)" > $(DESTDIR)$(DKMSDIR)/VERSION
+	sed 's|^PACKAGE_VERSION=.*|PACKAGE_VERSION="$(VERSION)"|' dkms.conf > $(DESTDIR)$(DKMSDIR)/dkms.conf
+	$(INSTALL) -D -m 0644 kmod/modules-load.conf $(DESTDIR)/etc/modules-load.d/tcpsm.conf
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KREL)/updates/tcpsm.ko
+	if [ -z "$(DESTDIR)" ] && [ -d /lib/modules/$(KREL) ]; then depmod -a $(KREL); fi
+	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX) BINDIR=$(BINDIR) DESTDIR=$(DESTDIR)
+	rm -f $(DESTDIR)$(BINDIR)/tcpsm-alert-syslog $(DESTDIR)$(UNITDIR)/tcpsm-alerts.service
+
+deb:
+	scripts/deb.sh
 
 clean:
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
