@@ -39,12 +39,43 @@ ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mnt devpts devpts /dev/pts
 mnt tmpfs tmpfs /dev/shm
+# A fresh /tmp for the tests; what the guest needs of the host's /tmp (a
+# clone, a cache or a module under it) is bound back in: the top entry
+# under /tmp of each such path.
+mkdir -p /run/hosttmp
+mount --bind /tmp /run/hosttmp
 mount -t tmpfs -o mode=1777 tmpfs /tmp
+for p in "$TCPSM_ROOT" "$TCPSM_KO" "$TCPSM_CLI" "$TCPSM_MODULES" ${TCPSM_DEBS:+"$TCPSM_DEBS"}; do
+	case $p in
+	/tmp/?*)
+		top=${p#/tmp/}
+		top=${top%%/*}
+		if [ ! -e "/tmp/$top" ]; then
+			mkdir -p "/tmp/$top"
+			mount --bind "/run/hosttmp/$top" "/tmp/$top" ||
+				echo "guest.sh: cannot bind /tmp/$top" >&2
+		fi
+		;;
+	esac
+done
 mkdir -p /run/netns /run/lock /run/user
 mnt debugfs debugfs /sys/kernel/debug
 mnt tracefs tracefs /sys/kernel/tracing
 mnt cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
-mount --bind "$TCPSM_MODULES" /lib/modules || echo "guest.sh: cannot bind /lib/modules" >&2
+if [ -d /run/overlay/upper ]; then
+	# Writable root (TCPSM_VM_ROOT=overlay): only this kernel in
+	# /lib/modules, as on a server running it: its modules below, the
+	# headers' build link, and room for what depmod and DKMS write.
+	mount -t tmpfs -o mode=0755 tmpfs /lib/modules
+	mkdir -p "/lib/modules/$KVER" /run/modules/upper /run/modules/work
+	mount -t overlay -o "lowerdir=$TCPSM_MODULES/$KVER,upperdir=/run/modules/upper,workdir=/run/modules/work" \
+		overlay "/lib/modules/$KVER" || echo "guest.sh: cannot mount /lib/modules/$KVER" >&2
+	if [ ! -e "/lib/modules/$KVER/build" ] && [ -d "/usr/src/linux-headers-$KVER" ]; then
+		ln -s "/usr/src/linux-headers-$KVER" "/lib/modules/$KVER/build"
+	fi
+else
+	mount --bind "$TCPSM_MODULES" /lib/modules || echo "guest.sh: cannot bind /lib/modules" >&2
+fi
 hostname tcpsm-vm 2>/dev/null
 ip link set lo up
 

@@ -27,6 +27,9 @@
 #                     the debug kernel, whose suite takes 40 to 55 minutes
 #                     beside another guest)
 #   TCPSM_VM_MEM, TCPSM_VM_SMP  (default 2048, 2)
+#   TCPSM_VM_ROOT     ro (default): the host root read-only; overlay: the
+#                     same under a tmpfs overlay, writable (apt, dkms), with
+#                     what was written in /run/overlay/upper (package tests)
 #   TCPSM_VM_TCG_THREAD  single (default) or multi: under multi-threaded
 #                     TCG the guest oopses when kernel text is patched
 #                     under load, with or without tcpsm (reproducer:
@@ -51,6 +54,10 @@ OUT=${TCPSM_OUT:-$ROOT/build/vm}
 mods9p() {
 	modprobe -d "$1" -S "$2" --show-depends -a 9p 9pnet_virtio virtio_pci |
 		awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
+	# overlayfs, for a writable root (TCPSM_VM_ROOT=overlay), where the
+	# kernel has it as a module; the debug kernel has none.
+	modprobe -d "$1" -S "$2" --show-depends overlay 2>/dev/null |
+		awk '$1 == "insmod" { print $2 }'
 }
 
 # Kernel log lines that fail a run.
@@ -114,10 +121,25 @@ for m in $(cat /mods/order); do
 done
 o=trans=virtio,version=9p2000.L,msize=262144
 mkdir -p /newroot
-mount -t 9p -o ro,$o,cache=loose hostroot /newroot || quit "mount hostroot failed"
+if grep -qw tcpsmroot=overlay /proc/cmdline; then
+	# A writable root for package tests: the host root read-only below,
+	# a tmpfs above; /run/overlay/upper shows every file written.
+	mkdir -p /lower /ovl
+	mount -t 9p -o ro,$o,cache=loose hostroot /lower || quit "mount hostroot failed"
+	mount -t tmpfs -o mode=0755 tmpfs /ovl || quit "mount overlay tmpfs failed"
+	mkdir -p /ovl/upper /ovl/work
+	mount -t overlay -o lowerdir=/lower,upperdir=/ovl/upper,workdir=/ovl/work overlay /newroot ||
+		quit "mount overlay root failed"
+else
+	mount -t 9p -o ro,$o,cache=loose hostroot /newroot || quit "mount hostroot failed"
+fi
 mount -t tmpfs -o mode=0755 tmpfs /newroot/run || quit "mount /run failed"
 mkdir -p /newroot/run/tcpsm
 mount -t 9p -o $o results /newroot/run/tcpsm || quit "mount results failed"
+if [ -d /ovl/upper ]; then
+	mkdir -p /newroot/run/overlay
+	mount --move /ovl /newroot/run/overlay || quit "move overlay tmpfs failed"
+fi
 mount --move /dev /newroot/dev
 mount --move /proc /newroot/proc
 mount --move /sys /newroot/sys
@@ -216,7 +238,7 @@ boot()
 		-smp "${TCPSM_VM_SMP:-2}" -m "${TCPSM_VM_MEM:-2048}"
 		-nodefaults -no-reboot
 		-kernel "$vmlinuz" -initrd "$img"
-		-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=5 ${TCPSM_VM_APPEND:-}"
+		-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=5 tcpsmroot=${TCPSM_VM_ROOT:-ro} ${TCPSM_VM_APPEND:-}"
 		-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
 		-fsdev "local,id=results,path=$OUT,security_model=none,multidevs=remap"
@@ -289,7 +311,7 @@ taint)
 	check_taint "$2"
 	;;
 *)
-	sed -n '3,33p' "$0" >&2
+	sed -n '3,/^set -euo/{/^set/!p}' "$0" >&2
 	exit 2
 	;;
 esac
