@@ -11,8 +11,15 @@
 # host thread and its tests wait on TCP timers much of the time, so two
 # guests share 2 cores well. The longest (the debug kernel) starts first.
 #
-# Prints each kernel's log as it ends, a table, every failure named with
-# its kernel, and finally the line "N passed, N failed" over all kernels
+# Kernels whose TESTS column in scripts/kernels/list says "package" also
+# run tests/package.sh in a second boot with a writable root: the .debs
+# of build/deb (make deb) installed, built by DKMS, then for the kernel
+# of "upgrade=" too where one is named, then purged. It runs from a copy of the tree
+# under /tmp (the guest has its own /tmp: clones there must work too).
+# Its results are the job "NAME/package" (build/vm/NAME-package/).
+#
+# Prints each job's log as it ends, a table, every failure named with
+# its job, and finally the line "N passed, N failed" over all jobs
 # together. A kernel problem the VM runner caught (KASAN, lockdep, a
 # warning, a kmemleak report, a taint, a panic or timeout) with no failed
 # test counts as one failure of that kernel. Exit: 0 only if nothing failed.
@@ -20,8 +27,9 @@ set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
-read -r -a kernels <<< "${*:-$(scripts/kernel.sh names | tr '\n' ' ')}"
+read -r -a kernels <<< "${*:-$(scripts/kernel.sh tested suite | tr '\n' ' ')}"
 jobs=${TCPSM_CHECK_JOBS:-2}
+mapfile -t pkg_kernels < <(scripts/kernel.sh tested package)
 
 # one_kernel NAME: build, boot, test; writes build/vm/NAME.result:
 # "PASS FAIL SECONDS KVER" on its first line, then one failure per line.
@@ -52,9 +60,47 @@ one_kernel()
 	} > "$res"
 }
 
-# The debug kernel (kind "build") first: it takes longest.
+# one_package NAME: tests/package.sh on NAME, the upgrade kernel being
+# the next "package" kernel of the list; writes build/vm/NAME-package.result.
+one_package()
+{
+	local k=$1 out=build/vm/$1-package res=build/vm/$1-package.result
+	local t0 kver other clone rc line pass fail
+	t0=$(date +%s)
+	rm -rf "$out"
+	kver=$(scripts/kernel.sh kver "$k")
+	other=$(scripts/kernel.sh upgrade "$k")
+	[ -z "$other" ] || other=$(scripts/kernel.sh kver "$other")
+	# From a copy of the tree under /tmp, which the guest mounts a tmpfs
+	# over: every VM target must work from any clone path.
+	clone=$(mktemp -d /tmp/tcpsm-clone.XXXXXX)
+	scripts/copy-tree.sh "$clone"
+	mkdir -p "$clone/build"
+	cp -a build/deb "$clone/build/"
+	rc=0
+	KERNEL=$k TCPSM_OUT=$ROOT/$out TCPSM_VM_ROOT=overlay TCPSM_DEBS=$clone/build/deb \
+		TCPSM_OTHER_KVER=$other "$clone/scripts/vm.sh" run tests/package.sh || rc=$?
+	rm -rf "$clone"
+	line=$(scripts/tap-summary.sh "$out/tap" "$rc" | tail -n1)
+	pass=${line%% passed*}
+	fail=${line##*passed, }
+	fail=${fail%% failed*}
+	{
+		echo "$pass $fail $(( $(date +%s) - t0 )) $kver"
+		grep -E '^not ok [0-9]+ ' "$out/tap" 2>/dev/null
+		if [ "$rc" -ne 0 ] && ! grep -qE '^not ok [0-9]+ ' "$out/tap" 2>/dev/null; then
+			echo "the VM run failed (vm.sh exit $rc): kernel problem, panic or timeout; see $out/"
+		fi
+	} > "$res"
+}
+
+# The jobs: NAME (the suite) and NAME/package, for the kernels asked for.
+# The debug kernel (kind "build") first: it takes longest; packages last.
 mapfile -t order < <(for k in "${kernels[@]}"; do
 	if [ "$(scripts/kernel.sh kind "$k")" = build ]; then echo "0 $k"; else echo "1 $k"; fi
+	for p in "${pkg_kernels[@]}"; do
+		[ "$p" != "$k" ] || echo "2 $k/package"
+	done
 done | sort -s -k1,1n | cut -d' ' -f2)
 
 mkdir -p build/vm
@@ -70,8 +116,8 @@ finish()
 			wait "$p" 2>/dev/null
 			unset "pid_of[$k]"
 			running=$((running - 1))
-			echo "# ==== kernel $k: done ===="
-			cat "build/vm/$k.log"
+			echo "# ==== $k: done ===="
+			cat "build/vm/${k/\//-}.log"
 		fi
 	done
 }
@@ -79,9 +125,12 @@ for k in "${order[@]}"; do
 	while [ "$running" -ge "$jobs" ]; do
 		finish
 	done
-	echo "# ==== kernel $k: started ===="
-	rm -f "build/vm/$k.result"
-	one_kernel "$k" > "build/vm/$k.log" 2>&1 &
+	echo "# ==== $k: started ===="
+	rm -f "build/vm/${k/\//-}.result"
+	case $k in
+	*/package) one_package "${k%/package}" ;;
+	*) one_kernel "$k" ;;
+	esac > "build/vm/${k/\//-}.log" 2>&1 &
 	pid_of[$k]=$!
 	running=$((running + 1))
 done
@@ -91,26 +140,26 @@ done
 
 total_pass=0 total_fail=0
 echo "#"
-echo "# kernel     release                      passed failed   time"
-for k in "${kernels[@]}"; do
-	res=build/vm/$k.result
+echo "# job             release                      passed failed   time"
+for k in "${order[@]}"; do
+	res=build/vm/${k/\//-}.result
 	if [ ! -s "$res" ]; then
-		printf '# %-10s %-28s %6s %6s\n' "$k" "?" 0 1
+		printf '# %-15s %-28s %6s %6s\n' "$k" "?" 0 1
 		total_fail=$((total_fail + 1))
 		continue
 	fi
 	read -r pass fail secs kver < "$res"
-	printf '# %-10s %-28s %6s %6s %5ss\n' "$k" "$kver" "$pass" "$fail" "$secs"
+	printf '# %-15s %-28s %6s %6s %5ss\n' "$k" "$kver" "$pass" "$fail" "$secs"
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
 done
-for k in "${kernels[@]}"; do
-	res=build/vm/$k.result
+for k in "${order[@]}"; do
+	res=build/vm/${k/\//-}.result
 	if [ ! -s "$res" ]; then
-		echo "# FAILED [$k] no result (see build/vm/$k.log)"
+		echo "# FAILED [$k] no result (see build/vm/${k/\//-}.log)"
 		continue
 	fi
-	tail -n +2 "$res" | sed "s/^/# FAILED [$k] /"
+	tail -n +2 "$res" | sed "s|^|# FAILED [$k] |"
 done
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]

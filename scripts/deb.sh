@@ -17,21 +17,29 @@ v=$(scripts/version.sh)
 out=$ROOT/build/deb
 src=$out/tcpsm-$v
 
-for t in dpkg-buildpackage dh lintian; do
-	command -v "$t" >/dev/null ||
-		{ echo "deb.sh: $t missing (scripts/deps.sh installs it)" >&2; exit 1; }
-done
+# What building needs, from apt, as scripts/deps.sh does: the tools, then
+# debian/control's Build-Depends (a server that only builds the packages
+# needs nothing of the test VMs).
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+apt_install() {
+	echo "deb.sh: installing $*"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" ||
+		{ $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			$SUDO apt-get install -y -qq --no-install-recommends "$@"; }
+}
+command -v dpkg-checkbuilddeps >/dev/null && command -v lintian >/dev/null ||
+	apt_install build-essential dpkg-dev lintian
+if ! unmet=$(dpkg-checkbuilddeps 2>&1); then
+	# "...: Unmet build dependencies: debhelper-compat (= 13) dh-sequence-dkms"
+	read -r -a want < <(sed -n 's/.*Unmet build dependencies: //p' <<< "$unmet" |
+		sed 's/([^)]*)//g; s/|[^ ]*//g')
+	[ "${#want[@]}" -gt 0 ] || { echo "$unmet" >&2; exit 1; }
+	apt_install "${want[@]}"
+fi
 
 rm -rf "$out"
-mkdir -p "$src"
-# The files of the tree as they are now: tracked ones in a clone, all but
-# build outputs in a tarball.
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	git ls-files -z --cached --others --exclude-standard |
-		xargs -0 -I{} sh -c '[ ! -e "$1" ] || cp -a --parents "$1" "$2"' _ {} "$src"
-else
-	tar -C "$ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$src" -xf -
-fi
+scripts/copy-tree.sh "$src"
 echo "$v" > "$src/VERSION"
 sed -i "1s/^tcpsm ([^)]*)/tcpsm ($v)/" "$src/debian/changelog"
 

@@ -22,6 +22,8 @@ PKGS=(
 	linux-source-6.12 python3-yaml python3-jsonschema
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	iproute2 jq tmux libbpf-tools
+	# make deb and the package tests (tests/package.sh, tests/install.sh)
+	debhelper dh-dkms dkms lintian systemd
 )
 
 updated=
@@ -48,7 +50,12 @@ if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -print -quit 
 fi
 
 KERNELS=${KERNELS:-$(scripts/kernel.sh names)}
+# A package test that upgrades to another kernel needs its headers too.
+hdr_kernels=$KERNELS
 for k in $KERNELS; do
+	hdr_kernels+=" $(scripts/kernel.sh upgrade "$k")"
+done
+for k in $(printf '%s\n' $hdr_kernels | awk '!seen[$0]++'); do
 	read -r -a p < <(scripts/kernel.sh packages "$k")
 	PKGS+=("${p[@]}")
 done

@@ -3,6 +3,10 @@
 # The test kernels listed in scripts/kernels/list: resolve, fetch, build.
 #
 #   scripts/kernel.sh names          the kernel names, in matrix order
+#   scripts/kernel.sh tested TESTS   the kernels that run TESTS (suite,
+#                                    package), in matrix order
+#   scripts/kernel.sh upgrade NAME   the kernel NAME's package test
+#                                    upgrades to, if any
 #   scripts/kernel.sh kind [NAME]    debian, or build (the debug kernel)
 #   scripts/kernel.sh kver [NAME]    the kernel release (Debian ABI) of NAME
 #   scripts/kernel.sh env [NAME]     fetch (Debian) or build (debug) NAME if
@@ -26,6 +30,18 @@ TCPSM_CACHE=${TCPSM_CACHE:-/var/cache/tcpsm}
 die() { echo "kernel.sh: $*" >&2; exit 1; }
 
 names() { awk '!/^#/ && NF { print $1 }' "$LIST"; }
+
+# The kernels whose TESTS column names $1 (suite, package).
+tested() { awk -v t="$1" '!/^#/ && NF && ("," $4 ",") ~ ("," t ",") { print $1 }' "$LIST"; }
+
+# The kernel NAME's package test upgrades to (upgrade=OTHER), if any.
+upgrade_of()
+{
+	awk -v n="$1" '!/^#/ && $1 == n {
+		k = split($4, t, ",")
+		for (i = 1; i <= k; i++) if (t[i] ~ /^upgrade=/) print substr(t[i], 9)
+	}' "$LIST"
+}
 
 # lookup NAME -> "KIND IMAGE"
 lookup()
@@ -143,6 +159,12 @@ case "${1:-}" in
 names)
 	names
 	;;
+tested)
+	tested "${2:?usage: kernel.sh tested suite|package}"
+	;;
+upgrade)
+	upgrade_of "${2:?usage: kernel.sh upgrade NAME}"
+	;;
 kind)
 	lookup "${2:-$(default_name)}" | cut -d' ' -f1
 	;;
@@ -156,7 +178,7 @@ packages)
 	packages_of "${2:-$(default_name)}"
 	;;
 *)
-	sed -n '3,20p' "$0" >&2
+	sed -n '3,24p' "$0" >&2
 	exit 2
 	;;
 esac

@@ -1,0 +1,208 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The Debian packages on a server, in the VM: booted with a writable root
+# (TCPSM_VM_ROOT=overlay: the host root read-only under a tmpfs) and only
+# the running kernel in /lib/modules, with its headers. Prints KTAP (also
+# to $TCPSM_RESULTS/tap). scripts/check-kernels.sh runs it as
+#
+#   TCPSM_VM_ROOT=overlay TCPSM_DEBS=build/deb [TCPSM_OTHER_KVER=K] \
+#       scripts/vm.sh run tests/package.sh
+#
+# TCPSM_DEBS holds tcpsm_*.deb and tcpsm-dkms_*.deb (make deb). K, if
+# given, is another kernel whose headers are on the host: the upgrade.
+# Its /lib/modules/K/build link appears after the install, as when
+# linux-headers-K is installed, and the hook its postinst runs is run.
+#
+#   1 apt install of both packages builds tcpsm.ko by DKMS for the running
+#     kernel, with the packages' version, for this kernel only
+#   2 the first `tcpsm stats` loads it through the family alias
+#   3 `tcpsm --version` shows the CLI's and the module's version
+#   4 modprobe -r / modprobe
+#   5 the unit passes systemd-analyze verify; its ExecStart, run as the
+#     unit runs it (a non-root user, no capability), logs an alarm
+#   6 (with K) the kernel upgrade: DKMS builds it for K too
+#   6 or 7 apt purge leaves no file behind
+set -u
+
+export DEBIAN_FRONTEND=noninteractive
+R=${TCPSM_RESULTS:-/tmp}
+DEBS=${TCPSM_DEBS:-}
+OTHER=${TCPSM_OTHER_KVER:-}
+KREL=$(uname -r)
+n=0 failed=0
+exec > >(tee "$R/tap") 2>&1
+
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+skip() { n=$((n + 1)); echo "ok $n $* # SKIP"; }
+diag() { sed -u 's/^/# /'; }
+# check NAME CMD...: one result, the command's output as diagnostics
+# (as it comes: a DKMS build under TCG takes minutes)
+check() {
+	local name=$1 rc
+	shift
+	"$@" < /dev/null 2>&1 | diag
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 0 ]; then ok "$name"; else not_ok "$name"; fi
+}
+
+plan=6
+[ -z "$OTHER" ] || plan=7
+echo "TAP version 13"
+echo "1..$plan"
+
+if [ ! -d /run/overlay/upper ]; then
+	for i in $(seq $plan); do skip "package: needs the writable root (TCPSM_VM_ROOT=overlay)"; done
+	exit 0
+fi
+dkms_deb=$(ls "$DEBS"/tcpsm-dkms_*_all.deb 2>/dev/null | head -n1)
+cli_deb=$(ls "$DEBS"/tcpsm_*.deb 2>/dev/null | head -n1)
+if [ -z "$dkms_deb" ] || [ -z "$cli_deb" ]; then
+	echo "# no packages in '$DEBS' (make deb)"
+	for i in $(seq $plan); do not_ok "package: packages missing"; done
+	exit 1
+fi
+V=$(dpkg-deb -f "$dkms_deb" Version)
+echo "# packages $V; kernel $KREL; upgrade to ${OTHER:-none}"
+
+# man-db's trigger would index every manual page under TCG; not tested here
+echo 'man-db man-db/auto-update boolean false' | debconf-set-selections
+rm -f /var/lib/man-db/auto-update
+
+t_install() {
+	local ko
+	if grep -q '^tcpsm ' /proc/modules; then
+		echo "tcpsm is loaded before the install"
+		return 1
+	fi
+	apt-get install -y -q --no-install-recommends "$dkms_deb" "$cli_deb" || return 1
+	dkms status tcpsm
+	ko=/lib/modules/$KREL/updates/dkms/tcpsm.ko
+	[ -e "$ko" ] || { echo "no $ko"; return 1; }
+	[ "$(modinfo -F version "$ko")" = "$V" ] ||
+		{ echo "modinfo version '$(modinfo -F version "$ko")', packages $V"; return 1; }
+	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$KREL" ] ||
+		{ echo "vermagic $(modinfo -F vermagic "$ko")"; return 1; }
+	[ "$(modinfo -n tcpsm)" = "$ko" ] || { echo "modprobe finds $(modinfo -n tcpsm)"; return 1; }
+	# the upgrade kernel is not there yet: nothing built for it
+	[ -z "$OTHER" ] || [ ! -e "/lib/modules/$OTHER" ] || { echo "/lib/modules/$OTHER exists"; return 1; }
+	echo "built in $((SECONDS - t0)) s: $ko, signer: $(modinfo -F signer "$ko")"
+}
+t0=$SECONDS
+check "package: apt install builds tcpsm.ko $V by DKMS for $KREL" t_install
+
+t_autoload() {
+	local out
+	! grep -q '^tcpsm ' /proc/modules || { echo "tcpsm loaded before tcpsm stats"; return 1; }
+	out=$(tcpsm stats --json) || { echo "tcpsm stats failed"; return 1; }
+	echo "$out" | jq -e '.states.LISTEN >= 0' >/dev/null || { echo "not stats: $out"; return 1; }
+	grep '^tcpsm ' /proc/modules || { echo "tcpsm not in /proc/modules"; return 1; }
+	[ "$(cat /sys/module/tcpsm/version)" = "$V" ] ||
+		{ echo "/sys/module/tcpsm/version: $(cat /sys/module/tcpsm/version)"; return 1; }
+}
+check "package: the first tcpsm stats loads the module (family alias)" t_autoload
+
+t_version() {
+	local out
+	out=$(tcpsm --version) || return 1
+	echo "$out"
+	[ "$(echo "$out" | sed -n 1p | cut -d' ' -f1-2)" = "tcpsm $V" ] &&
+	[ "$(echo "$out" | sed -n 2p)" = "module $V" ]
+}
+check "package: tcpsm --version shows both versions" t_version
+
+t_modprobe() {
+	modprobe -r tcpsm || return 1
+	! grep -q '^tcpsm ' /proc/modules || { echo "still loaded after modprobe -r"; return 1; }
+	modprobe tcpsm || return 1
+	grep '^tcpsm ' /proc/modules && tcpsm stats > /dev/null
+}
+check "package: modprobe -r tcpsm, modprobe tcpsm" t_modprobe
+
+# The unit's own checks, then its ExecStart as the unit runs it: a user
+# that is not root, with no capability, sees an alarm of this namespace.
+t_unit() {
+	local unit=/lib/systemd/system/tcpsm-alerts.service dir log pid i
+	systemd-analyze verify "$unit" || return 1
+	grep -qx 'CapabilityBoundingSet=' "$unit" && grep -qx 'DynamicUser=yes' "$unit" ||
+		{ echo "the unit is not unprivileged"; return 1; }
+	dir=$(mktemp -d)
+	log=$dir/log
+	chmod 755 "$dir"
+	# logger needs a syslog socket: a stand-in for /dev/log
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+import os; os.chmod("/dev/log", 0o666)
+sys.stdout.write("ready\n"); sys.stdout.flush()
+while True:
+    sys.stdout.write(s.recv(4096).decode(errors="replace") + "\n"); sys.stdout.flush()
+' > "$log" &
+	pid=$!
+	for i in $(seq 50); do grep -q ready "$log" && break; sleep 0.1; done
+	tcpsm config set closewait.count=2 closewait.age=1 > /dev/null || return 1
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
+		--no-new-privs /usr/bin/tcpsm-alert-syslog > "$dir/out" 2>&1 &
+	local alerts=$!
+	sleep 2
+	# a leak: a server that never closes 3 accepted connections
+	python3 -c '
+import socket, time
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", 8097)); l.listen(8)
+c = [socket.create_connection(("127.0.0.1", 8097)) for _ in range(3)]
+a = [l.accept()[0] for _ in range(3)]
+for s in c: s.close()
+time.sleep(6)
+' &
+	local leak=$!
+	for i in $(seq 100); do grep -q 'CLOSE_WAIT_LEAK raised on port 8097' "$log" && break; sleep 0.1; done
+	wait "$leak"
+	kill "$alerts" "$pid" 2>/dev/null
+	wait "$alerts" "$pid" 2>/dev/null
+	rm -f /dev/log
+	grep tcpsm "$log"
+	cat "$dir/out"
+	grep -q 'CLOSE_WAIT_LEAK raised on port 8097' "$log"
+}
+check "package: tcpsm-alerts.service verifies; its ExecStart, unprivileged, logs a leak" t_unit
+
+t_upgrade() {
+	local ko
+	[ -d "/usr/src/linux-headers-$OTHER" ] || { echo "no headers for $OTHER"; return 1; }
+	# what linux-headers-$OTHER installs, then what its postinst runs
+	mkdir -p "/lib/modules/$OTHER"
+	ln -s "/usr/src/linux-headers-$OTHER" "/lib/modules/$OTHER/build"
+	t0=$SECONDS
+	run-parts --verbose --exit-on-error --arg="$OTHER" /etc/kernel/header_postinst.d || return 1
+	dkms status tcpsm
+	ko=/lib/modules/$OTHER/updates/dkms/tcpsm.ko
+	[ -e "$ko" ] || { echo "no $ko"; return 1; }
+	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$OTHER" ] &&
+	[ "$(modinfo -F version "$ko")" = "$V" ] || { modinfo "$ko"; return 1; }
+	echo "built in $((SECONDS - t0)) s: $ko"
+}
+[ -z "$OTHER" ] || check "package: a new kernel's headers: DKMS builds tcpsm.ko for $OTHER too" t_upgrade
+
+t_purge() {
+	local left
+	modprobe -r tcpsm || return 1
+	apt-get purge -y -q tcpsm tcpsm-dkms || return 1
+	if dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' tcpsm tcpsm-dkms 2>/dev/null | grep -v '^un '; then
+		echo "still known to dpkg"
+		return 1
+	fi
+	# Every file written since boot is in the overlay's upper layer. Not
+	# counted: man-db's formatted copy of a page that was read (here by
+	# systemd-analyze's Documentation= check), which man-db expires.
+	left=$(find /run/overlay/upper /lib/modules -name '*tcpsm*' \
+		-not -path '/run/overlay/upper/var/cache/man/*' 2>/dev/null)
+	[ -z "$left" ] || { echo "left behind:"; echo "$left"; return 1; }
+	[ ! -e /var/lib/dkms/tcpsm ] || { echo "/var/lib/dkms/tcpsm left"; return 1; }
+	! modinfo tcpsm > /dev/null 2>&1 || { echo "modprobe still finds tcpsm"; return 1; }
+}
+check "package: apt purge leaves no file behind" t_purge
+
+echo "# package: $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
