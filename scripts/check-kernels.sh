@@ -31,22 +31,11 @@ read -r -a kernels <<< "${*:-$(scripts/kernel.sh tested suite | tr '\n' ' ')}"
 jobs=${TCPSM_CHECK_JOBS:-2}
 mapfile -t pkg_kernels < <(scripts/kernel.sh tested package)
 
-# one_kernel NAME: build, boot, test; writes build/vm/NAME.result:
+# write_result OUT RES T0 KVER VM_RC: RES from the TAP in OUT:
 # "PASS FAIL SECONDS KVER" on its first line, then one failure per line.
-one_kernel()
+write_result()
 {
-	local k=$1 out=build/vm/$1 t0 ko kver rc line pass fail
-	local res=build/vm/$1.result
-	t0=$(date +%s)
-	rm -rf "$out"
-	if ! ko=$(scripts/module.sh "$k"); then
-		{ echo "0 1 $(( $(date +%s) - t0 )) -"
-		  echo "tcpsm.ko does not build cleanly (build/kernels/$k/build.log)"; } > "$res"
-		return
-	fi
-	kver=$(scripts/kernel.sh kver "$k")
-	rc=0
-	KERNEL=$k TCPSM_OUT=$out TCPSM_KO=$ko scripts/vm.sh run tests/run.sh || rc=$?
+	local out=$1 res=$2 t0=$3 kver=$4 rc=$5 line pass fail
 	line=$(scripts/tap-summary.sh "$out/tap" "$rc" | tail -n1)
 	pass=${line%% passed*}
 	fail=${line##*passed, }
@@ -60,12 +49,30 @@ one_kernel()
 	} > "$res"
 }
 
-# one_package NAME: tests/package.sh on NAME, the upgrade kernel being
-# the next "package" kernel of the list; writes build/vm/NAME-package.result.
+# one_kernel NAME: build, boot, run the suite; writes build/vm/NAME.result.
+one_kernel()
+{
+	local k=$1 out=build/vm/$1 t0 ko kver rc
+	local res=build/vm/$1.result
+	t0=$(date +%s)
+	rm -rf "$out"
+	if ! ko=$(scripts/module.sh "$k"); then
+		{ echo "0 1 $(( $(date +%s) - t0 )) -"
+		  echo "tcpsm.ko does not build cleanly (build/kernels/$k/build.log)"; } > "$res"
+		return
+	fi
+	kver=$(scripts/kernel.sh kver "$k")
+	rc=0
+	KERNEL=$k TCPSM_OUT=$out TCPSM_KO=$ko scripts/vm.sh run tests/run.sh || rc=$?
+	write_result "$out" "$res" "$t0" "$kver" "$rc"
+}
+
+# one_package NAME: tests/package.sh on NAME, with the upgrade kernel the
+# list names for it, if any; writes build/vm/NAME-package.result.
 one_package()
 {
 	local k=$1 out=build/vm/$1-package res=build/vm/$1-package.result
-	local t0 kver other clone rc line pass fail
+	local t0 kver other clone rc
 	t0=$(date +%s)
 	rm -rf "$out"
 	kver=$(scripts/kernel.sh kver "$k")
@@ -81,17 +88,7 @@ one_package()
 	KERNEL=$k TCPSM_OUT=$ROOT/$out TCPSM_VM_ROOT=overlay TCPSM_DEBS=$clone/build/deb \
 		TCPSM_OTHER_KVER=$other "$clone/scripts/vm.sh" run tests/package.sh || rc=$?
 	rm -rf "$clone"
-	line=$(scripts/tap-summary.sh "$out/tap" "$rc" | tail -n1)
-	pass=${line%% passed*}
-	fail=${line##*passed, }
-	fail=${fail%% failed*}
-	{
-		echo "$pass $fail $(( $(date +%s) - t0 )) $kver"
-		grep -E '^not ok [0-9]+ ' "$out/tap" 2>/dev/null
-		if [ "$rc" -ne 0 ] && ! grep -qE '^not ok [0-9]+ ' "$out/tap" 2>/dev/null; then
-			echo "the VM run failed (vm.sh exit $rc): kernel problem, panic or timeout; see $out/"
-		fi
-	} > "$res"
+	write_result "$out" "$res" "$t0" "$kver" "$rc"
 }
 
 # The jobs: NAME (the suite) and NAME/package, for the kernels asked for.
