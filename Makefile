@@ -147,7 +147,7 @@ lint-sparse:
 	@! grep -iE 'warning:|error:' build/lint-sparse.log
 
 # What the tcpsm package ships, and what tcpsm-dkms ships, are these two
-# targets with PREFIX=/usr (debian/rules); tests/packaging.sh compares.
+# targets with PREFIX=/usr (debian/rules); tests/install.sh compares.
 install: install-module install-cli
 
 # The module goes where out-of-tree modules go, updates/ (DKMS uses
