@@ -77,8 +77,9 @@ t_install() {
 	fi
 	apt-get install -y -q --no-install-recommends "$dkms_deb" "$cli_deb" || return 1
 	dkms status tcpsm
-	ko=/lib/modules/$KREL/updates/dkms/tcpsm.ko
-	[ -e "$ko" ] || { echo "no $ko"; return 1; }
+	# DKMS compresses it as the kernel's own modules are (6.12: .ko.xz)
+	ko=$(ls /lib/modules/"$KREL"/updates/dkms/tcpsm.ko* 2>/dev/null | head -n1)
+	[ -n "$ko" ] || { echo "no /lib/modules/$KREL/updates/dkms/tcpsm.ko*"; return 1; }
 	[ "$(modinfo -F version "$ko")" = "$V" ] ||
 		{ echo "modinfo version '$(modinfo -F version "$ko")', packages $V"; return 1; }
 	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$KREL" ] ||
@@ -177,8 +178,8 @@ t_upgrade() {
 	t0=$SECONDS
 	run-parts --verbose --exit-on-error --arg="$OTHER" /etc/kernel/header_postinst.d || return 1
 	dkms status tcpsm
-	ko=/lib/modules/$OTHER/updates/dkms/tcpsm.ko
-	[ -e "$ko" ] || { echo "no $ko"; return 1; }
+	ko=$(ls /lib/modules/"$OTHER"/updates/dkms/tcpsm.ko* 2>/dev/null | head -n1)
+	[ -n "$ko" ] || { echo "no /lib/modules/$OTHER/updates/dkms/tcpsm.ko*"; return 1; }
 	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$OTHER" ] &&
 	[ "$(modinfo -F version "$ko")" = "$V" ] || { modinfo "$ko"; return 1; }
 	echo "built in $((SECONDS - t0)) s: $ko"
