@@ -25,7 +25,7 @@ for f in "$dst"/src/kmod/*.[ch]; do
 	[ -e "$ROOT/kmod/${f##*/}" ] || [ "${f##*/}" = tcpsm.mod.c ] || rm -f "$f"
 done
 
-if ! make -C "$KDIR" M="$dst/src" W=1 modules > "$dst/build.log" 2>&1; then
+if ! make -C "$KDIR" M="$dst/src" W=1 TCPSM_VERSION="$("$ROOT/scripts/version.sh")" modules > "$dst/build.log" 2>&1; then
 	cat "$dst/build.log" >&2
 	echo "module.sh: build against $name ($KVER) failed" >&2
 	exit 1
