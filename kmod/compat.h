@@ -27,6 +27,30 @@
 #error "tcpsm needs GENL_MCAST_CAP_NET_ADMIN (6.8, or a stable kernel with it)"
 #endif
 
+/*
+ * The generated ops table (tcpsm_nl.c) is a table of split ops, which
+ * came in 6.2. On older kernels this struct holds the fields the
+ * generator writes, and tcpsm_genl.c folds the do and dump halves of
+ * each command into one struct genl_ops at registration.
+ */
+#ifndef TCPSM_HAVE_SPLIT_OPS
+struct genl_split_ops {
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	int (*start)(struct netlink_callback *cb);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	int (*done)(struct netlink_callback *cb);
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+	u8 cmd;
+	u8 flags;
+	u8 validate;
+};
+#endif
+
+/* The flags of a split op that say what it is, not who may call it. */
+#define TCPSM_CMD_CAP_MASK \
+	(GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP | GENL_CMD_CAP_HASPOL)
+
 /* 6.6 gave dumps a full struct genl_info. */
 static inline struct nlattr **tcpsm_dump_attrs(struct netlink_callback *cb)
 {

@@ -4,7 +4,7 @@
  * without a lock. A sum is a snapshot of no single instant: an edge
  * counted on one CPU while another is being read may or may not be in it.
  */
-#include "tcpsm.h"
+#include "tcpsm_stats.h"
 
 /* The counter at @offset in struct tcpsm_pcpu, summed. Caller keeps @tn alive. */
 u64 tcpsm_counter_read(struct tcpsm_net *tn, size_t offset)

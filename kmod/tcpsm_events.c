@@ -47,7 +47,9 @@
 #include <net/inet_sock.h>
 #include <net/sock.h>
 
-#include "tcpsm.h"
+#include "tcpsm_events.h"
+#include "tcpsm_genl.h"
+#include "tcpsm_stats.h"
 
 #define TCPSM_EV_DELAY		msecs_to_jiffies(50)
 

@@ -18,7 +18,8 @@
 #include <net/inet_timewait_sock.h>
 #include <net/tcp.h>
 
-#include "tcpsm.h"
+#include "tcpsm_hooks.h"
+#include "tcpsm_stats.h"
 
 static void tcpsm_count_listeners(struct net *net, struct inet_hashinfo *h,
 				  u64 gauge[TCPSM_NSTATES])

@@ -60,7 +60,12 @@
 #include <trace/events/sock.h>
 
 #include "compat.h"
-#include "tcpsm.h"
+#include "tcpsm_cw.h"
+#include "tcpsm_events.h"
+#include "tcpsm_genl.h"
+#include "tcpsm_hooks.h"
+#include "tcpsm_listen.h"
+#include "tcpsm_pernet.h"
 
 /* kernel TCP_* state -> operator state; -1: not a state tcpsm shows */
 int tcpsm_state_of(int tcp_state)

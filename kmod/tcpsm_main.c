@@ -18,13 +18,19 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
-#include "tcpsm.h"
+#include "tcpsm_cw.h"
+#include "tcpsm_events.h"
+#include "tcpsm_genl.h"
+#include "tcpsm_hooks.h"
+#include "tcpsm_listen.h"
+#include "tcpsm_pernet.h"
+#include "tcpsm_settings.h"
 
 static int __init tcpsm_init(void)
 {
 	int err;
 
-	err = tcpsm_alarm_init();
+	err = tcpsm_settings_init();
 	if (err)
 		return err;
 	err = tcpsm_cw_init();

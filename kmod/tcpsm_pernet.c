@@ -15,21 +15,19 @@
 #include <linux/printk.h>
 #include <net/netns/generic.h>
 
-#include "tcpsm.h"
+#include "tcpsm_cw.h"
+#include "tcpsm_events.h"
+#include "tcpsm_listen.h"
+#include "tcpsm_pernet.h"
+#include "tcpsm_settings.h"
 
-static unsigned int tcpsm_net_id __read_mostly;
+unsigned int tcpsm_net_id __read_mostly;
 
 /* guards tcpsm_nets and tcpsm_nets_seq */
 DEFINE_MUTEX(tcpsm_nets_lock);
 LIST_HEAD(tcpsm_nets);
 static u64 tcpsm_nets_seq;		/* under tcpsm_nets_lock */
 static atomic_t tcpsm_live_blocks = ATOMIC_INIT(0);
-
-struct tcpsm_net *tcpsm_net(const struct net *net)
-{
-	/* NULL until our pernet init has run for @net */
-	return net_generic(net, tcpsm_net_id);
-}
 
 static int __net_init tcpsm_net_init(struct net *net)
 {
@@ -42,6 +40,7 @@ static int __net_init tcpsm_net_init(struct net *net)
 	atomic_inc(&tcpsm_live_blocks);
 
 	tn->net = net;
+	tcpsm_settings_net_init(tn);
 	tcpsm_cw_net_init(tn);
 	tcpsm_ls_net_init(tn);
 	mutex_lock(&tcpsm_nets_lock);

@@ -14,7 +14,8 @@
 #include <net/netlink.h>
 #include <net/snmp.h>
 
-#include "tcpsm.h"
+#include "tcpsm_listen.h"
+#include "tcpsm_snmp.h"
 
 /* enum tcpsm_syn_counter - 1 -> LINUX_MIB_* */
 static const int tcpsm_snmp_mib[TCPSM_SNMP_N] = {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Listener alarms: the two scores of a listener and the SYN_FLOOD and
- * ACCEPT_QUEUE_OVERFLOW alarms raised from them (README, "SYN floods").
+ * ACCEPT_QUEUE_OVERFLOW alarms raised from them (Documentation/design.md).
  *
  * SYN-flood score = 100 * P * B, each factor in 0..1:
  *   P, pressure: SYNs per second that found this listener's SYN queue
@@ -24,14 +24,15 @@
  * its alarms.
  *
  * Context: process context, under tcpsm_ls_lock (the listener sampler,
- * GET_ALARMS).
+ * GET_ALARMS). Messages go out through tcpsm_alarm.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/math64.h>
 #include <net/genetlink.h>
 
-#include "tcpsm.h"
+#include "tcpsm_alarm.h"
+#include "tcpsm_listen.h"
 
 static const u32 tcpsm_ls_kind[TCPSM_LS_NALARMS] = {
 	[TCPSM_LS_SYN_FLOOD] = TCPSM_ALARM_KIND_SYN_FLOOD,
@@ -70,55 +71,42 @@ static u32 tcpsm_ls_score_of(const struct tcpsm_listener *l, int k)
 	return k == TCPSM_LS_SYN_FLOOD ? l->sig.score : l->sig.accept_score;
 }
 
-static int tcpsm_ls_alarm_fill(struct sk_buff *skb, struct tcpsm_net *tn,
-			       const struct tcpsm_listener *l, int k,
+/* What a listener alarm message says: alarm @k of listener @l. */
+struct tcpsm_ls_alarm_msg {
+	struct tcpsm_net *tn;
+	const struct tcpsm_listener *l;
+	int k;
+};
+
+static int tcpsm_ls_alarm_fill(struct sk_buff *skb, const void *arg,
 			       int state, u64 ts)
 {
-	if (nla_put_u32(skb, TCPSM_A_ALARM_KIND, tcpsm_ls_kind[k]) ||
+	const struct tcpsm_ls_alarm_msg *a = arg;
+	const struct tcpsm_listener *l = a->l;
+
+	if (nla_put_u32(skb, TCPSM_A_ALARM_KIND, tcpsm_ls_kind[a->k]) ||
 	    nla_put_u32(skb, TCPSM_A_ALARM_STATE, state) ||
 	    nla_put_u64_64bit(skb, TCPSM_A_ALARM_TS, ts, TCPSM_A_ALARM_PAD) ||
-	    nla_put_u32(skb, TCPSM_A_ALARM_NETNS, tn->net->ns.inum) ||
+	    nla_put_u32(skb, TCPSM_A_ALARM_NETNS, a->tn->net->ns.inum) ||
 	    nla_put_u16(skb, TCPSM_A_ALARM_PORT, l->sig.port) ||
-	    nla_put_u32(skb, TCPSM_A_ALARM_SCORE, tcpsm_ls_score_of(l, k)))
+	    nla_put_u32(skb, TCPSM_A_ALARM_SCORE, tcpsm_ls_score_of(l, a->k)))
 		return -EMSGSIZE;
-	return tcpsm_ls_put(skb, TCPSM_A_ALARM_LISTENER, tn, l);
-}
-
-static void tcpsm_ls_alarm_send(struct tcpsm_net *tn,
-				const struct tcpsm_listener *l, int k,
-				int state, u64 now)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		goto lost;
-	hdr = genlmsg_put(skb, 0, 0, &tcpsm_family, 0, TCPSM_CMD_ALARM);
-	if (!hdr || tcpsm_ls_alarm_fill(skb, tn, l, k, state, now)) {
-		nlmsg_free(skb);
-		goto lost;
-	}
-	genlmsg_end(skb, hdr);
-	/* -ESRCH: no one listens; GET_ALARMS still shows it */
-	genlmsg_multicast_netns(&tcpsm_family, tn->net, skb, 0,
-				TCPSM_NLGRP_ALERTS, GFP_KERNEL);
-	return;
-lost:
-	pr_warn_ratelimited("alarm message for listener port %u not sent: no memory\n",
-			    l->sig.port);
+	return tcpsm_ls_put(skb, TCPSM_A_ALARM_LISTENER, a->tn, l);
 }
 
 static void tcpsm_ls_alarm_set(struct tcpsm_net *tn, struct tcpsm_listener *l,
 			       int k, bool on, u64 now)
 {
+	struct tcpsm_ls_alarm_msg msg = { tn, l, k };
+
 	l->alarm[k] = on;
 	l->run[k] = 0;
 	if (on)
 		l->alarm_ts[k] = now;
 	WRITE_ONCE(tn->ls_alarms, tn->ls_alarms + (on ? 1 : -1));
-	tcpsm_ls_alarm_send(tn, l, k, on ? TCPSM_ALARM_STATE_RAISE :
-			    TCPSM_ALARM_STATE_CLEAR, now);
+	tcpsm_alarm_notify(tn, tcpsm_ls_alarm_fill, &msg,
+			   on ? TCPSM_ALARM_STATE_RAISE : TCPSM_ALARM_STATE_CLEAR,
+			   now, l->sig.port);
 }
 
 /* After each sample of @l. */
@@ -155,38 +143,23 @@ void tcpsm_ls_alarm_gone(struct tcpsm_net *tn, struct tcpsm_listener *l,
 			tcpsm_ls_alarm_set(tn, l, k, false, now);
 }
 
-/*
- * GET_ALARMS, after the CLOSE_WAIT ones: @i counts the alarms met so far,
- * cb->args[0] those already sent.
- */
-int tcpsm_ls_alarm_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			struct tcpsm_net *tn, long *i)
+/* GET_ALARMS: the active listener alarms of @tn. */
+int tcpsm_ls_alarms_dump(struct tcpsm_alarm_dump *d, struct tcpsm_net *tn)
 {
+	struct tcpsm_ls_alarm_msg msg = { .tn = tn };
 	struct tcpsm_listener *l;
-	int k, err = 0;
-	void *hdr;
+	int err = 0;
 
 	mutex_lock(&tcpsm_ls_lock);
 	list_for_each_entry(l, &tn->ls_list, tnode) {
-		for (k = 0; k < TCPSM_LS_NALARMS; k++) {
-			if (!l->alarm[k] || (*i)++ < cb->args[0])
+		msg.l = l;
+		for (msg.k = 0; msg.k < TCPSM_LS_NALARMS; msg.k++) {
+			if (!l->alarm[msg.k])
 				continue;
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &tcpsm_family,
-					  NLM_F_MULTI, TCPSM_CMD_GET_ALARMS);
-			if (!hdr) {
-				err = -EMSGSIZE;
+			err = tcpsm_alarm_dump_one(d, tcpsm_ls_alarm_fill, &msg,
+						   l->alarm_ts[msg.k]);
+			if (err)
 				goto out;
-			}
-			err = tcpsm_ls_alarm_fill(skb, tn, l, k,
-						  TCPSM_ALARM_STATE_RAISE,
-						  l->alarm_ts[k]);
-			if (err) {
-				genlmsg_cancel(skb, hdr);
-				goto out;
-			}
-			genlmsg_end(skb, hdr);
-			cb->args[0] = *i;
 		}
 	}
 out:

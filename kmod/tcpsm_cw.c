@@ -41,7 +41,7 @@
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
-#include "tcpsm.h"
+#include "tcpsm_cw.h"
 
 static unsigned int closewait_max = 65536;
 module_param(closewait_max, uint, 0444);
@@ -69,25 +69,14 @@ struct tcpsm_cw_cpu {
 	struct tcpsm_cw_rec *rec;	/* TCPSM_CW_RING, on the CPU's node */
 };
 
-/* One tracked CLOSE_WAIT socket. */
-struct tcpsm_cw_sock {
-	struct hlist_node hnode;	/* tcpsm_cw_socks, by sk */
-	struct list_head pnode;		/* its port's socks, oldest first */
-	const struct sock *sk;		/* identity only */
-	struct tcpsm_cw_port *port;
-	u64 cookie;
-	u64 since;			/* entry into CLOSE_WAIT, ns */
-	u64 seen;			/* last sample that found it */
-	struct tcpsm_cw_owner owner;
-};
-
 static struct tcpsm_cw_cpu __percpu *tcpsm_cw_cpu;
 static struct tcpsm_cw_rec *tcpsm_cw_scratch;	/* one ring's worth */
 static DEFINE_HASHTABLE(tcpsm_cw_socks, TCPSM_CW_SOCK_BITS);
 static DEFINE_HASHTABLE(tcpsm_cw_ports, TCPSM_CW_PORT_BITS);
 static struct kmem_cache *tcpsm_cw_cache;
 static unsigned int tcpsm_cw_tracked;	/* entries, under tcpsm_cw_lock */
-static u64 tcpsm_cw_sample;		/* samples taken, under tcpsm_cw_lock */
+/* samples taken, under tcpsm_cw_lock (the last one is this minus one) */
+u64 tcpsm_cw_sample;
 static u64 tcpsm_cw_load_ts;		/* module load, ns */
 static bool tcpsm_cw_overflow;		/* a ring dropped: walk all */
 static bool tcpsm_cw_running;		/* sampler may be queued */
@@ -149,12 +138,6 @@ void tcpsm_cw_note(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
 }
 
 /* --- tracking entries and port records (under tcpsm_cw_lock) ------------- */
-
-/* History slot of sample @sample - @back. */
-static unsigned int tcpsm_cw_slot(u64 sample, unsigned int back)
-{
-	return (sample - back) % TCPSM_CW_HIST;
-}
 
 static u32 tcpsm_cw_port_key(const struct tcpsm_net *tn, u16 port)
 {
@@ -434,7 +417,7 @@ static void tcpsm_cw_close_sample(struct tcpsm_net *tn, u64 now)
 		p->hist[tcpsm_cw_sample % TCPSM_CW_HIST] = p->count;
 		if (p->samples < TCPSM_CW_HIST)
 			p->samples++;
-		tcpsm_alarm_eval(tn, p, tcpsm_cw_sample, now);
+		tcpsm_cw_alarm_eval(tn, p, tcpsm_cw_sample, now);
 		/* the next sample's slots start empty */
 		p->entries[slot] = 0;
 		p->exits[slot] = 0;
@@ -519,178 +502,11 @@ static void tcpsm_cw_drain_fn(struct work_struct *work)
 	mutex_unlock(&tcpsm_nets_lock);
 }
 
-/* --- readers (under tcpsm_cw_lock) ---------------------------------------- */
-
-/* Samples closed so far: the last one is this minus one. */
-u64 tcpsm_cw_samples(void)
-{
-	lockdep_assert_held(&tcpsm_cw_lock);
-	return tcpsm_cw_sample;
-}
-
-u64 tcpsm_cw_oldest_ms(const struct tcpsm_cw_port *p, u64 now)
-{
-	const struct tcpsm_cw_sock *s;
-
-	if (list_empty(&p->socks))
-		return 0;
-	s = list_first_entry(&p->socks, struct tcpsm_cw_sock, pnode);
-	if (now < s->since)
-		return 0;
-	return div_u64(now - s->since, NSEC_PER_MSEC);
-}
-
-/* Count now minus @win samples before @sample (0 before the port was). */
-s32 tcpsm_cw_growth(const struct tcpsm_cw_port *p, u64 sample,
-		    unsigned int win)
-{
-	u32 then = p->samples > win ? p->hist[tcpsm_cw_slot(sample, win)] : 0;
-
-	return (s32)p->hist[tcpsm_cw_slot(sample, 0)] - (s32)then;
-}
-
-/* Did the count grow in each of the @win samples up to @sample? */
-bool tcpsm_cw_grew(const struct tcpsm_cw_port *p, u64 sample,
-		   unsigned int win)
-{
-	unsigned int i;
-
-	if (p->samples <= win)
-		return false;
-	for (i = 0; i < win; i++)
-		if (p->hist[tcpsm_cw_slot(sample, i)] <=
-		    p->hist[tcpsm_cw_slot(sample, i + 1)])
-			return false;
-	return true;
-}
-
-static u32 tcpsm_cw_sum(const u32 *v, u64 sample, unsigned int win)
-{
-	unsigned int i;
-	u32 sum = 0;
-
-	for (i = 0; i < win; i++)
-		sum += v[tcpsm_cw_slot(sample, i)];
-	return sum;
-}
-
-int tcpsm_cw_put_socks(struct sk_buff *skb, int type,
-		       const struct tcpsm_cw_port *p, u64 now)
-{
-	const struct tcpsm_cw_sock *s;
-	struct nlattr *nest;
-	int n = 0, alen;
-
-	list_for_each_entry(s, &p->socks, pnode) {
-		/*
-		 * An entry made from a record since the last walk has no
-		 * owner read yet (family 0), and its socket may already be
-		 * gone: only what a walk confirmed is shown.
-		 */
-		if (!s->owner.family)
-			continue;
-		if (n++ == TCPSM_CW_SOCKS_SHOWN)
-			break;
-		alen = s->owner.family == AF_INET6 ? sizeof(struct in6_addr) :
-						     sizeof(__be32);
-		nest = nla_nest_start(skb, type);
-		if (!nest)
-			return -EMSGSIZE;
-		if (nla_put_u32(skb, TCPSM_A_SOCKET_UID, s->owner.uid) ||
-		    nla_put_u64_64bit(skb, TCPSM_A_SOCKET_INO, s->owner.ino,
-				      TCPSM_A_SOCKET_PAD) ||
-		    nla_put_u64_64bit(skb, TCPSM_A_SOCKET_COOKIE, s->cookie,
-				      TCPSM_A_SOCKET_PAD) ||
-		    nla_put_u64_64bit(skb, TCPSM_A_SOCKET_CGROUP,
-				      s->owner.cgroup, TCPSM_A_SOCKET_PAD) ||
-		    nla_put_u64_64bit(skb, TCPSM_A_SOCKET_AGE,
-				      now > s->since ?
-				      div_u64(now - s->since, NSEC_PER_MSEC) : 0,
-				      TCPSM_A_SOCKET_PAD) ||
-		    nla_put_u16(skb, TCPSM_A_SOCKET_FAMILY, s->owner.family) ||
-		    nla_put(skb, TCPSM_A_SOCKET_DADDR, alen, &s->owner.daddr) ||
-		    nla_put_u16(skb, TCPSM_A_SOCKET_DPORT, s->owner.dport) ||
-		    nla_put(skb, TCPSM_A_SOCKET_SADDR, alen, &s->owner.saddr)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-		nla_nest_end(skb, nest);
-	}
-	return 0;
-}
-
-static int tcpsm_cw_fill_port(struct sk_buff *skb, struct netlink_callback *cb,
-			      struct tcpsm_net *tn, struct tcpsm_cw_port *p,
-			      u64 sample, u64 now)
-{
-	unsigned int win = READ_ONCE(tn->cw_window);
-	void *hdr;
-
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &tcpsm_family, NLM_F_MULTI, TCPSM_CMD_GET_CLOSEWAIT);
-	if (!hdr)
-		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, TCPSM_A_CLOSEWAIT_NETNS, tn->net->ns.inum) ||
-	    nla_put_u16(skb, TCPSM_A_CLOSEWAIT_PORT, p->port) ||
-	    nla_put_u32(skb, TCPSM_A_CLOSEWAIT_COUNT, p->count) ||
-	    nla_put_u64_64bit(skb, TCPSM_A_CLOSEWAIT_OLDEST_AGE,
-			      tcpsm_cw_oldest_ms(p, now),
-			      TCPSM_A_CLOSEWAIT_PAD) ||
-	    nla_put_s32(skb, TCPSM_A_CLOSEWAIT_GROWTH,
-			tcpsm_cw_growth(p, sample, win)) ||
-	    nla_put_u32(skb, TCPSM_A_CLOSEWAIT_ENTRIES,
-			tcpsm_cw_sum(p->entries, sample, win)) ||
-	    nla_put_u32(skb, TCPSM_A_CLOSEWAIT_EXITS,
-			tcpsm_cw_sum(p->exits, sample, win)) ||
-	    nla_put_u32(skb, TCPSM_A_CLOSEWAIT_UNTRACKED,
-			p->count > p->tracked ? p->count - p->tracked : 0) ||
-	    (p->alarm && nla_put_flag(skb, TCPSM_A_CLOSEWAIT_ALARM)) ||
-	    tcpsm_cw_put_socks(skb, TCPSM_A_CLOSEWAIT_SOCKET, p, now)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-/*
- * GET_CLOSEWAIT dump of @tn: args[0] counts the ports already sent. A
- * sample between two rounds marks the dump interrupted.
- */
-int tcpsm_cw_dump(struct sk_buff *skb, struct netlink_callback *cb,
-		  struct tcpsm_net *tn)
-{
-	struct tcpsm_cw_port *p;
-	long i = 0;
-	u64 now = ktime_get_ns(), sample;
-	int err = 0;
-
-	mutex_lock(&tcpsm_cw_lock);
-	cb->seq = tcpsm_cw_sample;
-	sample = tcpsm_cw_sample - 1;
-	list_for_each_entry(p, &tn->cw_ports, tnode) {
-		if (!p->count && !p->alarm)
-			continue;
-		if (i++ < cb->args[0])
-			continue;
-		err = tcpsm_cw_fill_port(skb, cb, tn, p, sample, now);
-		if (err)
-			break;
-		cb->args[0] = i;
-	}
-	mutex_unlock(&tcpsm_cw_lock);
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ? err : skb->len;
-}
-
 /* --- namespaces -------------------------------------------------------------- */
 
 void tcpsm_cw_net_init(struct tcpsm_net *tn)
 {
 	INIT_LIST_HEAD(&tn->cw_ports);
-	tcpsm_alarm_net_init(tn);
 	mutex_lock(&tcpsm_cw_lock);
 	tn->cw_walk = true;
 	/* there at load: what its first walk finds predates tcpsm */
