@@ -25,7 +25,7 @@
 
 #include <linux/tcpsm.h>
 
-#include "cli.h"
+#include "diag.h"
 #include "nl.h"
 
 #ifndef SOL_NETLINK

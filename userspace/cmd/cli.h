@@ -4,14 +4,8 @@
 #define TCPSM_CLI_H
 
 #include <stdio.h>
-#include <sysexits.h>
 
-#define TCPSM_PROG		"tcpsm"
-
-#define TCPSM_EXIT_OK		0
-#define TCPSM_EXIT_ERROR	1
-#define TCPSM_EXIT_NOMODULE	2
-#define TCPSM_EXIT_USAGE	EX_USAGE	/* 64 */
+#include "diag.h"	/* exit codes, tcpsm_err() */
 
 /* One subcommand. Add new ones to the table in main.c. */
 struct tcpsm_cmd {
@@ -20,9 +14,6 @@ struct tcpsm_cmd {
 	int (*run)(int argc, char **argv);	/* argv[0] is the name */
 	void (*help)(FILE *f);
 };
-
-/* "tcpsm: <message>\n" on stderr. */
-void tcpsm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print a one-line usage error and return TCPSM_EXIT_USAGE. */
 int tcpsm_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

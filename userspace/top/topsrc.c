@@ -9,7 +9,7 @@
 
 #include <linux/tcpsm.h>
 
-#include "cli.h"
+#include "diag.h"
 #include "listener.h"
 #include "topsrc.h"
 

@@ -23,7 +23,7 @@
 
 #include <linux/tcpsm.h>
 
-#include "cli.h"
+#include "diag.h"
 #include "nl.h"
 #include "sub.h"
 

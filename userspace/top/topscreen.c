@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <wchar.h>
 
-#include "cli.h"
+#include "diag.h"
 #include "topscreen.h"
 
 enum { PAIR_HOT = 1, PAIR_ALERT };

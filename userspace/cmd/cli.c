@@ -8,24 +8,6 @@
 
 #include "cli.h"
 
-/* "tcpsm: <message>" on stderr, after whatever stdout still holds */
-static void tcpsm_verr(const char *fmt, va_list ap)
-{
-	fflush(stdout);
-	fputs(TCPSM_PROG ": ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void tcpsm_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tcpsm_verr(fmt, ap);
-	va_end(ap);
-}
-
 int tcpsm_usage_err(const char *fmt, ...)
 {
 	va_list ap;
