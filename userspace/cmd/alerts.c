@@ -243,12 +243,23 @@ void cmd_alerts_help(FILE *f)
 	      "    acceptq 128/128 drops 12/s\n", f);
 }
 
+/* -e, --exec */
+static int alerts_opt(void *ctx, int c, char *arg)
+{
+	struct tcpsm_alerts *as = ctx;
+
+	if (c != 'e')
+		return -1;
+	if (!arg[0])
+		return tcpsm_usage_err("alerts: empty --exec command (see 'tcpsm alerts --help')");
+	as->exec = arg;
+	return 0;
+}
+
 int cmd_alerts(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json",	no_argument,		NULL, 'j' },
 		{ "exec",	required_argument,	NULL, 'e' },
-		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tcpsm_alerts as;
@@ -264,31 +275,16 @@ int cmd_alerts(int argc, char **argv)
 		.after_reads = on_alerts_read,
 		.arg = &lp,
 	};
-	int c, rc;
+	const struct tcpsm_cmd_spec spec = {
+		.name = "alerts", .help = cmd_alerts_help, .flags = TCPSM_OPT_JSON,
+		.shorts = "e:", .longs = opts, .opt = alerts_opt, .ctx = &as,
+	};
+	int rc;
 
 	tcpsm_alerts_init(&as, stdout);
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":je:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			as.json = true;
-			break;
-		case 'e':
-			if (!optarg[0])
-				return tcpsm_usage_err("alerts: empty --exec command (see 'tcpsm alerts --help')");
-			as.exec = optarg;
-			break;
-		case 'h':
-			cmd_alerts_help(stdout);
-			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
-		default:
-			return tcpsm_getopt_err("alerts", c, argv);
-		}
-	}
-	if (optind < argc)
-		return tcpsm_usage_err("alerts: unexpected argument '%s' (see 'tcpsm alerts --help')",
-				       argv[optind]);
+	rc = tcpsm_cmd_getopt(&spec, argc, argv, &as.json);
+	if (rc >= 0)
+		return rc;
 
 	tcpsm_sub_signals_on(&sub);
 	as.has_child_mask = true;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "diag.h"	/* exit codes, tcpsm_err() */
+#include "opts.h"	/* the option skeleton of the subcommands */
 
 /* One subcommand. Add new ones to the table in main.c. */
 struct tcpsm_cmd {

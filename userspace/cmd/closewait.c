@@ -395,37 +395,18 @@ void cmd_closewait_help(FILE *f)
 
 int cmd_closewait(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json",	no_argument,	NULL, 'j' },
-		{ "help",	no_argument,	NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tcpsm_cw_set set = { NULL, 0, 0 };
 	struct tcpsm_owners owners;
 	struct tcpsm_nl nl;
+	const struct tcpsm_cmd_spec spec = {
+		.name = "closewait", .help = cmd_closewait_help,
+		.flags = TCPSM_OPT_JSON, .nl = &nl,
+	};
 	bool json = false;
-	int c, r, rc;
+	int r, rc;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			cmd_closewait_help(stdout);
-			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
-		default:
-			return tcpsm_getopt_err("closewait", c, argv);
-		}
-	}
-	if (optind < argc)
-		return tcpsm_usage_err("closewait: unexpected argument '%s' (see 'tcpsm closewait --help')",
-				       argv[optind]);
-
-	rc = tcpsm_nl_open(&nl);
-	if (rc)
+	rc = tcpsm_cmd_getopt(&spec, argc, argv, &json);
+	if (rc >= 0)
 		return rc;
 	memset(&owners, 0, sizeof(owners));
 	r = cw_request(&nl, &set);

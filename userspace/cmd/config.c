@@ -196,36 +196,17 @@ static int on_config_reply(struct nlmsghdr *nlh, void *arg)
 
 static int config_get(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json",	no_argument,	NULL, 'j' },
-		{ "help",	no_argument,	NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tcpsm_config c;
 	struct tcpsm_nl nl;
+	const struct tcpsm_cmd_spec spec = {
+		.name = "config get", .see = "config", .help = cmd_config_help,
+		.flags = TCPSM_OPT_JSON, .nl = &nl,
+	};
 	bool json = false;
-	int ch, r, rc;
+	int r, rc;
 
-	opterr = 0;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			cmd_config_help(stdout);
-			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
-		default:
-			return tcpsm_getopt_err("config get", ch, argv);
-		}
-	}
-	if (optind < argc)
-		return tcpsm_usage_err("config get: unexpected argument '%s' (see 'tcpsm config --help')",
-				       argv[optind]);
-
-	rc = tcpsm_nl_open(&nl);
-	if (rc)
+	rc = tcpsm_cmd_getopt(&spec, argc, argv, &json);
+	if (rc >= 0)
 		return rc;
 	memset(&c, 0, sizeof(c));
 	r = tcpsm_nl_request(&nl, TCPSM_CMD_GET_CONFIG, 0, NULL, NULL,
@@ -301,29 +282,21 @@ static bool perror_key(const struct tcpsm_nl *nl, const struct config_req *req,
 
 static int config_set(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help",	no_argument,	NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct tcpsm_cmd_spec spec = {
+		.name = "config set", .see = "config", .help = cmd_config_help,
+		.flags = TCPSM_OPT_ARGS,
 	};
 	struct config_req req;
 	struct tcpsm_config c;
 	struct tcpsm_nl nl;
 	char err[160];
-	int ch, r, rc;
+	int r, rc;
 
-	opterr = 0;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			cmd_config_help(stdout);
-			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
-		default:
-			return tcpsm_getopt_err("config set", ch, argv);
-		}
-	}
+	rc = tcpsm_cmd_getopt(&spec, argc, argv, NULL);
+	if (rc >= 0)
+		return rc;
 	if (optind >= argc)
-		return tcpsm_usage_err("config set: missing KEY=VALUE (see 'tcpsm config --help')");
+		return tcpsm_cmd_usage(&spec, "missing KEY=VALUE");
 	memset(&c, 0, sizeof(c));
 	for (int i = optind; i < argc; i++)
 		if (tcpsm_config_parse_arg(&c, argv[i], err, sizeof(err)) < 0)
@@ -349,26 +322,17 @@ static int config_set(int argc, char **argv)
 
 int cmd_config(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help",	no_argument,	NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	/* STOP: stop at get or set; their options are their own. */
+	const struct tcpsm_cmd_spec spec = {
+		.name = "config", .help = cmd_config_help, .flags = TCPSM_OPT_STOP,
 	};
-	int ch;
+	int rc;
 
-	opterr = 0;
-	optind = 0;
-	/* "+": stop at get or set; their options are their own. */
-	while ((ch = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			cmd_config_help(stdout);
-			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
-		default:
-			return tcpsm_getopt_err("config", ch, argv);
-		}
-	}
+	rc = tcpsm_cmd_getopt(&spec, argc, argv, NULL);
+	if (rc >= 0)
+		return rc;
 	if (optind >= argc)
-		return tcpsm_usage_err("config: missing 'get' or 'set' (see 'tcpsm config --help')");
+		return tcpsm_cmd_usage(&spec, "missing 'get' or 'set'");
 	argc -= optind;
 	argv += optind;
 	if (strcmp(argv[0], "get") == 0)

@@ -471,6 +471,34 @@ static bool parse_count(const char *s, uint64_t *n)
 	return true;
 }
 
+/* One option of events but -j and -h. */
+static int events_opt(void *ctx, int c, char *arg)
+{
+	struct tcpsm_events *es = ctx;
+	const char *bad;
+
+	switch (c) {
+	case 's':
+		bad = tcpsm_event_filter_states(&es->filter, arg);
+		return bad ? bad_value("unknown state", bad) : 0;
+	case 'p':
+		bad = tcpsm_event_filter_ports(&es->filter, arg);
+		return bad ? bad_value("invalid port", bad) : 0;
+	case 'f':
+		bad = tcpsm_event_filter_families(&es->filter, arg);
+		return bad ? bad_value("unknown family", bad) : 0;
+	case '4':
+		es->filter.families |= TCPSM_EV_INET;
+		return 0;
+	case '6':
+		es->filter.families |= TCPSM_EV_INET6;
+		return 0;
+	case 'n':
+		return parse_count(arg, &es->limit) ? 0 : bad_value("invalid count", arg);
+	}
+	return -1;
+}
+
 int cmd_events(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -478,8 +506,6 @@ int cmd_events(int argc, char **argv)
 		{ "port",	required_argument,	NULL, 'p' },
 		{ "family",	required_argument,	NULL, 'f' },
 		{ "count",	required_argument,	NULL, 'n' },
-		{ "json",	no_argument,		NULL, 'j' },
-		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tcpsm_events es;
@@ -497,52 +523,16 @@ int cmd_events(int argc, char **argv)
 		.arg = &lp,
 	};
 	struct tcpsm_nl nl;
-	const char *bad;
-	int c, rc;
+	const struct tcpsm_cmd_spec spec = {
+		.name = "events", .help = cmd_events_help, .flags = TCPSM_OPT_JSON,
+		.shorts = "s:p:f:n:46", .longs = opts, .opt = events_opt, .ctx = &es,
+	};
+	int rc;
 
 	tcpsm_events_init(&es, stdout);
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":s:p:f:n:jh46", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			bad = tcpsm_event_filter_states(&es.filter, optarg);
-			if (bad)
-				return bad_value("unknown state", bad);
-			break;
-		case 'p':
-			bad = tcpsm_event_filter_ports(&es.filter, optarg);
-			if (bad)
-				return bad_value("invalid port", bad);
-			break;
-		case 'f':
-			bad = tcpsm_event_filter_families(&es.filter, optarg);
-			if (bad)
-				return bad_value("unknown family", bad);
-			break;
-		case '4':
-			es.filter.families |= TCPSM_EV_INET;
-			break;
-		case '6':
-			es.filter.families |= TCPSM_EV_INET6;
-			break;
-		case 'n':
-			if (!parse_count(optarg, &es.limit))
-				return bad_value("invalid count", optarg);
-			break;
-		case 'j':
-			es.json = true;
-			break;
-		case 'h':
-			cmd_events_help(stdout);
-			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
-		default:
-			return tcpsm_getopt_err("events", c, argv);
-		}
-	}
-	if (optind < argc)
-		return tcpsm_usage_err("events: unexpected argument '%s' (see 'tcpsm events --help')",
-				       argv[optind]);
+	rc = tcpsm_cmd_getopt(&spec, argc, argv, &es.json);
+	if (rc >= 0)
+		return rc;
 
 	tcpsm_sub_signals_on(&sub);
 	rc = tcpsm_nl_open(&nl);

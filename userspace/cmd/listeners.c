@@ -186,39 +186,20 @@ static int listeners_err(struct tcpsm_nl *nl, int r, const char *cmd,
 
 int cmd_listeners(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json",	no_argument,	NULL, 'j' },
-		{ "help",	no_argument,	NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tcpsm_listener_set set = { NULL, 0, 0 };
 	struct tcpsm_stats_set rs = { NULL, 0, 0 };
 	struct tcpsm_syncnt none;
 	const struct tcpsm_syncnt *cnt = &none;
 	struct tcpsm_nl nl;
+	const struct tcpsm_cmd_spec spec = {
+		.name = "listeners", .help = cmd_listeners_help,
+		.flags = TCPSM_OPT_JSON, .nl = &nl,
+	};
 	bool json = false;
-	int c, r, rc;
+	int r, rc;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			cmd_listeners_help(stdout);
-			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
-		default:
-			return tcpsm_getopt_err("listeners", c, argv);
-		}
-	}
-	if (optind < argc)
-		return tcpsm_usage_err("listeners: unexpected argument '%s' (see 'tcpsm listeners --help')",
-				       argv[optind]);
-
-	rc = tcpsm_nl_open(&nl);
-	if (rc)
+	rc = tcpsm_cmd_getopt(&spec, argc, argv, &json);
+	if (rc >= 0)
 		return rc;
 	r = tcpsm_listeners_request(&nl, &set);
 	if (r < 0) {

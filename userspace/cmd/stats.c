@@ -329,42 +329,34 @@ void cmd_stats_help(FILE *f)
 	      "  -h, --help       show this help\n", f);
 }
 
+/* -a, --all-netns */
+static int stats_opt(void *all, int c, char *arg)
+{
+	(void)arg;
+	if (c != 'a')
+		return -1;
+	*(bool *)all = true;
+	return 0;
+}
+
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all-netns",	no_argument,	NULL, 'a' },
-		{ "json",	no_argument,	NULL, 'j' },
-		{ "help",	no_argument,	NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tcpsm_stats_set rs = { NULL, 0, 0 };
 	bool all = false, json = false;
 	struct tcpsm_nl nl;
-	int c, r, rc;
+	const struct tcpsm_cmd_spec spec = {
+		.name = "stats", .help = cmd_stats_help,
+		.flags = TCPSM_OPT_JSON, .shorts = "a", .longs = opts,
+		.opt = stats_opt, .ctx = &all, .nl = &nl,
+	};
+	int r, rc;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":ajh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			all = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			cmd_stats_help(stdout);
-			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
-		default:
-			return tcpsm_getopt_err("stats", c, argv);
-		}
-	}
-	if (optind < argc)
-		return tcpsm_usage_err("stats: unexpected argument '%s' (see 'tcpsm stats --help')",
-				       argv[optind]);
-
-	rc = tcpsm_nl_open(&nl);
-	if (rc)
+	rc = tcpsm_cmd_getopt(&spec, argc, argv, &json);
+	if (rc >= 0)
 		return rc;
 
 	r = tcpsm_stats_request(&nl, all, &rs);

@@ -492,6 +492,26 @@ static int parse_count(const char *s, long *out)
 
 enum { OPT_ASCII = 256 };
 
+/* One option of top but -h. */
+static int top_opt(void *ctx, int c, char *arg)
+{
+	struct top_opts *o = ctx;
+
+	switch (c) {
+	case 'd':
+		return parse_delay(arg, &o->delay);
+	case 'n':
+		return parse_count(arg, &o->count);
+	case 'b':
+		o->batch = true;
+		return 0;
+	case OPT_ASCII:
+		o->ascii = true;
+		return 0;
+	}
+	return -1;
+}
+
 int cmd_top(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -499,43 +519,19 @@ int cmd_top(int argc, char **argv)
 		{ "iterations",	required_argument,	NULL, 'n' },
 		{ "batch",	no_argument,		NULL, 'b' },
 		{ "ascii",	no_argument,		NULL, OPT_ASCII },
-		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct top_opts o = { .delay = 1.0 };
+	const struct tcpsm_cmd_spec spec = {
+		.name = "top", .help = cmd_top_help,
+		.shorts = "d:n:b", .longs = opts, .opt = top_opt, .ctx = &o,
+	};
 	struct top_src src;
-	int c, rc;
+	int rc;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":d:n:bh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			rc = parse_delay(optarg, &o.delay);
-			if (rc)
-				return rc;
-			break;
-		case 'n':
-			rc = parse_count(optarg, &o.count);
-			if (rc)
-				return rc;
-			break;
-		case 'b':
-			o.batch = true;
-			break;
-		case OPT_ASCII:
-			o.ascii = true;
-			break;
-		case 'h':
-			cmd_top_help(stdout);
-			return tcpsm_finish_stdout(TCPSM_EXIT_OK);
-		default:
-			return tcpsm_getopt_err("top", c, argv);
-		}
-	}
-	if (optind < argc)
-		return tcpsm_usage_err("top: unexpected argument '%s' (see 'tcpsm top --help')",
-				       argv[optind]);
+	rc = tcpsm_cmd_getopt(&spec, argc, argv, NULL);
+	if (rc >= 0)
+		return rc;
 	if (!o.batch && !isatty(STDOUT_FILENO))
 		return tcpsm_usage_err("top: standard output is not a terminal; use 'tcpsm top --batch'");
 	if (!o.batch && !isatty(STDIN_FILENO))
