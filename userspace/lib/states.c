@@ -5,35 +5,26 @@
 
 #include "states.h"
 
-static const char *const state_names[TCPSM_NUM_STATES] = {
-	[TCPSM_STATE_CLOSED]		= "CLOSED",
-	[TCPSM_STATE_LISTEN]		= "LISTEN",
-	[TCPSM_STATE_SYN_SENT]		= "SYN_SENT",
-	[TCPSM_STATE_SYN_RCVD]		= "SYN_RCVD",
-	[TCPSM_STATE_ESTABLISHED]	= "ESTABLISHED",
-	[TCPSM_STATE_FIN_WAIT_1]	= "FIN_WAIT_1",
-	[TCPSM_STATE_FIN_WAIT_2]	= "FIN_WAIT_2",
-	[TCPSM_STATE_CLOSE_WAIT]	= "CLOSE_WAIT",
-	[TCPSM_STATE_CLOSING]		= "CLOSING",
-	[TCPSM_STATE_LAST_ACK]		= "LAST_ACK",
-	[TCPSM_STATE_TIME_WAIT]		= "TIME_WAIT",
-};
+/*
+ * TCPSM_STATES(X): X(NAME) for each TCPSM_STATE_NAME of enum tcpsm_state,
+ * in enum order, taken from the generated UAPI header by the Makefile
+ * (lib/states.gen.h): the names users see are the enum's.
+ */
+#include "states.gen.h"
 
-/* Fails to compile when the UAPI header grows a state this table lacks. */
-_Static_assert(TCPSM_NUM_STATES == 11, "enum tcpsm_state changed: update states.c");
+#define STATE_NAME(s)	[TCPSM_STATE_##s] = #s,
+#define STATE_ENUM(s)	TCPSM_STATE_##s,
 
-const unsigned int tcpsm_gauge_states[TCPSM_NUM_GAUGES] = {
-	TCPSM_STATE_LISTEN,
-	TCPSM_STATE_SYN_SENT,
-	TCPSM_STATE_SYN_RCVD,
-	TCPSM_STATE_ESTABLISHED,
-	TCPSM_STATE_FIN_WAIT_1,
-	TCPSM_STATE_FIN_WAIT_2,
-	TCPSM_STATE_CLOSE_WAIT,
-	TCPSM_STATE_CLOSING,
-	TCPSM_STATE_LAST_ACK,
-	TCPSM_STATE_TIME_WAIT,
-};
+static const char *const state_names[] = { TCPSM_STATES(STATE_NAME) };
+static const unsigned int all_states[] = { TCPSM_STATES(STATE_ENUM) };
+
+_Static_assert(sizeof(state_names) / sizeof(state_names[0]) == TCPSM_NUM_STATES &&
+	       sizeof(all_states) / sizeof(all_states[0]) == TCPSM_NUM_STATES,
+	       "lib/states.gen.h and enum tcpsm_state disagree: make clean");
+_Static_assert(TCPSM_STATE_CLOSED == 0, "the gauges are the states after CLOSED");
+
+/* Every state but CLOSED, in enum order. */
+const unsigned int *const tcpsm_gauge_states = all_states + 1;
 
 const char *tcpsm_state_name(unsigned int state)
 {

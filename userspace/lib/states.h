@@ -9,10 +9,10 @@
 #define TCPSM_NUM_STATES	(TCPSM_STATE_MAX + 1)
 
 /* Number of gauge states (every state but CLOSED). */
-#define TCPSM_NUM_GAUGES	10
+#define TCPSM_NUM_GAUGES	(TCPSM_NUM_STATES - 1)
 
 /* The gauge states in display order (enum order, CLOSED left out). */
-extern const unsigned int tcpsm_gauge_states[TCPSM_NUM_GAUGES];
+extern const unsigned int *const tcpsm_gauge_states;
 
 /* "ESTABLISHED" for TCPSM_STATE_ESTABLISHED; NULL for an unknown value. */
 const char *tcpsm_state_name(unsigned int state);
