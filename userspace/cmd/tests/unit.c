@@ -36,6 +36,7 @@
 #include "evline.h"
 #include "json.h"
 #include "nl.h"
+#include "print.h"
 #include "states.h"
 #include "stats.h"
 #include "unit_cw.h"

@@ -34,6 +34,7 @@
 #include "cwsock.h"
 #include "json.h"
 #include "owners.h"
+#include "print.h"
 #include "unit_cw.h"
 
 #define FAMILY	0x1f

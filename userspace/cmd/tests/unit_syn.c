@@ -27,6 +27,7 @@
 #include "json.h"
 #include "listener.h"
 #include "listeners.h"
+#include "print.h"
 #include "stats.h"
 #include "syncnt.h"
 #include "unit_syn.h"

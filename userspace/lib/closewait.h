@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tcpsm: the closewait subcommand: the GET_CLOSEWAIT dump (one message per
- * local port with sockets in CLOSE_WAIT), the oldest sockets' owners
- * found in /proc (owners.h), as a table or one JSON document.
+ * tcpsm: the GET_CLOSEWAIT dump (one message per local port with sockets
+ * in CLOSE_WAIT) decoded, and the oldest sockets' owners found in /proc
+ * (owners.h).
  */
 #ifndef TCPSM_CLOSEWAIT_H
 #define TCPSM_CLOSEWAIT_H
@@ -49,18 +49,18 @@ void tcpsm_cw_set_free(struct tcpsm_cw_set *set);
 /* Most sockets first, then by port. */
 void tcpsm_cw_sort(struct tcpsm_cw_set *set);
 
-/*
- * The table:
- *   PORT   COUNT  OLDEST  GROWTH  IN/OUT  ALARM  OWNERS
- *   8080      50   31.2s     +50    50/0  LEAK   python3(pid 123)
- * or "no sockets in CLOSE_WAIT". owners may be NULL (nothing resolved).
- */
-void tcpsm_cw_print_text(FILE *f, const struct tcpsm_cw_set *set,
-			 const struct tcpsm_owners *owners);
+struct tcpsm_nl;
 
-/* {"netns": N, "ports": [...]} (no newline); netns < 0: null. */
-void tcpsm_cw_print_json(struct json *j, int64_t netns,
-			 const struct tcpsm_cw_set *set,
-			 const struct tcpsm_owners *owners);
+/*
+ * Dump GET_CLOSEWAIT into set (cleared first; read again if a sample cut
+ * it in two). Returns what tcpsm_nl_dump() returns.
+ */
+int tcpsm_cw_request(struct tcpsm_nl *nl, struct tcpsm_cw_set *set);
+
+/* The namespace: as the kernel said, else our own (/proc/self/ns/net); -1. */
+int64_t tcpsm_cw_netns(const struct tcpsm_cw_set *set);
+
+/* Look for the owners of every listed socket in /proc. 0 or -ENOMEM. */
+int tcpsm_cw_owners(const struct tcpsm_cw_set *set, struct tcpsm_owners *o);
 
 #endif /* TCPSM_CLOSEWAIT_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tcpsm: the config subcommand: the alarm settings of the caller's network
- * namespace (GET_CONFIG, SET_CONFIG), as KEY=VALUE.
+ * tcpsm: the alarm settings of the caller's network namespace
+ * (GET_CONFIG, SET_CONFIG): KEY=VALUE parsing and reply decoding.
  */
 #ifndef TCPSM_CONFIG_H
 #define TCPSM_CONFIG_H
@@ -47,11 +47,5 @@ int tcpsm_config_parse_arg(struct tcpsm_config *c, const char *arg,
  * Returns 0, or -EBADMSG if malformed.
  */
 int tcpsm_config_parse(struct nlmsghdr *nlh, struct tcpsm_config *c);
-
-/* "closewait.count=16" lines, the form set takes; those not sent left out. */
-void tcpsm_config_print_text(FILE *f, const struct tcpsm_config *c);
-
-/* {"netns": N, "closewait.count": 16, ...}, null for those not sent. */
-void tcpsm_config_print_json(struct json *j, const struct tcpsm_config *c);
 
 #endif /* TCPSM_CONFIG_H */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* tcpsm: the stats subcommand: GET_STATS replies, text and JSON. */
+/* tcpsm: GET_STATS: the counters of a namespace, requested and decoded. */
 #ifndef TCPSM_STATS_H
 #define TCPSM_STATS_H
 
@@ -54,19 +54,5 @@ struct tcpsm_nl;
 int tcpsm_stats_request(struct tcpsm_nl *nl, bool all,
 			struct tcpsm_stats_set *set);
 void tcpsm_stats_set_free(struct tcpsm_stats_set *set);
-
-/*
- * The operator's view of one namespace (several lines); it ends with
- * "alarms active: N (see tcpsm alerts)" when N > 0, "closewait
- * untracked: N" when N > 0, and "syn counters: ..." (syncnt.h) when the
- * kernel sent them.
- */
-void tcpsm_stats_print_text(FILE *f, const struct tcpsm_stats *st);
-
-/*
- * One JSON object for one namespace (no newline); "syn_counters" last,
- * null when the kernel sent none.
- */
-void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st);
 
 #endif /* TCPSM_STATS_H */
