@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tcpsm: the events subcommand: TCPSM_CMD_EVENT notifications of group
- * "events", parsed, filtered, checked for gaps, as text or JSON lines.
+ * tcpsm: the event record: TCPSM_CMD_EVENT notifications of group
+ * "events" decoded into struct tcpsm_event, filtered, checked for gaps.
  */
 #ifndef TCPSM_EVENTS_H
 #define TCPSM_EVENTS_H
@@ -14,7 +14,6 @@
 #include <linux/netlink.h>
 #include <netlink/attr.h>
 
-#include "json.h"
 #include "states.h"
 
 /* One TCPSM_A_EVENTS_EVENT record. */
@@ -47,10 +46,6 @@ struct tcpsm_lost {
 	uint64_t from_seq;
 	uint64_t to_seq;
 };
-
-/* One line each, no newline for JSON (the caller adds it). */
-void tcpsm_lost_print_text(FILE *f, const struct tcpsm_lost *l);
-void tcpsm_lost_print_json(struct json *j, const struct tcpsm_lost *l);
 
 #define TCPSM_EV_INET		0x1
 #define TCPSM_EV_INET6		0x2
@@ -100,33 +95,5 @@ struct tcpsm_seq_track {
 bool tcpsm_seq_note(struct tcpsm_seq_track *t, uint32_t netns, uint64_t seq,
 		    struct tcpsm_lost *lost);
 void tcpsm_seq_free(struct tcpsm_seq_track *t);
-
-/* The stream: event messages in, lines out. */
-struct tcpsm_events {
-	FILE *out;
-	bool json;
-	uint64_t limit;			/* stop after this many events; 0: never */
-	struct tcpsm_event_filter filter;
-	struct tcpsm_seq_track seq;
-
-	uint64_t printed;		/* events printed */
-	uint64_t lost;			/* events lost (all gaps, any filter) */
-	uint64_t malformed;		/* records (or messages) skipped */
-};
-
-/* Set up es to print to out: no filter, no limit, text. */
-void tcpsm_events_init(struct tcpsm_events *es, FILE *out);
-void tcpsm_events_free(struct tcpsm_events *es);
-
-/*
- * Handle one message of the family (other commands than TCPSM_CMD_EVENT
- * are ignored). For each event in it, oldest first: a lost record when
- * its seq leaves a gap (before filtering, so that a filter never makes
- * one up or hides one), then the event if it passes the filter. A
- * malformed record is counted in es->malformed and skipped.
- * Returns 1 once es->limit events have been printed (the rest of the
- * message is left alone), else 0.
- */
-int tcpsm_events_handle(struct tcpsm_events *es, struct nlmsghdr *nlh);
 
 #endif /* TCPSM_EVENTS_H */

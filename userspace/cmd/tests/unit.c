@@ -33,6 +33,7 @@
 
 #include "check.h"
 #include "events.h"
+#include "evstream.h"
 #include "evline.h"
 #include "json.h"
 #include "nl.h"
