@@ -28,6 +28,7 @@
 #include "cli.h"
 #include "json.h"
 #include "nl.h"
+#include "print.h"
 #include "sub.h"
 
 /* Alarms are rare and small; this is room for thousands (best effort). */

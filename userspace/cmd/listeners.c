@@ -12,6 +12,7 @@
 #include "listener.h"
 #include "listeners.h"
 #include "nl.h"
+#include "print.h"
 #include "stats.h"
 #include "syncnt.h"
 

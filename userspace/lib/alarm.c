@@ -110,7 +110,7 @@ const char *tcpsm_alarm_kind_name(uint32_t kind, char *buf, size_t size)
 	return buf;
 }
 
-static bool is_raise(const struct tcpsm_alarm *a)
+bool tcpsm_alarm_is_raise(const struct tcpsm_alarm *a)
 {
 	return a->state == TCPSM_ALARM_STATE_RAISE;
 }
@@ -122,8 +122,7 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The distinct uids of the sockets, ascending, joined by sep. */
-static void join_uids(const struct tcpsm_alarm *a, char sep, char *buf,
+void tcpsm_alarm_uids(const struct tcpsm_alarm *a, char sep, char *buf,
 		      size_t size)
 {
 	const char sepstr[2] = { sep, '\0' };
@@ -140,8 +139,7 @@ static void join_uids(const struct tcpsm_alarm *a, char sep, char *buf,
 						len ? sepstr : "", uid[i]);
 }
 
-/* The inodes of the sockets, oldest first, joined by sep. */
-static void join_inodes(const struct tcpsm_alarm *a, char sep, char *buf,
+void tcpsm_alarm_inodes(const struct tcpsm_alarm *a, char sep, char *buf,
 			size_t size)
 {
 	const char sepstr[2] = { sep, '\0' };
@@ -151,120 +149,6 @@ static void join_inodes(const struct tcpsm_alarm *a, char sep, char *buf,
 	for (i = 0; i < a->nsock && len < size; i++)
 		len += (size_t)snprintf(buf + len, size - len, "%s%" PRIu64,
 					i ? sepstr : "", a->sock[i].ino);
-}
-
-/*
- * The signals behind a listener's score: those of the SYN queue for
- * SYN_FLOOD, those of the accept queue for ACCEPT_QUEUE_OVERFLOW, all
- * for a kind we do not know.
- */
-static void print_signals(FILE *f, uint32_t kind, const struct tcpsm_listener *l)
-{
-	bool syn = kind != TCPSM_ALARM_KIND_ACCEPT_QUEUE_OVERFLOW;
-	bool acc = kind != TCPSM_ALARM_KIND_SYN_FLOOD;
-
-	if (syn)
-		fprintf(f, " synq %" PRIu32 "/%" PRIu32, l->syn_queue,
-			l->syn_queue_max);
-	if (acc)
-		fprintf(f, " acceptq %" PRIu32 "/%" PRIu32, l->accept_queue,
-			l->accept_queue_max);
-	if (syn && l->cookies)
-		fputs(" cookies", f);
-	if (syn)
-		fprintf(f, " overflow %" PRIu32 "/s completion %" PRIu32
-			"%% synack-retrans %" PRIu32 "/s", l->overflow,
-			l->completion, l->synack_retrans);
-	fprintf(f, " drops %" PRIu32 "/s", l->drops);
-}
-
-void tcpsm_alarm_print_text(FILE *f, const struct tcpsm_alarm *a)
-{
-	char kind[32], age[32], list[TCPSM_ALARM_ENV_LEN];
-
-	fprintf(f, "%s %s netns %" PRIu32, is_raise(a) ? "RAISE" : "CLEAR",
-		tcpsm_alarm_kind_name(a->kind, kind, sizeof(kind)), a->netns);
-	if (a->has_listener) {
-		tcpsm_listener_endpoint(&a->listener, list, sizeof(list));
-		fprintf(f, " listener %s", list);
-	} else if (a->has_port) {
-		fprintf(f, " port %u", a->port);
-	}
-	if (a->has_score)
-		fprintf(f, " score %" PRIu32, a->score);
-	if (a->has_listener)
-		print_signals(f, a->kind, &a->listener);
-	if (a->has_count)
-		fprintf(f, " count %" PRIu32, a->count);
-	if (a->has_oldest_age) {
-		tcpsm_fmt_age(a->oldest_age_ms, age, sizeof(age));
-		fprintf(f, " oldest %s", age);
-	}
-	if (a->has_growth)
-		fprintf(f, " growth %+" PRId32, a->growth);
-	join_uids(a, ',', list, sizeof(list));
-	if (list[0])
-		fprintf(f, " uid %s", list);
-	join_inodes(a, ',', list, sizeof(list));
-	if (list[0])
-		fprintf(f, " inodes %s", list);
-	fputs(a->replayed ? " (replayed)\n" : "\n", f);
-}
-
-void tcpsm_alarm_print_json(struct json *j, const struct tcpsm_alarm *a)
-{
-	char kind[32];
-
-	json_object_begin(j);
-	json_key(j, "alarm");
-	json_string(j, tcpsm_alarm_kind_name(a->kind, kind, sizeof(kind)));
-	json_key(j, "state");
-	json_string(j, is_raise(a) ? "raise" : "clear");
-	json_key(j, "replayed");
-	json_bool(j, a->replayed);
-	json_key(j, "ts");
-	json_u64(j, a->ts);
-	json_key(j, "netns");
-	json_u64(j, a->netns);
-	json_key(j, "port");
-	if (a->has_port)
-		json_u64(j, a->port);
-	else
-		json_null(j);
-	json_key(j, "count");
-	if (a->has_count)
-		json_u64(j, a->count);
-	else
-		json_null(j);
-	json_key(j, "oldest_age_ms");
-	if (a->has_oldest_age)
-		json_u64(j, a->oldest_age_ms);
-	else
-		json_null(j);
-	json_key(j, "growth");
-	if (a->has_growth)
-		json_i64(j, a->growth);
-	else
-		json_null(j);
-	json_key(j, "sockets");
-	json_array_begin(j);
-	for (size_t i = 0; i < a->nsock; i++) {
-		json_object_begin(j);
-		tcpsm_cwsock_json(j, &a->sock[i]);
-		json_object_end(j);
-	}
-	json_array_end(j);
-	json_key(j, "score");
-	if (a->has_score)
-		json_u64(j, a->score);
-	else
-		json_null(j);
-	json_key(j, "listener");
-	if (a->has_listener)
-		tcpsm_listener_json(j, &a->listener);
-	else
-		json_null(j);
-	json_object_end(j);
 }
 
 void tcpsm_alarm_short(const struct tcpsm_alarm *a, char *buf, size_t size)
@@ -329,7 +213,7 @@ void tcpsm_alarm_env(const struct tcpsm_alarm *a, struct tcpsm_alarm_env *env)
 		env->name[i] = env_names[i];
 	snprintf(v[ENV_ALARM], sizeof(v[0]), "%s",
 		 tcpsm_alarm_kind_name(a->kind, kind, sizeof(kind)));
-	snprintf(v[ENV_STATE], sizeof(v[0]), "%s", is_raise(a) ? "raise" : "clear");
+	snprintf(v[ENV_STATE], sizeof(v[0]), "%s", tcpsm_alarm_is_raise(a) ? "raise" : "clear");
 	snprintf(v[ENV_REPLAYED], sizeof(v[0]), "%d", a->replayed ? 1 : 0);
 	snprintf(v[ENV_NETNS], sizeof(v[0]), "%" PRIu32, a->netns);
 	if (a->has_listener)
@@ -344,8 +228,8 @@ void tcpsm_alarm_env(const struct tcpsm_alarm *a, struct tcpsm_alarm_env *env)
 	if (a->has_growth)
 		snprintf(v[ENV_GROWTH], sizeof(v[0]), "%" PRId32, a->growth);
 	snprintf(v[ENV_TS], sizeof(v[0]), "%" PRIu64, a->ts);
-	join_uids(a, ' ', v[ENV_UIDS], sizeof(v[0]));
-	join_inodes(a, ' ', v[ENV_INODES], sizeof(v[0]));
+	tcpsm_alarm_uids(a, ' ', v[ENV_UIDS], sizeof(v[0]));
+	tcpsm_alarm_inodes(a, ' ', v[ENV_INODES], sizeof(v[0]));
 	if (a->has_score)
 		snprintf(v[ENV_SCORE], sizeof(v[0]), "%" PRIu32, a->score);
 	if (a->has_listener)
@@ -387,11 +271,11 @@ bool tcpsm_alarm_seen_note(struct tcpsm_alarm_seen *s, const struct tcpsm_alarm 
 			i++;
 			continue;
 		}
-		if (is_raise(a) && s->v[i].ts == a->ts)
+		if (tcpsm_alarm_is_raise(a) && s->v[i].ts == a->ts)
 			return true;
 		s->v[i] = s->v[--s->n];		/* cleared, or raised anew */
 	}
-	if (!is_raise(a))
+	if (!tcpsm_alarm_is_raise(a))
 		return false;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 8;

@@ -56,26 +56,16 @@ int tcpsm_alarm_parse(struct nlmsghdr *nlh, struct tcpsm_alarm *a);
  */
 const char *tcpsm_alarm_kind_name(uint32_t kind, char *buf, size_t size);
 
-/*
- * One line, newline included:
- *   RAISE CLOSE_WAIT_LEAK netns N port P count C oldest 31.2s growth +50
- *   uid 0,1000 inodes 4567,4568 (replayed)
- *   RAISE SYN_FLOOD netns N listener 0.0.0.0:8080 score 87 synq 64/64
- *   cookies overflow 512/s completion 3% synack-retrans 0/s drops 0/s
- *   RAISE ACCEPT_QUEUE_OVERFLOW netns N listener [::]:8080 score 100
- *   acceptq 128/128 drops 12/s
- * Parts the kernel did not send are left out; so are uid (distinct,
- * ascending) and inodes (oldest first; 0: no file) without sockets.
- * With a listener, "listener ADDR:PORT" stands for "port P"; its signals
- * follow the score (all of them for a kind this build does not know).
- */
-void tcpsm_alarm_print_text(FILE *f, const struct tcpsm_alarm *a);
+/* Raised (else cleared). */
+bool tcpsm_alarm_is_raise(const struct tcpsm_alarm *a);
 
-/*
- * One JSON object (no newline); keys not sent are null. "score" and
- * "listener" (listener.h's object) come last.
- */
-void tcpsm_alarm_print_json(struct json *j, const struct tcpsm_alarm *a);
+/* The distinct uids of the sockets, ascending, joined by sep ("" if none). */
+void tcpsm_alarm_uids(const struct tcpsm_alarm *a, char sep, char *buf,
+		      size_t size);
+
+/* The inodes of the sockets, oldest first, joined by sep ("" if none). */
+void tcpsm_alarm_inodes(const struct tcpsm_alarm *a, char sep, char *buf,
+			size_t size);
 
 /*
  * For top's alarm line: "CLOSE_WAIT_LEAK port 8080 (50 sockets, oldest 31s)",

@@ -21,8 +21,6 @@ static const char *const names[TCPSM_SYNCNT_N] = {
 	"TcpExtListenDrops",
 };
 
-#define PREFIX_LEN	(sizeof("TcpExt") - 1)
-
 static struct nla_policy syncnt_policy[TCPSM_A_SYN_COUNTER_MAX + 1] = {
 	[TCPSM_A_SYN_COUNTER_NAME]	= { .type = NLA_U32, .maxlen = 4 },
 	[TCPSM_A_SYN_COUNTER_VALUE]	= { .type = NLA_U64, .maxlen = 8 },
@@ -59,21 +57,6 @@ int tcpsm_syncnt_parse(struct nlattr *nest, struct tcpsm_syncnt *c)
 	c->rate[name - 1] = tb[TCPSM_A_SYN_COUNTER_RATE] ?
 			    nla_get_u64(tb[TCPSM_A_SYN_COUNTER_RATE]) : 0;
 	return 0;
-}
-
-void tcpsm_syncnt_print_text(FILE *f, const struct tcpsm_syncnt *c,
-			     bool ratesonly)
-{
-	for (int i = 0; i < TCPSM_SYNCNT_N; i++) {
-		fprintf(f, "%s%s ", i ? "  " : "", names[i] + PREFIX_LEN);
-		if (!c->has[i])
-			fputc('-', f);
-		else if (ratesonly)
-			fprintf(f, "%" PRIu64 "/s", c->rate[i]);
-		else
-			fprintf(f, "%" PRIu64 " (+%" PRIu64 "/s)", c->value[i],
-				c->rate[i]);
-	}
 }
 
 void tcpsm_syncnt_json(struct json *j, const struct tcpsm_syncnt *c)

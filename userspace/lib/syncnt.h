@@ -39,14 +39,6 @@ bool tcpsm_syncnt_any(const struct tcpsm_syncnt *c);
 int tcpsm_syncnt_parse(struct nlattr *nest, struct tcpsm_syncnt *c);
 
 /*
- * The counters on one line, without a newline, nstat's names without
- * "TcpExt": "SyncookiesSent 12345 (+512/s)" with two blanks between
- * them (rates: ratesonly) or "SyncookiesSent 512/s". Those not sent: "-".
- */
-void tcpsm_syncnt_print_text(FILE *f, const struct tcpsm_syncnt *c,
-			     bool ratesonly);
-
-/*
  * {"TcpExtTCPReqQFullDoCookies": {"value": V, "rate": R}, ...}: all seven
  * by nstat's names, null for one not sent.
  */
