@@ -59,16 +59,13 @@
 
 #include <linux/tcpsm.h>
 
+#include "genl_common.h"
 #include "tcpsm_test.h"
 
 /* kselftest_harness.h is not -Wextra clean (its TEST() wrappers) */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
 
 #define RXBUF (64 * 1024)
 
@@ -89,8 +86,6 @@ struct conn {
 	__u32 seq;
 	__u32 netns;		/* inode of the socket's network namespace */
 };
-
-static __u32 own_netns(void);
 
 static int conn_open(struct conn *c)
 {
@@ -562,9 +557,6 @@ static int run_bad(struct __test_metadata *_metadata, struct conn *c,
 
 /* ---- replies ---------------------------------------------------------- */
 
-/* the syn-counter names, 1..7 (enum tcpsm_syn_counter) */
-#define NSYNCOUNTERS	TCPSM_SYN_COUNTER_LISTEN_DROPS
-
 struct stats_msg {
 	__u32 netns;
 	bool has_netns;
@@ -672,15 +664,6 @@ static void parse_stats(const struct nlmsghdr *nlh, struct stats_msg *s)
 	}
 	if (rem != 0)
 		s->bad++;
-}
-
-static __u32 own_netns(void)
-{
-	struct stat st;
-
-	if (stat("/proc/self/ns/net", &st))
-		return 0;
-	return (__u32)st.st_ino;
 }
 
 /* the last check_valid_do()'s syn-counters: how many, their values' sum */
@@ -1024,31 +1007,7 @@ TEST_F(genl, valid_after_all_errors)
 
 /* ---- settings: GET_CONFIG, SET_CONFIG ---------------------------------- */
 
-#define NKEYS	6	/* TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i */
-/* the indices of the settings */
-enum { K_COUNT, K_AGE, K_WINDOW, K_RAISE, K_CLEAR, K_DURATION };
-
-struct cfgv {
-	/* closewait count, age, window; synflood raise, clear, duration */
-	__u32 v[NKEYS];
-};
-
-/* tcpsm_settings[] and tcpsm_setting_refuse() in kmod/tcpsm_alarm.c */
-static const struct {
-	const char *param;	/* the module parameter: a new namespace's value */
-	__u32 min, max;
-	const char *refuse;
-} keys[NKEYS] = {
-	{ "closewait_count", 1, 1000000, "closewait.count must be 1..1000000" },
-	{ "closewait_age", 0, 86400, "closewait.age must be 0..86400 (seconds)" },
-	{ "closewait_window", 1, 60, "closewait.window must be 1..60 (samples)" },
-	{ "synflood_raise", 1, 100, "synflood.raise must be 1..100" },
-	{ "synflood_clear", 0, 99, "synflood.clear must be 0..99" },
-	{ "synflood_duration", 1, 60, "synflood.duration must be 1..60 (samples)" },
-};
-
-/* after the ranges, on the values the namespace would have */
-#define CLEAR_BELOW_RAISE	"synflood.clear must be below synflood.raise"
+/* the settings (keys[], K_*, struct cfgv): genl_common.h */
 
 /* a setting left out of a SET_CONFIG */
 #define UNSET	(-1LL)
@@ -1057,56 +1016,6 @@ static const struct {
 static const long long no_setting[NKEYS] = {
 	UNSET, UNSET, UNSET, UNSET, UNSET, UNSET,
 };
-
-static bool cfg_eq(const struct cfgv *a, const struct cfgv *b)
-{
-	return !memcmp(a, b, sizeof(*a));
-}
-
-static const char *cfg_str(const struct cfgv *c)
-{
-	static char buf[4][128];
-	static int i;
-	char *s = buf[i++ & 3];
-
-	snprintf(s, sizeof(buf[0]),
-		 "count %u age %u window %u raise %u clear %u duration %u",
-		 c->v[0], c->v[1], c->v[2], c->v[3], c->v[4], c->v[5]);
-	return s;
-}
-
-/* the settings a new namespace gets: the module parameters */
-static bool read_params(struct cfgv *c)
-{
-	char path[96];
-	int i, ok;
-
-	for (i = 0; i < NKEYS; i++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/sys/module/tcpsm/parameters/%s",
-			 keys[i].param);
-		f = fopen(path, "r");
-		if (!f)
-			return false;
-		ok = fscanf(f, "%u", &c->v[i]) == 1;
-		fclose(f);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
-/* Generic netlink split ops (6.2): commands looked up with their kind. */
-static bool kernel_split_ops(void)
-{
-	struct utsname u;
-	int maj = 0, min = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2)
-		return true;
-	return maj > 6 || (maj == 6 && min >= 2);
-}
 
 /* a GET_CONFIG (@set NULL) or SET_CONFIG of the settings in @set not UNSET */
 static struct nl_msg *cfg_msg(struct conn *c, int flags, const long long *set)
@@ -1418,12 +1327,56 @@ TEST_F(config, set_config_out_of_range)
 		int key;
 		__u32 v;
 	} bad[] = {
-		{ K_COUNT, 0 }, { K_COUNT, 1000001 }, { K_COUNT, 0xffffffff },
-		{ K_AGE, 86401 }, { K_AGE, 0xffffffff },
-		{ K_WINDOW, 0 }, { K_WINDOW, 61 }, { K_WINDOW, 0xffffffff },
-		{ K_RAISE, 0 }, { K_RAISE, 101 }, { K_RAISE, 0xffffffff },
-		{ K_CLEAR, 100 }, { K_CLEAR, 101 }, { K_CLEAR, 0xffffffff },
-		{ K_DURATION, 0 }, { K_DURATION, 61 }, { K_DURATION, 0xffffffff },
+		{ K_COUNT, CW_COUNT_MIN - 1 }, { K_COUNT, CW_COUNT_MAX + 1 },
+		{ K_COUNT, 0xffffffff },
+		{ K_AGE, CW_AGE_MAX + 1 }, { K_AGE, 0xffffffff },
+		{ K_WINDOW, CW_WINDOW_MIN - 1 }, { K_WINDOW, CW_WINDOW_MAX + 1 },
+		{ K_WINDOW, 0xffffffff },
+		{ K_RAISE, SF_RAISE_MIN - 1 }, { K_RAISE, SF_RAISE_MAX + 1 },
+		{ K_RAISE, 0xffffffff },
+		{ K_CLEAR, SF_CLEAR_MAX + 1 }, { K_CLEAR, SF_CLEAR_MAX + 2 },
+		{ K_CLEAR, 0xffffffff },
+		{ K_DURATION, SF_DURATION_MIN - 1 },
+		{ K_DURATION, SF_DURATION_MAX + 1 }, { K_DURATION, 0xffffffff },
+	};
+	/*
+	 * SET_CONFIGs built by hand, several settings, in message order
+	 * (attribute TCPSM_A_CONFIG_CLOSEWAIT_COUNT + key): -ERANGE naming
+	 * setting @named, whose attribute is at ATTR0_OFFS + @offs.
+	 */
+	static const struct {
+		const char *why;
+		struct { int key; __u32 v; } put[3];
+		int nput, named, offs;
+	} several[] = {
+		{ "two bad ones, window first in the message: tcpsm checks "
+		  "in the order count, age, window and names the first it "
+		  "finds bad, age",
+		  { { K_WINDOW, CW_WINDOW_MIN - 1 }, { K_AGE, CW_AGE_MAX + 1 } },
+		  2, K_AGE, 8 },
+		{ "the same key twice: the last one counts (nla_parse keeps it)",
+		  { { K_COUNT, 5 }, { K_COUNT, CW_COUNT_MIN - 1 } },
+		  2, K_COUNT, 8 },
+		{ "the same key twice, both bad: the last one is named",
+		  { { K_DURATION, SF_DURATION_MIN - 1 },
+		    { K_DURATION, SF_DURATION_MAX + 1 } },
+		  2, K_DURATION, 8 },
+		{ "bad ones of both kinds, the synflood one first in the "
+		  "message: closewait.window comes first in the table, and is "
+		  "named",
+		  { { K_DURATION, SF_DURATION_MIN - 1 },
+		    { K_WINDOW, CW_WINDOW_MIN - 1 } },
+		  2, K_WINDOW, 8 },
+		{ "clear and raise both out of range, clear first: raise is "
+		  "named",
+		  { { K_CLEAR, SF_CLEAR_MAX + 1 }, { K_RAISE, SF_RAISE_MIN - 1 } },
+		  2, K_RAISE, 8 },
+		{ "the ranges before the pair: clear 99 (not below any raise "
+		  "but 100) first, a bad duration after it: the duration is "
+		  "named",
+		  { { K_CLEAR, SF_CLEAR_MAX }, { K_RAISE, SF_CLEAR_MAX },
+		    { K_DURATION, SF_DURATION_MIN - 1 } },
+		  3, K_DURATION, 16 },
 	};
 	const struct cfgv *saved = &self->saved;
 	long long set[NKEYS];
@@ -1441,7 +1394,7 @@ TEST_F(config, set_config_out_of_range)
 	set_none(set);
 	set[K_COUNT] = other_value(K_COUNT, saved->v[K_COUNT],
 				   saved->v[K_COUNT], 2);
-	set[K_WINDOW] = 0;
+	set[K_WINDOW] = CW_WINDOW_MIN - 1;
 	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, set, ERANGE,
 			keys[K_WINDOW].refuse, ATTR0_OFFS + 8, saved);
 
@@ -1449,95 +1402,29 @@ TEST_F(config, set_config_out_of_range)
 	set_none(set);
 	set[K_RAISE] = other_value(K_RAISE, saved->v[K_RAISE],
 				   saved->v[K_RAISE], saved->v[K_CLEAR] + 1);
-	set[K_DURATION] = 61;
+	set[K_DURATION] = SF_DURATION_MAX + 1;
 	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
 			keys[K_DURATION].refuse, ATTR0_OFFS + 8, saved);
 
 	/* a valid closewait.age beside a bad synflood.clear: nor the age */
 	set_none(set);
 	set[K_AGE] = other_value(K_AGE, saved->v[K_AGE], saved->v[K_AGE], 7);
-	set[K_CLEAR] = 100;
+	set[K_CLEAR] = SF_CLEAR_MAX + 1;
 	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
 			keys[K_CLEAR].refuse, ATTR0_OFFS + 8, saved);
 
-	/*
-	 * Two bad ones, window first in the message: tcpsm checks in the
-	 * order count, age, window and names the first it finds bad, age.
-	 */
-	{
+	for (i = 0; i < ARRAY_SIZE(several); i++) {
 		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+		int j;
 
+		TH_LOG("%s", several[i].why);
 		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_WINDOW, 0);
-		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_AGE, 86401);
+		for (j = 0; j < several[i].nput; j++)
+			nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT +
+				    several[i].put[j].key, several[i].put[j].v);
 		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_AGE].refuse, ATTR0_OFFS + 8));
-		cfg_unchanged(_metadata, &self->c, saved);
-	}
-
-	/* the same key twice: the last one counts (nla_parse keeps it) */
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 5);
-		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 0);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_COUNT].refuse, ATTR0_OFFS + 8));
-		cfg_unchanged(_metadata, &self->c, saved);
-	}
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 0);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 61);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_DURATION].refuse,
-					  ATTR0_OFFS + 8));
-		cfg_unchanged(_metadata, &self->c, saved);
-	}
-
-	/*
-	 * Bad ones of both kinds, the synflood one first in the message:
-	 * closewait.window comes first in the table, and is named.
-	 */
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 0);
-		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_WINDOW, 0);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_WINDOW].refuse,
-					  ATTR0_OFFS + 8));
-		cfg_unchanged(_metadata, &self->c, saved);
-	}
-	/* clear and raise both out of range, clear first: raise is named */
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 100);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 0);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_RAISE].refuse, ATTR0_OFFS + 8));
-		cfg_unchanged(_metadata, &self->c, saved);
-	}
-	/*
-	 * The ranges before the pair: clear 99 (not below any raise but
-	 * 100) first, a bad duration after it: the duration is named.
-	 */
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 99);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 99);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 0);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_DURATION].refuse,
-					  ATTR0_OFFS + 16));
+					  keys[several[i].named].refuse,
+					  ATTR0_OFFS + several[i].offs));
 		cfg_unchanged(_metadata, &self->c, saved);
 	}
 }
@@ -1611,11 +1498,13 @@ TEST_F(config, set_config_valid)
 		int key;
 		__u32 v;
 	} steps[] = {
-		{ K_AGE, 86400 }, { K_WINDOW, 60 }, { K_COUNT, 1 },
-		{ K_COUNT, 1000000 }, { K_AGE, 0 }, { K_WINDOW, 1 },
-		{ K_DURATION, 60 }, { K_RAISE, 100 }, { K_CLEAR, 99 },
-		{ K_CLEAR, 0 }, { K_RAISE, 1 }, { K_RAISE, 100 },
-		{ K_DURATION, 1 },
+		{ K_AGE, CW_AGE_MAX }, { K_WINDOW, CW_WINDOW_MAX },
+		{ K_COUNT, CW_COUNT_MIN }, { K_COUNT, CW_COUNT_MAX },
+		{ K_AGE, CW_AGE_MIN }, { K_WINDOW, CW_WINDOW_MIN },
+		{ K_DURATION, SF_DURATION_MAX }, { K_RAISE, SF_RAISE_MAX },
+		{ K_CLEAR, SF_CLEAR_MAX }, { K_CLEAR, SF_CLEAR_MIN },
+		{ K_RAISE, SF_RAISE_MIN }, { K_RAISE, SF_RAISE_MAX },
+		{ K_DURATION, SF_DURATION_MIN },
 	};
 	struct cfgv want = self->saved;
 	long long set[NKEYS];
@@ -1692,7 +1581,7 @@ TEST_F(config, set_config_clear_below_raise)
 	pair_set(set, UNSET, 60);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
 			ATTR0_OFFS, &want);
-	pair_set(set, UNSET, 99);
+	pair_set(set, UNSET, SF_CLEAR_MAX);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
 			ATTR0_OFFS, &want);
 	/* both, equal: at the clear, second in the message */
@@ -1747,21 +1636,21 @@ TEST_F(config, set_config_clear_below_raise)
 	want.v[K_CLEAR] = 50;
 	set_msg_ok(_metadata, &self->c, m, &want);
 	/* the bounds: clear 99 below raise 100, clear 0 below raise 1 */
-	pair_set(set, 100, 99);
-	want.v[K_RAISE] = 100;
-	want.v[K_CLEAR] = 99;
+	pair_set(set, SF_RAISE_MAX, SF_CLEAR_MAX);
+	want.v[K_RAISE] = SF_RAISE_MAX;
+	want.v[K_CLEAR] = SF_CLEAR_MAX;
 	set_cfg_ok(_metadata, &self->c, 0, set, &want);
-	pair_set(set, 1, 0);
-	want.v[K_RAISE] = 1;
-	want.v[K_CLEAR] = 0;
+	pair_set(set, SF_RAISE_MIN, SF_CLEAR_MIN);
+	want.v[K_RAISE] = SF_RAISE_MIN;
+	want.v[K_CLEAR] = SF_CLEAR_MIN;
 	set_cfg_ok(_metadata, &self->c, 0, set, &want);
 	/* and from there, clear alone to 1: not below raise 1 */
-	pair_set(set, UNSET, 1);
+	pair_set(set, UNSET, SF_RAISE_MIN);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
 			ATTR0_OFFS, &want);
 
 	/* out of range before the pair: a raise of 0 with clear 99 */
-	pair_set(set, 0, 99);
+	pair_set(set, SF_RAISE_MIN - 1, SF_CLEAR_MAX);
 	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
 			keys[K_RAISE].refuse, ATTR0_OFFS, &want);
 	/* the teardown puts the settings back */
