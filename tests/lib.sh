@@ -450,6 +450,16 @@ tcpsm_flood_teardown() {
 	ip netns del "$TCPSM_FL_F" 2>/dev/null
 	return 0
 }
+# inS CMD... / inF CMD...: CMD in S or F, in the foreground, bounded
+# ($CMD_TIMEOUT s, default 120). nsenter: no mount namespace nor sysfs
+# remount per command, as for the readers of unload_churn.sh. Start a
+# background process with a plain `nsenter --net=/run/netns/$TCPSM_FL_S
+# PROG ... &`, never `inS PROG &`: that would fork a subshell to run the
+# function, $! would be the subshell (not tcpsm: tcpsm_sub_ready fails),
+# and the subshell, a background job of a non-interactive shell, ignores
+# SIGINT, so `kill -INT` would never end tcpsm and `wait` would hang.
+inS() { timeout -k 5 "${CMD_TIMEOUT:-120}" nsenter --net="/run/netns/$TCPSM_FL_S" "$@"; }
+inF() { timeout -k 5 "${CMD_TIMEOUT:-120}" nsenter --net="/run/netns/$TCPSM_FL_F" "$@"; }
 # tcpsm_nstat_abs NS COUNTER...: the counters' absolute values in NS as one
 # JSON object (nstat -asz: no history file involved)
 tcpsm_nstat_abs() {

@@ -61,15 +61,12 @@ cleanup() {
 	tcpsm_flood_teardown
 }
 
-# In S or F: nsenter, see synflood.sh. inS/inF: in the foreground,
-# bounded. Background processes are started with a plain
-# `nsenter --net="$NS_S" PROG ... &` (or setsid ...), never `inS PROG &`:
-# $! would be a subshell that ignores SIGINT and survives its child.
+# In S or F: inS/inF (lib.sh) in the foreground, bounded; in the
+# background a plain `nsenter --net="$NS_S" PROG ... &` (or setsid ...),
+# never `inS PROG &` (see lib.sh)
 CMD_TIMEOUT=$((120 * K))
 NS_S=/run/netns/$TCPSM_FL_S
 NS_F=/run/netns/$TCPSM_FL_F
-inS() { timeout -k 5 "$CMD_TIMEOUT" nsenter --net="$NS_S" "$@"; }
-inF() { timeout -k 5 "$CMD_TIMEOUT" nsenter --net="$NS_F" "$@"; }
 lst() { inS "$CLI" listeners --json; }
 
 serve() { # NAME ADDR PORT BACKLOG [--noaccept]

@@ -80,19 +80,11 @@ cleanup() {
 
 # ---- helpers -----------------------------------------------------------------
 
-# In S or F: nsenter (no mount namespace nor sysfs remount per command,
-# as for the readers of unload_churn.sh). inS/inF run a command in the
-# foreground, bounded ($CMD_TIMEOUT s). A background process is started
-# with a plain `nsenter --net="$NS_S" PROG ... &`, never `inS PROG &`:
-# that would fork a subshell to run the function, $! would be the
-# subshell (not tcpsm: tcpsm_sub_ready fails), and the subshell, a
-# background job of a non-interactive shell, ignores SIGINT, so
-# `kill -INT` would never end tcpsm and `wait` would hang.
+# In S or F: inS/inF (lib.sh) in the foreground, bounded; in the
+# background a plain `nsenter --net="$NS_S" PROG ... &` (see lib.sh)
 CMD_TIMEOUT=$((120 * K))
 NS_S=/run/netns/$TCPSM_FL_S
 NS_F=/run/netns/$TCPSM_FL_F
-inS() { timeout -k 5 "$CMD_TIMEOUT" nsenter --net="$NS_S" "$@"; }
-inF() { timeout -k 5 "$CMD_TIMEOUT" nsenter --net="$NS_F" "$@"; }
 
 # setup: a fresh topology for the phase
 setup() {
