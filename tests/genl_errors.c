@@ -307,19 +307,27 @@ struct bad_req {
 	__u8 cmd;
 };
 
-static size_t b_unknown_attr(struct conn *c, struct nl_msg *m)
+/* nla_put_flag() in B_PUT: the value is not sent */
+static int put_flag(struct nl_msg *m, int type, int v)
 {
-	(void)c;
-	nla_put_u32(m, 9, 1);		/* no such attribute */
-	return 0;
+	(void)v;
+	return nla_put_flag(m, type);
 }
 
-static size_t b_netns(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u32(m, TCPSM_A_STATS_NETNS, 4026531840u);
-	return 0;
-}
+/* builder NAME: one attribute, PUT(m, TYPE, V), nothing else */
+#define B_PUT(name, put, type, v)					\
+	static size_t name(struct conn *c, struct nl_msg *m)		\
+	{								\
+		(void)c;						\
+		put(m, type, v);					\
+		return 0;						\
+	}								\
+	struct b_put_##name	/* (a declaration, for the ";") */
+
+/* no such attribute */
+B_PUT(b_unknown_attr, nla_put_u32, 9, 1);
+
+B_PUT(b_netns, nla_put_u32, TCPSM_A_STATS_NETNS, 4026531840u);
 
 static size_t b_state(struct conn *c, struct nl_msg *m)
 {
@@ -332,20 +340,10 @@ static size_t b_state(struct conn *c, struct nl_msg *m)
 	return 0;
 }
 
-static size_t b_all_netns(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_flag(m, TCPSM_A_STATS_ALL_NETNS);
-	return 0;
-}
+B_PUT(b_all_netns, put_flag, TCPSM_A_STATS_ALL_NETNS, 0);
 
-static size_t b_all_netns_u32(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	/* a flag has no payload: the policy refuses it with ERANGE */
-	nla_put_u32(m, TCPSM_A_STATS_ALL_NETNS, 1);
-	return 0;
-}
+/* a flag has no payload: the policy refuses it with ERANGE */
+B_PUT(b_all_netns_u32, nla_put_u32, TCPSM_A_STATS_ALL_NETNS, 1);
 
 /* an attribute whose nla_len runs past the end of the message */
 static size_t b_truncated(struct conn *c, struct nl_msg *m)
@@ -392,59 +390,24 @@ static size_t b_none(struct conn *c, struct nl_msg *m)
 }
 
 /* attribute 1 as a flag: the only type of genl_policy_reject_all */
-static size_t b_attr1(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_flag(m, 1);
-	return 0;
-}
+B_PUT(b_attr1, put_flag, 1, 0);
 
 /* attribute 2: above genl_policy_reject_all's maxattr 1 */
-static size_t b_attr2(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u32(m, 2, 1);
-	return 0;
-}
+B_PUT(b_attr2, nla_put_u32, 2, 1);
 
 /* the reply-only NETNS of the config set: no policy entry */
-static size_t b_cfg_netns(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, 4026531840u);
-	return 0;
-}
+B_PUT(b_cfg_netns, nla_put_u32, TCPSM_A_CONFIG_NETNS, 4026531840u);
 
 /* a u32 setting sent as a u64 */
-static size_t b_cfg_count_u64(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u64(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 16);
-	return 0;
-}
+B_PUT(b_cfg_count_u64, nla_put_u64, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 16);
 
 /* the new settings are u32s too, checked by the same strict policy */
-static size_t b_cfg_raise_u16(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u16(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 60);
-	return 0;
-}
+B_PUT(b_cfg_raise_u16, nla_put_u16, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 60);
 
-static size_t b_cfg_duration_nested(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION | NLA_F_NESTED, 2);
-	return 0;
-}
+B_PUT(b_cfg_duration_nested, nla_put_u32, TCPSM_A_CONFIG_SYNFLOOD_DURATION | NLA_F_NESTED, 2);
 
 /* one past the last setting: above the policy's maxattr */
-static size_t b_cfg_above_max(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u32(m, TCPSM_A_CONFIG_MAX + 1, 2);
-	return 0;
-}
+B_PUT(b_cfg_above_max, nla_put_u32, TCPSM_A_CONFIG_MAX + 1, 2);
 
 #define D NLM_F_DUMP
 static const struct bad_req bad_reqs[] = {
@@ -1174,14 +1137,10 @@ static void get_cfg(struct __test_metadata *_metadata, struct conn *c,
 	ASSERT_LT(out->v[K_CLEAR], out->v[K_RAISE]) TH_LOG("%s", cfg_str(out));
 }
 
-/*
- * SET_CONFIG of @set on @c succeeds; its reply and a GET_CONFIG after it
- * both say *@want.
- */
-static void set_cfg_ok(struct __test_metadata *_metadata, struct conn *c,
-		       int flags, const long long *set, const struct cfgv *want)
+/* a SET_CONFIG @m on @c succeeds; its reply and a GET_CONFIG after it say *@want */
+static void set_msg_ok(struct __test_metadata *_metadata, struct conn *c,
+		       struct nl_msg *m, const struct cfgv *want)
 {
-	struct nl_msg *m = cfg_msg(c, flags, set);
 	struct cfgv got;
 	struct nlerr e;
 	int r;
@@ -1196,6 +1155,13 @@ static void set_cfg_ok(struct __test_metadata *_metadata, struct conn *c,
 	EXPECT_TRUE(cfg_eq(&got, want))
 		TH_LOG("GET_CONFIG after SET_CONFIG: %s, expected %s",
 		       cfg_str(&got), cfg_str(want));
+}
+
+/* the same of a SET_CONFIG of the settings in @set */
+static void set_cfg_ok(struct __test_metadata *_metadata, struct conn *c,
+		       int flags, const long long *set, const struct cfgv *want)
+{
+	set_msg_ok(_metadata, c, cfg_msg(c, flags, set), want);
 }
 
 /* The settings of @c's namespace are still *@want. */
@@ -1522,23 +1488,6 @@ TEST_F(config, set_config_valid)
 	for (i = 0; i < NKEYS; i++)
 		set[i] = self->saved.v[i];
 	set_cfg_ok(_metadata, &self->c, NLM_F_ACK, set, &self->saved);
-}
-
-/* a SET_CONFIG built by hand (@m) succeeds; it and GET_CONFIG say *@want */
-static void set_msg_ok(struct __test_metadata *_metadata, struct conn *c,
-		       struct nl_msg *m, const struct cfgv *want)
-{
-	struct cfgv got;
-	struct nlerr e;
-	int r;
-
-	ASSERT_NE(NULL, m);
-	r = cfg_send(_metadata, c, m, &got, &e);
-	ASSERT_EQ(0, r) TH_LOG("SET_CONFIG: %d \"%s\"", r, e.msg);
-	EXPECT_TRUE(cfg_eq(&got, want))
-		TH_LOG("SET_CONFIG reply: %s, expected %s", cfg_str(&got),
-		       cfg_str(want));
-	cfg_unchanged(_metadata, c, want);
 }
 
 /* a SET_CONFIG of raise and/or clear (-1: left out), in that order */
