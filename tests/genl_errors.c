@@ -1176,6 +1176,38 @@ static void cfg_unchanged(struct __test_metadata *_metadata, struct conn *c,
 		       cfg_str(want));
 }
 
+/* a setting in a SET_CONFIG built by hand, in message order */
+struct put {
+	int key;	/* K_*: attribute TCPSM_A_CONFIG_CLOSEWAIT_COUNT + key */
+	__u32 v;
+};
+
+/* a SET_CONFIG of the @n settings @p, in that order (a key may repeat) */
+static struct nl_msg *set_msg(struct conn *c, int flags, const struct put *p,
+			      int n)
+{
+	struct nl_msg *m = req_new(c, TCPSM_CMD_SET_CONFIG, flags);
+	int i;
+
+	for (i = 0; m && i < n; i++)
+		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT + p[i].key,
+			    p[i].v);
+	return m;
+}
+#define SET_MSG(c, flags, ...)						\
+	set_msg(c, flags, (const struct put[]){ __VA_ARGS__ },		\
+		(int)ARRAY_SIZE(((const struct put[]){ __VA_ARGS__ })))
+
+/* the SET_CONFIG @m is refused: -@err, @msg, at @offs; nothing changed */
+static void msg_refused(struct __test_metadata *_metadata, struct conn *c,
+			struct nl_msg *m, int err, const char *msg, int offs,
+			const struct cfgv *want)
+{
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(0, expect_error(_metadata, c, m, 0, err, msg, offs));
+	cfg_unchanged(_metadata, c, want);
+}
+
 /* a SET_CONFIG of @set refused with @errno_exp, and nothing changed */
 static void set_cfg_refused(struct __test_metadata *_metadata, struct conn *c,
 			    int flags, const long long *set, int errno_exp,
@@ -1312,7 +1344,7 @@ TEST_F(config, set_config_out_of_range)
 	 */
 	static const struct {
 		const char *why;
-		struct { int key; __u32 v; } put[3];
+		struct put put[3];
 		int nput, named, offs;
 	} several[] = {
 		{ "two bad ones, window first in the message: tcpsm checks "
@@ -1380,18 +1412,11 @@ TEST_F(config, set_config_out_of_range)
 			keys[K_CLEAR].refuse, ATTR0_OFFS + 8, saved);
 
 	for (i = 0; i < ARRAY_SIZE(several); i++) {
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-		int j;
-
 		TH_LOG("%s", several[i].why);
-		ASSERT_NE(NULL, m);
-		for (j = 0; j < several[i].nput; j++)
-			nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT +
-				    several[i].put[j].key, several[i].put[j].v);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[several[i].named].refuse,
-					  ATTR0_OFFS + several[i].offs));
-		cfg_unchanged(_metadata, &self->c, saved);
+		msg_refused(_metadata, &self->c,
+			    set_msg(&self->c, 0, several[i].put, several[i].nput),
+			    ERANGE, keys[several[i].named].refuse,
+			    ATTR0_OFFS + several[i].offs, saved);
 	}
 }
 
@@ -1511,7 +1536,6 @@ TEST_F(config, set_config_clear_below_raise)
 	const struct cfgv *saved = &self->saved;
 	struct cfgv want = *saved;
 	long long set[NKEYS];
-	struct nl_msg *m;
 
 	/* from raise 60, clear 20 */
 	pair_set(set, 60, 20);
@@ -1538,13 +1562,9 @@ TEST_F(config, set_config_clear_below_raise)
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
 			ATTR0_OFFS + 8, &want);
 	/* both, clear first in the message: at the clear */
-	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-	ASSERT_NE(NULL, m);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 50);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 40);
-	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
-				  CLEAR_BELOW_RAISE, ATTR0_OFFS));
-	cfg_unchanged(_metadata, &self->c, &want);
+	msg_refused(_metadata, &self->c,
+		    SET_MSG(&self->c, 0, { K_CLEAR, 50 }, { K_RAISE, 40 }),
+		    EINVAL, CLEAR_BELOW_RAISE, ATTR0_OFFS, &want);
 
 	/* beside valid other settings: none of them applied; at the raise */
 	set_none(set);
@@ -1556,20 +1576,14 @@ TEST_F(config, set_config_clear_below_raise)
 			ATTR0_OFFS + 8, &want);
 
 	/* the last clear counts: a good one, then a bad one: at the bad one */
-	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-	ASSERT_NE(NULL, m);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 10);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 60);
-	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
-				  CLEAR_BELOW_RAISE, ATTR0_OFFS + 8));
-	cfg_unchanged(_metadata, &self->c, &want);
+	msg_refused(_metadata, &self->c,
+		    SET_MSG(&self->c, 0, { K_CLEAR, 10 }, { K_CLEAR, 60 }),
+		    EINVAL, CLEAR_BELOW_RAISE, ATTR0_OFFS + 8, &want);
 	/* a bad raise, then a good one: applied */
-	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-	ASSERT_NE(NULL, m);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 10);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 90);
 	want.v[K_RAISE] = 90;
-	set_msg_ok(_metadata, &self->c, m, &want);
+	set_msg_ok(_metadata, &self->c,
+		   SET_MSG(&self->c, 0, { K_RAISE, 10 }, { K_RAISE, 90 }),
+		   &want);
 
 	/* both below the old clear at once (90/20 to 10/5) */
 	pair_set(set, 10, 5);
@@ -1577,13 +1591,11 @@ TEST_F(config, set_config_clear_below_raise)
 	want.v[K_CLEAR] = 5;
 	set_cfg_ok(_metadata, &self->c, 0, set, &want);
 	/* both above the old raise at once, clear first (10/5 to 90/50) */
-	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, NLM_F_ACK);
-	ASSERT_NE(NULL, m);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 50);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 90);
 	want.v[K_RAISE] = 90;
 	want.v[K_CLEAR] = 50;
-	set_msg_ok(_metadata, &self->c, m, &want);
+	set_msg_ok(_metadata, &self->c,
+		   SET_MSG(&self->c, NLM_F_ACK, { K_CLEAR, 50 }, { K_RAISE, 90 }),
+		   &want);
 	/* the bounds: clear 99 below raise 100, clear 0 below raise 1 */
 	pair_set(set, SF_RAISE_MAX, SF_CLEAR_MAX);
 	want.v[K_RAISE] = SF_RAISE_MAX;
