@@ -33,28 +33,12 @@
 set -u
 
 cd "$(dirname "$0")" || exit 1
-TESTS_DIR=$PWD
-ROOT=${TCPSM_ROOT:-$(cd .. && pwd)}
-CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
-KO=${TCPSM_KO:-$ROOT/kmod/tcpsm.ko}
-TCPSM_RUNDIR=$(mktemp -d /tmp/tcpsm-alerts.XXXXXX) || exit 1
-export TCPSM_RUNDIR
-RUN=$TCPSM_RUNDIR
 # shellcheck source=tests/lib.sh
-. "$TESTS_DIR/lib.sh"
-
-KSFT_SKIP=4
-K=1
-[ "${TCPSM_KERNEL_KIND:-}" = build ] && K=6	# the debug kernel: slower
+. ./lib.sh
+tcpsm_test_start alerts ip ss jq python3 setpriv insmod rmmod cli root
 export TCPSM_AGENT_TIMEOUT=$((60 * K)) CW_TRAFFIC_TIMEOUT=$((30 * K))
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all
 	--bounding-set=-all)
-
-for t in ip ss jq python3 setpriv insmod rmmod; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit $KSFT_SKIP; }
-done
-[ -x "$CLI" ] || { echo "SKIP: $CLI not built"; exit $KSFT_SKIP; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit $KSFT_SKIP; }
 
 NSA=tcpsm-al-a-$$
 NSB=tcpsm-al-b-$$
@@ -63,25 +47,14 @@ NSY=tcpsm-al-y-$$
 subs=()
 declare -A spid	# subscriber NAME -> pid
 
-# shellcheck disable=SC2317 # called from the trap
+# shellcheck disable=SC2317 # called from the trap (tcpsm_test_end)
 cleanup() {
 	local p ns
 	for p in "${subs[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${subs[@]}"; do wait "$p" 2>/dev/null; done
 	tcpsm_agents_stop
 	for ns in "$NSA" "$NSB" "$NSX" "$NSY"; do ip netns del "$ns" 2>/dev/null; done
-	grep -q '^tcpsm ' /proc/modules || insmod "$KO" ||
-		echo "# cleanup: insmod $KO failed"
-	rm -rf "$RUN"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-fresh_ns() {
-	ip netns del "$1" 2>/dev/null
-	ip netns add "$1" && ip -n "$1" link set lo up
-}
-ns_ino() { stat -L -c %i "/run/netns/$1"; }
 
 # ---- 1. config -------------------------------------------------------------------
 
@@ -124,7 +97,7 @@ set_ok() {
 		"$rc$(cat "$RUN/set.out" "$RUN/set.err")"
 }
 
-if ! fresh_ns "$NSA" || ! fresh_ns "$NSB"; then fail "ip netns add"; exit 1; fi
+if ! tcpsm_fresh_ns "$NSA" || ! tcpsm_fresh_ns "$NSB"; then fail "ip netns add"; exit 1; fi
 inoA=$(ns_ino "$NSA")
 P=/sys/module/tcpsm/parameters
 # the defaults of new namespaces are the module parameters (16, 30, 5)
@@ -232,7 +205,7 @@ stop() {
 }
 
 PORT=9201 N=6 AGE=3
-if ! fresh_ns "$NSX" || ! fresh_ns "$NSY"; then fail "ip netns add"; exit 1; fi
+if ! tcpsm_fresh_ns "$NSX" || ! tcpsm_fresh_ns "$NSY"; then fail "ip netns add"; exit 1; fi
 inoX=$(ns_ino "$NSX")
 set_ok "$NSX" closewait.count=4 closewait.age=$AGE closewait.window=5
 sub s1 "$NSX" -- --json --exec "$RUN/hook.sh $RUN/s1.hook $RUN/s1.out"

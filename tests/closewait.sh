@@ -44,24 +44,15 @@
 set -u
 
 cd "$(dirname "$0")" || exit 1
-TESTS_DIR=$PWD
-ROOT=${TCPSM_ROOT:-$(cd .. && pwd)}
-CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
-KO=${TCPSM_KO:-$ROOT/kmod/tcpsm.ko}
-TCPSM_RUNDIR=$(mktemp -d /tmp/tcpsm-closewait.XXXXXX) || exit 1
-export TCPSM_RUNDIR
-RUN=$TCPSM_RUNDIR
 # shellcheck source=tests/lib.sh
-. "$TESTS_DIR/lib.sh"
+. ./lib.sh
+tcpsm_test_start closewait ip ss jq python3 insmod rmmod cli ko root
 
-KSFT_SKIP=4
 PHASES=${TCPSM_CW_PHASES:-leak prompt growth exact cap}
-if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
-	K=6				# timeouts: the debug kernel is slower
+if [ "$K" != 1 ]; then		# the debug kernel
 	RATE_FLOOR=${TCPSM_CW_RATE_FLOOR:-15}
 	GROWTH_LEAKS=50
 else
-	K=1
 	RATE_FLOOR=${TCPSM_CW_RATE_FLOOR:-150}
 	GROWTH_LEAKS=25
 fi
@@ -69,18 +60,11 @@ export TCPSM_AGENT_TIMEOUT=$((60 * K)) CW_TRAFFIC_TIMEOUT=$((30 * K))
 AGE=5		# phase 1's closewait.age
 SLACK=${TCPSM_CW_SLACK:-2}	# the issue's "within age + 2 s"
 
-for t in ip ss jq python3 insmod rmmod; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit $KSFT_SKIP; }
-done
-[ -x "$CLI" ] || { echo "SKIP: $CLI not built"; exit $KSFT_SKIP; }
-[ -e "$KO" ] || { echo "SKIP: $KO not built"; exit $KSFT_SKIP; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit $KSFT_SKIP; }
-
 nss=()		# namespaces made
 subs=()		# tcpsm alerts subscribers (and their stampers)
 reloaded=	# tcpsm loaded with module parameters of ours
 
-# shellcheck disable=SC2317 # called from the trap
+# shellcheck disable=SC2317 # called from the trap (tcpsm_test_end)
 cleanup() {
 	local p ns
 	for p in "${subs[@]}"; do kill "$p" 2>/dev/null; done
@@ -90,28 +74,16 @@ cleanup() {
 	if [ -n "$reloaded" ] && grep -q '^tcpsm ' /proc/modules; then
 		rmmod tcpsm || echo "# cleanup: rmmod tcpsm failed"
 	fi
-	grep -q '^tcpsm ' /proc/modules || insmod "$KO" ||
-		echo "# cleanup: insmod $KO failed"
-	rm -rf "$RUN"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 # ---- helpers -----------------------------------------------------------------
 
-phase() { case " $PHASES " in *" $1 "*) echo "# ---- $1"; return 0 ;; esac; return 1; }
 mono_now() { python3 -c 'import time; print(time.clock_gettime(time.CLOCK_MONOTONIC))'; }
-# calc EXPR: awk arithmetic, 3 decimals
-calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
-# le A B: A <= B (numbers)
-le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 
-fresh_ns() { # NAME
-	ip netns del "$1" 2>/dev/null
-	ip netns add "$1" && ip -n "$1" link set lo up || return 1
+fresh_ns() { # NAME: tcpsm_fresh_ns, and cleanup deletes it
+	tcpsm_fresh_ns "$1" || return 1
 	nss+=("$1")
 }
-ns_ino() { stat -L -c %i "/run/netns/$1"; }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # cfg NS KEY=VALUE...: tcpsm config set in NS (must succeed, print nothing)

@@ -27,34 +27,17 @@
 set -u
 
 cd "$(dirname "$0")" || exit 1
-TESTS_DIR=$PWD
-ROOT=${TCPSM_ROOT:-$(cd .. && pwd)}
-CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
-TRAFFIC=$ROOT/build/tests/tcpsm_traffic
-export TCPSM_RUNDIR=/tmp/tcpsm-edges.$$
 # shellcheck source=tests/lib.sh
-. "$TESTS_DIR/lib.sh"
-
-KSFT_SKIP=4
+. ./lib.sh
+tcpsm_test_start edges ip tc ss nstat jq build/tcpsm_traffic cli loaded
+TRAFFIC=$BUILD/tcpsm_traffic
 STATES=$TCPSM_STATES
 COUNT=${TCPSM_EDGES_COUNT:-2}
 
-for t in ip tc ss nstat jq; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit $KSFT_SKIP; }
-done
-[ -x "$TRAFFIC" ] || { echo "SKIP: $TRAFFIC not built (make tests)"; exit $KSFT_SKIP; }
-[ -x "$CLI" ] || { echo "SKIP: $CLI not built"; exit $KSFT_SKIP; }
-if ! grep -q '^tcpsm ' /proc/modules; then
-	echo "FAIL: tcpsm is not loaded"
-	exit 1
-fi
-
-# shellcheck disable=SC2317 # called from the trap
+# shellcheck disable=SC2317 # called from the trap (tcpsm_test_end)
 cleanup() {
 	tcpsm_ns_teardown
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 fail=0
 

@@ -24,9 +24,11 @@
 
 set -u
 cd "$(dirname "$0")" || exit 1
+# shellcheck source=tests/lib.sh
 . ./lib.sh
+tcpsm_test_start events
 
-TRAFFIC=../build/tests/tcpsm_traffic
+TRAFFIC=$BUILD/tcpsm_traffic
 NS=tcpsmE
 # the debug kernel (KASAN, lockdep) is ten times slower: a smaller storm
 if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
@@ -34,8 +36,7 @@ if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
 else
 	STORM_MIN=${TCPSM_STORM_CONNS:-20000}
 fi
-TCPSM_RUNDIR=$(mktemp -d)
-D=$TCPSM_RUNDIR
+D=$RUN
 fail=0
 subs=()
 
@@ -47,10 +48,8 @@ cleanup() {
 	if [ -n "$reloaded" ]; then
 		rmmod tcpsm; insmod "$TCPSM_KO"
 	fi 2>/dev/null
-	rm -rf "$D"
 }
 reloaded=
-trap cleanup EXIT
 
 # sub_start NS OUT: a subscriber in NS writing JSON lines to OUT (stderr
 # to OUT.err); returns once it has seen a marker listener of its own
@@ -85,11 +84,6 @@ sub_stop() {
 	wait "$1"
 }
 
-fresh_ns() {
-	ip netns del "$NS" 2>/dev/null
-	ip netns add "$NS" && ip -n "$NS" link set lo up
-}
-
 # the per-edge totals of an event file (events after sequence number
 # SEQ0, default all) and of a stats reply, as "FROM->TO N" lines; the
 # markers are left out of neither
@@ -107,7 +101,7 @@ edges_between() {
 }
 
 # --- 1. exact edges and 4-tuples -------------------------------------------
-fresh_ns || die "cannot create $NS"
+tcpsm_fresh_ns "$NS" || die "cannot create $NS"
 sub_start "$NS" "$D/exact.json" || die "subscriber not ready: $(cat "$D/exact.json.err")"
 # markers made before the subscription took hold are counted, not seen:
 # compare from here on
@@ -199,7 +193,7 @@ storm() {
 	local name=$1 secs=$2 stop=${3:-} conns=0 r sub pair got want
 	local counted received lost dropped over base seq0
 
-	fresh_ns || die "cannot recreate $NS"
+	tcpsm_fresh_ns "$NS" || die "cannot recreate $NS"
 	sub_start "$NS" "$D/$name.json" || die "$name: subscriber not ready"
 	sub=${subs[-1]}
 	# from the subscription on (markers before it are counted, not seen)

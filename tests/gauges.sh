@@ -18,42 +18,24 @@
 set -u
 
 cd "$(dirname "$0")" || exit 1
-TESTS_DIR=$PWD
-ROOT=${TCPSM_ROOT:-$(cd .. && pwd)}
-CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
-KO=${TCPSM_KO:-$ROOT/kmod/tcpsm.ko}
-TRAFFIC=$ROOT/build/tests/tcpsm_traffic
-export TCPSM_RUNDIR=/tmp/tcpsm-gauges.$$
 # shellcheck source=tests/lib.sh
-. "$TESTS_DIR/lib.sh"
-
-KSFT_SKIP=4
+. ./lib.sh
+tcpsm_test_start gauges ip tc ss jq insmod rmmod build/tcpsm_traffic cli ko
+TRAFFIC=$BUILD/tcpsm_traffic
 STATES=$TCPSM_STATES
 HOLD_COUNT=${TCPSM_GAUGES_COUNT:-1}
 CHURN_S=${TCPSM_GAUGES_CHURN_S:-4}
 TOOL_COUNTS=1	# compare with the traffic tool's counts too
 
-for t in ip tc ss jq insmod rmmod; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit $KSFT_SKIP; }
-done
-[ -x "$TRAFFIC" ] || { echo "SKIP: $TRAFFIC not built (make tests)"; exit $KSFT_SKIP; }
-[ -x "$CLI" ] || { echo "SKIP: $CLI not built"; exit $KSFT_SKIP; }
-[ -e "$KO" ] || { echo "SKIP: $KO not built"; exit $KSFT_SKIP; }
-
 pids=""
-# shellcheck disable=SC2317 # called from the trap
+# shellcheck disable=SC2317 # called from the trap (tcpsm_test_end)
 cleanup() {
 	local p
 	for p in $pids; do kill -TERM "$p" 2>/dev/null; done
 	for p in $pids; do wait "$p" 2>/dev/null; done
 	pids=""
 	tcpsm_ns_teardown
-	if ! grep -q '^tcpsm ' /proc/modules; then
-		insmod "$KO" || echo "cleanup: insmod $KO failed"
-	fi
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 fail=0
 now() { date +%s.%N; }

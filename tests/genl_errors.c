@@ -59,16 +59,13 @@
 
 #include <linux/tcpsm.h>
 
+#include "genl_common.h"
 #include "tcpsm_test.h"
 
 /* kselftest_harness.h is not -Wextra clean (its TEST() wrappers) */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
 
 #define RXBUF (64 * 1024)
 
@@ -89,8 +86,6 @@ struct conn {
 	__u32 seq;
 	__u32 netns;		/* inode of the socket's network namespace */
 };
-
-static __u32 own_netns(void);
 
 static int conn_open(struct conn *c)
 {
@@ -312,19 +307,27 @@ struct bad_req {
 	__u8 cmd;
 };
 
-static size_t b_unknown_attr(struct conn *c, struct nl_msg *m)
+/* nla_put_flag() in B_PUT: the value is not sent */
+static int put_flag(struct nl_msg *m, int type, int v)
 {
-	(void)c;
-	nla_put_u32(m, 9, 1);		/* no such attribute */
-	return 0;
+	(void)v;
+	return nla_put_flag(m, type);
 }
 
-static size_t b_netns(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u32(m, TCPSM_A_STATS_NETNS, 4026531840u);
-	return 0;
-}
+/* builder NAME: one attribute, PUT(m, TYPE, V), nothing else */
+#define B_PUT(name, put, type, v)					\
+	static size_t name(struct conn *c, struct nl_msg *m)		\
+	{								\
+		(void)c;						\
+		put(m, type, v);					\
+		return 0;						\
+	}								\
+	struct b_put_##name	/* (a declaration, for the ";") */
+
+/* no such attribute */
+B_PUT(b_unknown_attr, nla_put_u32, 9, 1);
+
+B_PUT(b_netns, nla_put_u32, TCPSM_A_STATS_NETNS, 4026531840u);
 
 static size_t b_state(struct conn *c, struct nl_msg *m)
 {
@@ -337,20 +340,10 @@ static size_t b_state(struct conn *c, struct nl_msg *m)
 	return 0;
 }
 
-static size_t b_all_netns(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_flag(m, TCPSM_A_STATS_ALL_NETNS);
-	return 0;
-}
+B_PUT(b_all_netns, put_flag, TCPSM_A_STATS_ALL_NETNS, 0);
 
-static size_t b_all_netns_u32(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	/* a flag has no payload: the policy refuses it with ERANGE */
-	nla_put_u32(m, TCPSM_A_STATS_ALL_NETNS, 1);
-	return 0;
-}
+/* a flag has no payload: the policy refuses it with ERANGE */
+B_PUT(b_all_netns_u32, nla_put_u32, TCPSM_A_STATS_ALL_NETNS, 1);
 
 /* an attribute whose nla_len runs past the end of the message */
 static size_t b_truncated(struct conn *c, struct nl_msg *m)
@@ -397,59 +390,24 @@ static size_t b_none(struct conn *c, struct nl_msg *m)
 }
 
 /* attribute 1 as a flag: the only type of genl_policy_reject_all */
-static size_t b_attr1(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_flag(m, 1);
-	return 0;
-}
+B_PUT(b_attr1, put_flag, 1, 0);
 
 /* attribute 2: above genl_policy_reject_all's maxattr 1 */
-static size_t b_attr2(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u32(m, 2, 1);
-	return 0;
-}
+B_PUT(b_attr2, nla_put_u32, 2, 1);
 
 /* the reply-only NETNS of the config set: no policy entry */
-static size_t b_cfg_netns(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, 4026531840u);
-	return 0;
-}
+B_PUT(b_cfg_netns, nla_put_u32, TCPSM_A_CONFIG_NETNS, 4026531840u);
 
 /* a u32 setting sent as a u64 */
-static size_t b_cfg_count_u64(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u64(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 16);
-	return 0;
-}
+B_PUT(b_cfg_count_u64, nla_put_u64, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 16);
 
 /* the new settings are u32s too, checked by the same strict policy */
-static size_t b_cfg_raise_u16(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u16(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 60);
-	return 0;
-}
+B_PUT(b_cfg_raise_u16, nla_put_u16, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 60);
 
-static size_t b_cfg_duration_nested(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION | NLA_F_NESTED, 2);
-	return 0;
-}
+B_PUT(b_cfg_duration_nested, nla_put_u32, TCPSM_A_CONFIG_SYNFLOOD_DURATION | NLA_F_NESTED, 2);
 
 /* one past the last setting: above the policy's maxattr */
-static size_t b_cfg_above_max(struct conn *c, struct nl_msg *m)
-{
-	(void)c;
-	nla_put_u32(m, TCPSM_A_CONFIG_MAX + 1, 2);
-	return 0;
-}
+B_PUT(b_cfg_above_max, nla_put_u32, TCPSM_A_CONFIG_MAX + 1, 2);
 
 #define D NLM_F_DUMP
 static const struct bad_req bad_reqs[] = {
@@ -562,9 +520,6 @@ static int run_bad(struct __test_metadata *_metadata, struct conn *c,
 
 /* ---- replies ---------------------------------------------------------- */
 
-/* the syn-counter names, 1..7 (enum tcpsm_syn_counter) */
-#define NSYNCOUNTERS	TCPSM_SYN_COUNTER_LISTEN_DROPS
-
 struct stats_msg {
 	__u32 netns;
 	bool has_netns;
@@ -672,15 +627,6 @@ static void parse_stats(const struct nlmsghdr *nlh, struct stats_msg *s)
 	}
 	if (rem != 0)
 		s->bad++;
-}
-
-static __u32 own_netns(void)
-{
-	struct stat st;
-
-	if (stat("/proc/self/ns/net", &st))
-		return 0;
-	return (__u32)st.st_ino;
 }
 
 /* the last check_valid_do()'s syn-counters: how many, their values' sum */
@@ -1024,31 +970,7 @@ TEST_F(genl, valid_after_all_errors)
 
 /* ---- settings: GET_CONFIG, SET_CONFIG ---------------------------------- */
 
-#define NKEYS	6	/* TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i */
-/* the indices of the settings */
-enum { K_COUNT, K_AGE, K_WINDOW, K_RAISE, K_CLEAR, K_DURATION };
-
-struct cfgv {
-	/* closewait count, age, window; synflood raise, clear, duration */
-	__u32 v[NKEYS];
-};
-
-/* tcpsm_settings[] and tcpsm_setting_refuse() in kmod/tcpsm_alarm.c */
-static const struct {
-	const char *param;	/* the module parameter: a new namespace's value */
-	__u32 min, max;
-	const char *refuse;
-} keys[NKEYS] = {
-	{ "closewait_count", 1, 1000000, "closewait.count must be 1..1000000" },
-	{ "closewait_age", 0, 86400, "closewait.age must be 0..86400 (seconds)" },
-	{ "closewait_window", 1, 60, "closewait.window must be 1..60 (samples)" },
-	{ "synflood_raise", 1, 100, "synflood.raise must be 1..100" },
-	{ "synflood_clear", 0, 99, "synflood.clear must be 0..99" },
-	{ "synflood_duration", 1, 60, "synflood.duration must be 1..60 (samples)" },
-};
-
-/* after the ranges, on the values the namespace would have */
-#define CLEAR_BELOW_RAISE	"synflood.clear must be below synflood.raise"
+/* the settings (keys[], K_*, struct cfgv): genl_common.h */
 
 /* a setting left out of a SET_CONFIG */
 #define UNSET	(-1LL)
@@ -1057,56 +979,6 @@ static const struct {
 static const long long no_setting[NKEYS] = {
 	UNSET, UNSET, UNSET, UNSET, UNSET, UNSET,
 };
-
-static bool cfg_eq(const struct cfgv *a, const struct cfgv *b)
-{
-	return !memcmp(a, b, sizeof(*a));
-}
-
-static const char *cfg_str(const struct cfgv *c)
-{
-	static char buf[4][128];
-	static int i;
-	char *s = buf[i++ & 3];
-
-	snprintf(s, sizeof(buf[0]),
-		 "count %u age %u window %u raise %u clear %u duration %u",
-		 c->v[0], c->v[1], c->v[2], c->v[3], c->v[4], c->v[5]);
-	return s;
-}
-
-/* the settings a new namespace gets: the module parameters */
-static bool read_params(struct cfgv *c)
-{
-	char path[96];
-	int i, ok;
-
-	for (i = 0; i < NKEYS; i++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/sys/module/tcpsm/parameters/%s",
-			 keys[i].param);
-		f = fopen(path, "r");
-		if (!f)
-			return false;
-		ok = fscanf(f, "%u", &c->v[i]) == 1;
-		fclose(f);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
-/* Generic netlink split ops (6.2): commands looked up with their kind. */
-static bool kernel_split_ops(void)
-{
-	struct utsname u;
-	int maj = 0, min = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2)
-		return true;
-	return maj > 6 || (maj == 6 && min >= 2);
-}
 
 /* a GET_CONFIG (@set NULL) or SET_CONFIG of the settings in @set not UNSET */
 static struct nl_msg *cfg_msg(struct conn *c, int flags, const long long *set)
@@ -1265,14 +1137,10 @@ static void get_cfg(struct __test_metadata *_metadata, struct conn *c,
 	ASSERT_LT(out->v[K_CLEAR], out->v[K_RAISE]) TH_LOG("%s", cfg_str(out));
 }
 
-/*
- * SET_CONFIG of @set on @c succeeds; its reply and a GET_CONFIG after it
- * both say *@want.
- */
-static void set_cfg_ok(struct __test_metadata *_metadata, struct conn *c,
-		       int flags, const long long *set, const struct cfgv *want)
+/* a SET_CONFIG @m on @c succeeds; its reply and a GET_CONFIG after it say *@want */
+static void set_msg_ok(struct __test_metadata *_metadata, struct conn *c,
+		       struct nl_msg *m, const struct cfgv *want)
 {
-	struct nl_msg *m = cfg_msg(c, flags, set);
 	struct cfgv got;
 	struct nlerr e;
 	int r;
@@ -1289,6 +1157,13 @@ static void set_cfg_ok(struct __test_metadata *_metadata, struct conn *c,
 		       cfg_str(&got), cfg_str(want));
 }
 
+/* the same of a SET_CONFIG of the settings in @set */
+static void set_cfg_ok(struct __test_metadata *_metadata, struct conn *c,
+		       int flags, const long long *set, const struct cfgv *want)
+{
+	set_msg_ok(_metadata, c, cfg_msg(c, flags, set), want);
+}
+
 /* The settings of @c's namespace are still *@want. */
 static void cfg_unchanged(struct __test_metadata *_metadata, struct conn *c,
 			  const struct cfgv *want)
@@ -1299,6 +1174,38 @@ static void cfg_unchanged(struct __test_metadata *_metadata, struct conn *c,
 	EXPECT_TRUE(cfg_eq(&got, want))
 		TH_LOG("settings %s, expected %s (unchanged)", cfg_str(&got),
 		       cfg_str(want));
+}
+
+/* a setting in a SET_CONFIG built by hand, in message order */
+struct put {
+	int key;	/* K_*: attribute TCPSM_A_CONFIG_CLOSEWAIT_COUNT + key */
+	__u32 v;
+};
+
+/* a SET_CONFIG of the @n settings @p, in that order (a key may repeat) */
+static struct nl_msg *set_msg(struct conn *c, int flags, const struct put *p,
+			      int n)
+{
+	struct nl_msg *m = req_new(c, TCPSM_CMD_SET_CONFIG, flags);
+	int i;
+
+	for (i = 0; m && i < n; i++)
+		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT + p[i].key,
+			    p[i].v);
+	return m;
+}
+#define SET_MSG(c, flags, ...)						\
+	set_msg(c, flags, (const struct put[]){ __VA_ARGS__ },		\
+		(int)ARRAY_SIZE(((const struct put[]){ __VA_ARGS__ })))
+
+/* the SET_CONFIG @m is refused: -@err, @msg, at @offs; nothing changed */
+static void msg_refused(struct __test_metadata *_metadata, struct conn *c,
+			struct nl_msg *m, int err, const char *msg, int offs,
+			const struct cfgv *want)
+{
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(0, expect_error(_metadata, c, m, 0, err, msg, offs));
+	cfg_unchanged(_metadata, c, want);
 }
 
 /* a SET_CONFIG of @set refused with @errno_exp, and nothing changed */
@@ -1418,12 +1325,56 @@ TEST_F(config, set_config_out_of_range)
 		int key;
 		__u32 v;
 	} bad[] = {
-		{ K_COUNT, 0 }, { K_COUNT, 1000001 }, { K_COUNT, 0xffffffff },
-		{ K_AGE, 86401 }, { K_AGE, 0xffffffff },
-		{ K_WINDOW, 0 }, { K_WINDOW, 61 }, { K_WINDOW, 0xffffffff },
-		{ K_RAISE, 0 }, { K_RAISE, 101 }, { K_RAISE, 0xffffffff },
-		{ K_CLEAR, 100 }, { K_CLEAR, 101 }, { K_CLEAR, 0xffffffff },
-		{ K_DURATION, 0 }, { K_DURATION, 61 }, { K_DURATION, 0xffffffff },
+		{ K_COUNT, CW_COUNT_MIN - 1 }, { K_COUNT, CW_COUNT_MAX + 1 },
+		{ K_COUNT, 0xffffffff },
+		{ K_AGE, CW_AGE_MAX + 1 }, { K_AGE, 0xffffffff },
+		{ K_WINDOW, CW_WINDOW_MIN - 1 }, { K_WINDOW, CW_WINDOW_MAX + 1 },
+		{ K_WINDOW, 0xffffffff },
+		{ K_RAISE, SF_RAISE_MIN - 1 }, { K_RAISE, SF_RAISE_MAX + 1 },
+		{ K_RAISE, 0xffffffff },
+		{ K_CLEAR, SF_CLEAR_MAX + 1 }, { K_CLEAR, SF_CLEAR_MAX + 2 },
+		{ K_CLEAR, 0xffffffff },
+		{ K_DURATION, SF_DURATION_MIN - 1 },
+		{ K_DURATION, SF_DURATION_MAX + 1 }, { K_DURATION, 0xffffffff },
+	};
+	/*
+	 * SET_CONFIGs built by hand, several settings, in message order
+	 * (attribute TCPSM_A_CONFIG_CLOSEWAIT_COUNT + key): -ERANGE naming
+	 * setting @named, whose attribute is at ATTR0_OFFS + @offs.
+	 */
+	static const struct {
+		const char *why;
+		struct put put[3];
+		int nput, named, offs;
+	} several[] = {
+		{ "two bad ones, window first in the message: tcpsm checks "
+		  "in the order count, age, window and names the first it "
+		  "finds bad, age",
+		  { { K_WINDOW, CW_WINDOW_MIN - 1 }, { K_AGE, CW_AGE_MAX + 1 } },
+		  2, K_AGE, 8 },
+		{ "the same key twice: the last one counts (nla_parse keeps it)",
+		  { { K_COUNT, 5 }, { K_COUNT, CW_COUNT_MIN - 1 } },
+		  2, K_COUNT, 8 },
+		{ "the same key twice, both bad: the last one is named",
+		  { { K_DURATION, SF_DURATION_MIN - 1 },
+		    { K_DURATION, SF_DURATION_MAX + 1 } },
+		  2, K_DURATION, 8 },
+		{ "bad ones of both kinds, the synflood one first in the "
+		  "message: closewait.window comes first in the table, and is "
+		  "named",
+		  { { K_DURATION, SF_DURATION_MIN - 1 },
+		    { K_WINDOW, CW_WINDOW_MIN - 1 } },
+		  2, K_WINDOW, 8 },
+		{ "clear and raise both out of range, clear first: raise is "
+		  "named",
+		  { { K_CLEAR, SF_CLEAR_MAX + 1 }, { K_RAISE, SF_RAISE_MIN - 1 } },
+		  2, K_RAISE, 8 },
+		{ "the ranges before the pair: clear 99 (not below any raise "
+		  "but 100) first, a bad duration after it: the duration is "
+		  "named",
+		  { { K_CLEAR, SF_CLEAR_MAX }, { K_RAISE, SF_CLEAR_MAX },
+		    { K_DURATION, SF_DURATION_MIN - 1 } },
+		  3, K_DURATION, 16 },
 	};
 	const struct cfgv *saved = &self->saved;
 	long long set[NKEYS];
@@ -1441,7 +1392,7 @@ TEST_F(config, set_config_out_of_range)
 	set_none(set);
 	set[K_COUNT] = other_value(K_COUNT, saved->v[K_COUNT],
 				   saved->v[K_COUNT], 2);
-	set[K_WINDOW] = 0;
+	set[K_WINDOW] = CW_WINDOW_MIN - 1;
 	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, set, ERANGE,
 			keys[K_WINDOW].refuse, ATTR0_OFFS + 8, saved);
 
@@ -1449,96 +1400,23 @@ TEST_F(config, set_config_out_of_range)
 	set_none(set);
 	set[K_RAISE] = other_value(K_RAISE, saved->v[K_RAISE],
 				   saved->v[K_RAISE], saved->v[K_CLEAR] + 1);
-	set[K_DURATION] = 61;
+	set[K_DURATION] = SF_DURATION_MAX + 1;
 	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
 			keys[K_DURATION].refuse, ATTR0_OFFS + 8, saved);
 
 	/* a valid closewait.age beside a bad synflood.clear: nor the age */
 	set_none(set);
 	set[K_AGE] = other_value(K_AGE, saved->v[K_AGE], saved->v[K_AGE], 7);
-	set[K_CLEAR] = 100;
+	set[K_CLEAR] = SF_CLEAR_MAX + 1;
 	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
 			keys[K_CLEAR].refuse, ATTR0_OFFS + 8, saved);
 
-	/*
-	 * Two bad ones, window first in the message: tcpsm checks in the
-	 * order count, age, window and names the first it finds bad, age.
-	 */
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_WINDOW, 0);
-		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_AGE, 86401);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_AGE].refuse, ATTR0_OFFS + 8));
-		cfg_unchanged(_metadata, &self->c, saved);
-	}
-
-	/* the same key twice: the last one counts (nla_parse keeps it) */
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 5);
-		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 0);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_COUNT].refuse, ATTR0_OFFS + 8));
-		cfg_unchanged(_metadata, &self->c, saved);
-	}
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 0);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 61);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_DURATION].refuse,
-					  ATTR0_OFFS + 8));
-		cfg_unchanged(_metadata, &self->c, saved);
-	}
-
-	/*
-	 * Bad ones of both kinds, the synflood one first in the message:
-	 * closewait.window comes first in the table, and is named.
-	 */
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 0);
-		nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_WINDOW, 0);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_WINDOW].refuse,
-					  ATTR0_OFFS + 8));
-		cfg_unchanged(_metadata, &self->c, saved);
-	}
-	/* clear and raise both out of range, clear first: raise is named */
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 100);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 0);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_RAISE].refuse, ATTR0_OFFS + 8));
-		cfg_unchanged(_metadata, &self->c, saved);
-	}
-	/*
-	 * The ranges before the pair: clear 99 (not below any raise but
-	 * 100) first, a bad duration after it: the duration is named.
-	 */
-	{
-		struct nl_msg *m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-
-		ASSERT_NE(NULL, m);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 99);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 99);
-		nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_DURATION, 0);
-		EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, ERANGE,
-					  keys[K_DURATION].refuse,
-					  ATTR0_OFFS + 16));
-		cfg_unchanged(_metadata, &self->c, saved);
+	for (i = 0; i < ARRAY_SIZE(several); i++) {
+		TH_LOG("%s", several[i].why);
+		msg_refused(_metadata, &self->c,
+			    set_msg(&self->c, 0, several[i].put, several[i].nput),
+			    ERANGE, keys[several[i].named].refuse,
+			    ATTR0_OFFS + several[i].offs, saved);
 	}
 }
 
@@ -1611,11 +1489,13 @@ TEST_F(config, set_config_valid)
 		int key;
 		__u32 v;
 	} steps[] = {
-		{ K_AGE, 86400 }, { K_WINDOW, 60 }, { K_COUNT, 1 },
-		{ K_COUNT, 1000000 }, { K_AGE, 0 }, { K_WINDOW, 1 },
-		{ K_DURATION, 60 }, { K_RAISE, 100 }, { K_CLEAR, 99 },
-		{ K_CLEAR, 0 }, { K_RAISE, 1 }, { K_RAISE, 100 },
-		{ K_DURATION, 1 },
+		{ K_AGE, CW_AGE_MAX }, { K_WINDOW, CW_WINDOW_MAX },
+		{ K_COUNT, CW_COUNT_MIN }, { K_COUNT, CW_COUNT_MAX },
+		{ K_AGE, CW_AGE_MIN }, { K_WINDOW, CW_WINDOW_MIN },
+		{ K_DURATION, SF_DURATION_MAX }, { K_RAISE, SF_RAISE_MAX },
+		{ K_CLEAR, SF_CLEAR_MAX }, { K_CLEAR, SF_CLEAR_MIN },
+		{ K_RAISE, SF_RAISE_MIN }, { K_RAISE, SF_RAISE_MAX },
+		{ K_DURATION, SF_DURATION_MIN },
 	};
 	struct cfgv want = self->saved;
 	long long set[NKEYS];
@@ -1633,23 +1513,6 @@ TEST_F(config, set_config_valid)
 	for (i = 0; i < NKEYS; i++)
 		set[i] = self->saved.v[i];
 	set_cfg_ok(_metadata, &self->c, NLM_F_ACK, set, &self->saved);
-}
-
-/* a SET_CONFIG built by hand (@m) succeeds; it and GET_CONFIG say *@want */
-static void set_msg_ok(struct __test_metadata *_metadata, struct conn *c,
-		       struct nl_msg *m, const struct cfgv *want)
-{
-	struct cfgv got;
-	struct nlerr e;
-	int r;
-
-	ASSERT_NE(NULL, m);
-	r = cfg_send(_metadata, c, m, &got, &e);
-	ASSERT_EQ(0, r) TH_LOG("SET_CONFIG: %d \"%s\"", r, e.msg);
-	EXPECT_TRUE(cfg_eq(&got, want))
-		TH_LOG("SET_CONFIG reply: %s, expected %s", cfg_str(&got),
-		       cfg_str(want));
-	cfg_unchanged(_metadata, c, want);
 }
 
 /* a SET_CONFIG of raise and/or clear (-1: left out), in that order */
@@ -1673,7 +1536,6 @@ TEST_F(config, set_config_clear_below_raise)
 	const struct cfgv *saved = &self->saved;
 	struct cfgv want = *saved;
 	long long set[NKEYS];
-	struct nl_msg *m;
 
 	/* from raise 60, clear 20 */
 	pair_set(set, 60, 20);
@@ -1692,7 +1554,7 @@ TEST_F(config, set_config_clear_below_raise)
 	pair_set(set, UNSET, 60);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
 			ATTR0_OFFS, &want);
-	pair_set(set, UNSET, 99);
+	pair_set(set, UNSET, SF_CLEAR_MAX);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
 			ATTR0_OFFS, &want);
 	/* both, equal: at the clear, second in the message */
@@ -1700,13 +1562,9 @@ TEST_F(config, set_config_clear_below_raise)
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
 			ATTR0_OFFS + 8, &want);
 	/* both, clear first in the message: at the clear */
-	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-	ASSERT_NE(NULL, m);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 50);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 40);
-	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
-				  CLEAR_BELOW_RAISE, ATTR0_OFFS));
-	cfg_unchanged(_metadata, &self->c, &want);
+	msg_refused(_metadata, &self->c,
+		    SET_MSG(&self->c, 0, { K_CLEAR, 50 }, { K_RAISE, 40 }),
+		    EINVAL, CLEAR_BELOW_RAISE, ATTR0_OFFS, &want);
 
 	/* beside valid other settings: none of them applied; at the raise */
 	set_none(set);
@@ -1718,20 +1576,14 @@ TEST_F(config, set_config_clear_below_raise)
 			ATTR0_OFFS + 8, &want);
 
 	/* the last clear counts: a good one, then a bad one: at the bad one */
-	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-	ASSERT_NE(NULL, m);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 10);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 60);
-	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
-				  CLEAR_BELOW_RAISE, ATTR0_OFFS + 8));
-	cfg_unchanged(_metadata, &self->c, &want);
+	msg_refused(_metadata, &self->c,
+		    SET_MSG(&self->c, 0, { K_CLEAR, 10 }, { K_CLEAR, 60 }),
+		    EINVAL, CLEAR_BELOW_RAISE, ATTR0_OFFS + 8, &want);
 	/* a bad raise, then a good one: applied */
-	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
-	ASSERT_NE(NULL, m);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 10);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 90);
 	want.v[K_RAISE] = 90;
-	set_msg_ok(_metadata, &self->c, m, &want);
+	set_msg_ok(_metadata, &self->c,
+		   SET_MSG(&self->c, 0, { K_RAISE, 10 }, { K_RAISE, 90 }),
+		   &want);
 
 	/* both below the old clear at once (90/20 to 10/5) */
 	pair_set(set, 10, 5);
@@ -1739,29 +1591,27 @@ TEST_F(config, set_config_clear_below_raise)
 	want.v[K_CLEAR] = 5;
 	set_cfg_ok(_metadata, &self->c, 0, set, &want);
 	/* both above the old raise at once, clear first (10/5 to 90/50) */
-	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, NLM_F_ACK);
-	ASSERT_NE(NULL, m);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_CLEAR, 50);
-	nla_put_u32(m, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 90);
 	want.v[K_RAISE] = 90;
 	want.v[K_CLEAR] = 50;
-	set_msg_ok(_metadata, &self->c, m, &want);
+	set_msg_ok(_metadata, &self->c,
+		   SET_MSG(&self->c, NLM_F_ACK, { K_CLEAR, 50 }, { K_RAISE, 90 }),
+		   &want);
 	/* the bounds: clear 99 below raise 100, clear 0 below raise 1 */
-	pair_set(set, 100, 99);
-	want.v[K_RAISE] = 100;
-	want.v[K_CLEAR] = 99;
+	pair_set(set, SF_RAISE_MAX, SF_CLEAR_MAX);
+	want.v[K_RAISE] = SF_RAISE_MAX;
+	want.v[K_CLEAR] = SF_CLEAR_MAX;
 	set_cfg_ok(_metadata, &self->c, 0, set, &want);
-	pair_set(set, 1, 0);
-	want.v[K_RAISE] = 1;
-	want.v[K_CLEAR] = 0;
+	pair_set(set, SF_RAISE_MIN, SF_CLEAR_MIN);
+	want.v[K_RAISE] = SF_RAISE_MIN;
+	want.v[K_CLEAR] = SF_CLEAR_MIN;
 	set_cfg_ok(_metadata, &self->c, 0, set, &want);
 	/* and from there, clear alone to 1: not below raise 1 */
-	pair_set(set, UNSET, 1);
+	pair_set(set, UNSET, SF_RAISE_MIN);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
 			ATTR0_OFFS, &want);
 
 	/* out of range before the pair: a raise of 0 with clear 99 */
-	pair_set(set, 0, 99);
+	pair_set(set, SF_RAISE_MIN - 1, SF_CLEAR_MAX);
 	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
 			keys[K_RAISE].refuse, ATTR0_OFFS, &want);
 	/* the teardown puts the settings back */

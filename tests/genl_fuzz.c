@@ -133,13 +133,10 @@
 
 #include <linux/tcpsm.h>
 
+#include "genl_common.h"
 #include "tcpsm_test.h"
 
 #include "kselftest.h"
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -250,48 +247,7 @@ static struct {
 
 /* ---- the alarm settings of a namespace (GET_CONFIG, SET_CONFIG) -------- */
 
-#define NKEYS	6	/* TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i */
-#define K_RAISE	3	/* synflood.raise */
-#define K_CLEAR	4	/* synflood.clear: below synflood.raise */
-
-struct cfgv {
-	/* closewait count, age, window; synflood raise, clear, duration */
-	__u32 v[NKEYS];
-};
-
-/* tcpsm_settings[] in kmod/tcpsm_alarm.c: checked in this order */
-static const struct {
-	const char *key;
-	__u32 min, max;
-	const char *refuse;	/* tcpsm_setting_refuse()'s message */
-} keys[NKEYS] = {
-	{ "closewait.count", 1, 1000000, "closewait.count must be 1..1000000" },
-	{ "closewait.age", 0, 86400, "closewait.age must be 0..86400 (seconds)" },
-	{ "closewait.window", 1, 60, "closewait.window must be 1..60 (samples)" },
-	{ "synflood.raise", 1, 100, "synflood.raise must be 1..100" },
-	{ "synflood.clear", 0, 99, "synflood.clear must be 0..99" },
-	{ "synflood.duration", 1, 60, "synflood.duration must be 1..60 (samples)" },
-};
-
-/* after the ranges: the resulting clear must be below the resulting raise */
-#define CLEAR_BELOW_RAISE	"synflood.clear must be below synflood.raise"
-
-static bool cfg_eq(const struct cfgv *a, const struct cfgv *b)
-{
-	return !memcmp(a, b, sizeof(*a));
-}
-
-static const char *cfg_str(const struct cfgv *c)
-{
-	static char buf[4][128];
-	static int i;
-	char *s = buf[i++ & 3];
-
-	snprintf(s, sizeof(buf[0]),
-		 "count %u age %u window %u raise %u clear %u duration %u",
-		 c->v[0], c->v[1], c->v[2], c->v[3], c->v[4], c->v[5]);
-	return s;
-}
+/* the settings (keys[], K_*, struct cfgv, ranges): genl_common.h */
 
 /* between the phases' children and main */
 struct shared {
@@ -328,15 +284,6 @@ struct conn {
 	__u32 netns;		/* inode of the socket's namespace */
 	bool ext_ack, cap_ack;
 };
-
-static __u32 own_netns(void)
-{
-	struct stat st;
-
-	if (stat("/proc/self/ns/net", &st))
-		return 0;
-	return (__u32)st.st_ino;
-}
 
 static int set_int(int fd, int level, int opt, int v)
 {
@@ -1125,9 +1072,6 @@ static bool check_nest(struct fcase *fc, const struct nlattr *nest,
 	}
 	return true;
 }
-
-/* the syn-counter names, 1..7 (enum tcpsm_syn_counter) */
-#define NSYNCOUNTERS	TCPSM_SYN_COUNTER_LISTEN_DROPS
 
 /*
  * A namespace has its syn-counters from its first one-second sample on
@@ -3039,32 +2983,6 @@ static bool replay(const struct phase *ph, struct conn *c, long end,
 	return true;
 }
 
-/* the settings a new namespace gets: tcpsm's module parameters */
-static bool read_params(struct cfgv *c)
-{
-	static const char *const names[NKEYS] = {
-		"closewait_count", "closewait_age", "closewait_window",
-		"synflood_raise", "synflood_clear", "synflood_duration",
-	};
-	char path[96];
-	int i, ok;
-
-	for (i = 0; i < NKEYS; i++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/sys/module/tcpsm/parameters/%s",
-			 names[i]);
-		f = fopen(path, "r");
-		if (!f)
-			return false;
-		ok = fscanf(f, "%u", &c->v[i]) == 1;
-		fclose(f);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
 /*
  * In a child, once on the phase's socket: the settings are what the model
  * says; with --only I in this phase, set them to what case I meets in a
@@ -3588,17 +3506,6 @@ static void parse_args(int argc, char **argv)
 		    ((uint64_t)getpid() << 48);
 		cfg.seed = splitmix64(&s);
 	}
-}
-
-/* Generic netlink split ops (6.2 and later)? */
-static bool kernel_split_ops(void)
-{
-	struct utsname u;
-	int maj = 0, min = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2)
-		return true;
-	return maj > 6 || (maj == 6 && min >= 2);
 }
 
 /* namespaces kept alive by an fd each, so all-netns dumps have parts */

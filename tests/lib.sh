@@ -450,6 +450,16 @@ tcpsm_flood_teardown() {
 	ip netns del "$TCPSM_FL_F" 2>/dev/null
 	return 0
 }
+# inS CMD... / inF CMD...: CMD in S or F, in the foreground, bounded
+# ($CMD_TIMEOUT s, default 120). nsenter: no mount namespace nor sysfs
+# remount per command, as for the readers of unload_churn.sh. Start a
+# background process with a plain `nsenter --net=/run/netns/$TCPSM_FL_S
+# PROG ... &`, never `inS PROG &`: that would fork a subshell to run the
+# function, $! would be the subshell (not tcpsm: tcpsm_sub_ready fails),
+# and the subshell, a background job of a non-interactive shell, ignores
+# SIGINT, so `kill -INT` would never end tcpsm and `wait` would hang.
+inS() { timeout -k 5 "${CMD_TIMEOUT:-120}" nsenter --net="/run/netns/$TCPSM_FL_S" "$@"; }
+inF() { timeout -k 5 "${CMD_TIMEOUT:-120}" nsenter --net="/run/netns/$TCPSM_FL_F" "$@"; }
 # tcpsm_nstat_abs NS COUNTER...: the counters' absolute values in NS as one
 # JSON object (nstat -asz: no history file involved)
 tcpsm_nstat_abs() {
@@ -482,6 +492,85 @@ check() {
 		fail "$1: expected '$2', got '$3'"
 	fi
 }
+
+# ---- the start and end of a test script ------------------------------------
+# Every test script begins with
+#	cd "$(dirname "$0")" || exit 1
+#	. ./lib.sh
+#	tcpsm_test_start NAME [REQUIREMENT...]
+# which sets TESTS_DIR (tests/), ROOT (the tree), CLI, KO, BUILD (the C test
+# programs), KSFT_SKIP (4), K (the timeout factor: 6 on the debug kernel,
+# else 1) and RUN = TCPSM_RUNDIR (a fresh /tmp/tcpsm-NAME.XXXXXX, exported);
+# then checks each REQUIREMENT in order and at the first that does not hold
+# prints why and exits $KSFT_SKIP:
+#	root     running as root
+#	cli      the CLI $CLI is built
+#	build/P  the C test program P is built ($BUILD/P)
+#	ko       the module file $KO exists
+#	loaded   tcpsm is loaded (else FAIL, exit 1: run.sh loads it first)
+#	NAME     a command NAME on $PATH
+# and installs the traps: at EXIT the script's own cleanup function (if it
+# has defined one by then), then tcpsm_test_end; INT and TERM exit 1.
+# shellcheck disable=SC2034 # TESTS_DIR, K: for the scripts
+tcpsm_test_start() {
+	TESTS_DIR=$PWD
+	ROOT=${TCPSM_ROOT:-$(cd .. && pwd)}
+	CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
+	KO=${TCPSM_KO:-$ROOT/kmod/tcpsm.ko}
+	BUILD=$ROOT/build/tests
+	KSFT_SKIP=4
+	K=1
+	[ "${TCPSM_KERNEL_KIND:-}" != build ] || K=6	# the debug kernel: slower
+	TCPSM_RUNDIR=$(mktemp -d "/tmp/tcpsm-$1.XXXXXX") || exit 1
+	export TCPSM_RUNDIR
+	RUN=$TCPSM_RUNDIR
+	shift
+	trap tcpsm_test_end EXIT
+	trap 'exit 1' INT TERM
+	for _ts_r in "$@"; do
+		case "$_ts_r" in
+		root) [ "$(id -u)" = 0 ] ||
+			{ echo "SKIP: needs root"; exit $KSFT_SKIP; } ;;
+		cli) [ -x "$CLI" ] ||
+			{ echo "SKIP: $CLI not built"; exit $KSFT_SKIP; } ;;
+		build/*) [ -x "$BUILD/${_ts_r#build/}" ] || {
+			echo "SKIP: $BUILD/${_ts_r#build/} not built (make tests)"
+			exit $KSFT_SKIP; } ;;
+		ko) [ -e "$KO" ] ||
+			{ echo "SKIP: $KO not built"; exit $KSFT_SKIP; } ;;
+		loaded) grep -q '^tcpsm ' /proc/modules ||
+			{ echo "FAIL: tcpsm is not loaded"; exit 1; } ;;
+		*) command -v "$_ts_r" >/dev/null ||
+			{ echo "SKIP: $_ts_r not installed"; exit $KSFT_SKIP; } ;;
+		esac
+	done
+}
+
+# tcpsm_test_end: the EXIT trap of tcpsm_test_start: the script's cleanup,
+# then load tcpsm again if the test left it unloaded (the next test expects
+# it loaded) and remove $RUN. The exit status stays the script's.
+tcpsm_test_end() {
+	_ts_rc=$?
+	if command -v cleanup >/dev/null 2>&1; then cleanup; fi
+	grep -q '^tcpsm ' /proc/modules || insmod "$KO" ||
+		echo "# cleanup: insmod $KO failed"
+	rm -rf "$RUN"
+	exit $_ts_rc
+}
+
+# phase NAME: is phase NAME in $PHASES (a test's TCPSM_*_PHASES)? Says so.
+phase() { case " $PHASES " in *" $1 "*) echo "# ---- $1"; return 0 ;; esac; return 1; }
+# calc EXPR: awk arithmetic, 3 decimals
+calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
+# le A B: A <= B, as numbers with decimals
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+# tcpsm_fresh_ns NAME: a new network namespace NAME (an old one is deleted), lo up
+tcpsm_fresh_ns() {
+	ip netns del "$1" 2>/dev/null
+	ip netns add "$1" && ip -n "$1" link set lo up
+}
+# ns_ino NAME: the inode of network namespace NAME (tcpsm's netns id)
+ns_ino() { stat -L -c %i "/run/netns/$1"; }
 
 # When executed (not sourced): tests/lib.sh FUNC ARGS -> tcpsm_FUNC ARGS
 case "${0##*/}" in

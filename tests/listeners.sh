@@ -30,37 +30,22 @@
 set -u
 
 cd "$(dirname "$0")" || exit 1
-TESTS_DIR=$PWD
-ROOT=${TCPSM_ROOT:-$(cd .. && pwd)}
-CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
-KO=${TCPSM_KO:-$ROOT/kmod/tcpsm.ko}
-FLOOD=$ROOT/build/tests/syn_flood
-TRAFFIC=$ROOT/build/tests/syn_traffic
-TCPSM_RUNDIR=$(mktemp -d /tmp/tcpsm-listeners.XXXXXX) || exit 1
-export TCPSM_RUNDIR
-RUN=$TCPSM_RUNDIR
 TCPSM_FL_S=tcpsm-lsS-$$
 TCPSM_FL_F=tcpsm-lsF-$$
 # shellcheck source=tests/lib.sh
-. "$TESTS_DIR/lib.sh"
-
-KSFT_SKIP=4
+. ./lib.sh
+tcpsm_test_start listeners ip ss jq nstat insmod rmmod cli build/syn_flood \
+	build/syn_traffic ko root
+FLOOD=$BUILD/syn_flood
+TRAFFIC=$BUILD/syn_traffic
 PHASES=${TCPSM_LS_PHASES:-compare churn unload}
-if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
-	K=6 FLOOD_RATE=300 CHURN_S=10 UNLOAD_CYCLES=${TCPSM_LS_UNLOAD_CYCLES:-3}
+if [ "$K" != 1 ]; then		# the debug kernel
+	FLOOD_RATE=300 CHURN_S=10 UNLOAD_CYCLES=${TCPSM_LS_UNLOAD_CYCLES:-3}
 else
-	K=1 FLOOD_RATE=1000 CHURN_S=8 UNLOAD_CYCLES=${TCPSM_LS_UNLOAD_CYCLES:-5}
+	FLOOD_RATE=1000 CHURN_S=8 UNLOAD_CYCLES=${TCPSM_LS_UNLOAD_CYCLES:-5}
 fi
 SLAB_SLACK=${TCPSM_LS_SLAB_SLACK:-64}	# TCP slab objects: per-CPU slabs are counted whole
 
-for t in ip ss jq nstat insmod rmmod; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit $KSFT_SKIP; }
-done
-[ -x "$CLI" ] || { echo "SKIP: $CLI not built"; exit $KSFT_SKIP; }
-[ -x "$FLOOD" ] && [ -x "$TRAFFIC" ] ||
-	{ echo "SKIP: $FLOOD, $TRAFFIC not built (make -C tests)"; exit $KSFT_SKIP; }
-[ -e "$KO" ] || { echo "SKIP: $KO not built"; exit $KSFT_SKIP; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit $KSFT_SKIP; }
 if ! "$CLI" listeners --json > /dev/null 2>&1; then
 	echo "SKIP: tcpsm listeners --json fails: $("$CLI" listeners --json 2>&1 | head -n 1)"
 	exit $KSFT_SKIP
@@ -68,29 +53,20 @@ fi
 
 bg=()
 
-# shellcheck disable=SC2317 # called from the trap
+# shellcheck disable=SC2317 # called from the trap (tcpsm_test_end)
 cleanup() {
 	local p
 	for p in "${bg[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null; done
 	for p in "${bg[@]}"; do tcpsm_wait_pid "$p" 5 2>/dev/null; done
 	tcpsm_flood_teardown
-	grep -q '^tcpsm ' /proc/modules || insmod "$KO" ||
-		echo "# cleanup: insmod $KO failed"
-	rm -rf "$RUN"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
-phase() { case " $PHASES " in *" $1 "*) echo "# ---- $1"; return 0 ;; esac; return 1; }
-# In S or F: nsenter, see synflood.sh. inS/inF: in the foreground,
-# bounded. Background processes are started with a plain
-# `nsenter --net="$NS_S" PROG ... &` (or setsid ...), never `inS PROG &`:
-# $! would be a subshell that ignores SIGINT and survives its child.
+# In S or F: inS/inF (lib.sh) in the foreground, bounded; in the
+# background a plain `nsenter --net="$NS_S" PROG ... &` (or setsid ...),
+# never `inS PROG &` (see lib.sh)
 CMD_TIMEOUT=$((120 * K))
 NS_S=/run/netns/$TCPSM_FL_S
 NS_F=/run/netns/$TCPSM_FL_F
-inS() { timeout -k 5 "$CMD_TIMEOUT" nsenter --net="$NS_S" "$@"; }
-inF() { timeout -k 5 "$CMD_TIMEOUT" nsenter --net="$NS_F" "$@"; }
 lst() { inS "$CLI" listeners --json; }
 
 serve() { # NAME ADDR PORT BACKLOG [--noaccept]

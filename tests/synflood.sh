@@ -38,28 +38,19 @@
 set -u
 
 cd "$(dirname "$0")" || exit 1
-TESTS_DIR=$PWD
-ROOT=${TCPSM_ROOT:-$(cd .. && pwd)}
-CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
-KO=${TCPSM_KO:-$ROOT/kmod/tcpsm.ko}
-FLOOD=$ROOT/build/tests/syn_flood
-TRAFFIC=$ROOT/build/tests/syn_traffic
-TCPSM_RUNDIR=$(mktemp -d /tmp/tcpsm-synflood.XXXXXX) || exit 1
-export TCPSM_RUNDIR
-RUN=$TCPSM_RUNDIR
 TCPSM_FL_S=tcpsm-sfS-$$
 TCPSM_FL_F=tcpsm-sfF-$$
 # shellcheck source=tests/lib.sh
-. "$TESTS_DIR/lib.sh"
-
-KSFT_SKIP=4
+. ./lib.sh
+tcpsm_test_start synflood ip ss jq nstat python3 cli build/syn_flood \
+	build/syn_traffic root
+FLOOD=$BUILD/syn_flood
+TRAFFIC=$BUILD/syn_traffic
 PHASES=${TCPSM_SF_PHASES:-flood legit noaccept cookies2}
-if [ "${TCPSM_KERNEL_KIND:-}" = build ]; then
-	K=6
+if [ "$K" != 1 ]; then		# the debug kernel
 	FLOOD_RATE=${TCPSM_SF_FLOOD_RATE:-300}
 	LEGIT_FLOOR=${TCPSM_SF_RATE_FLOOR:-30}
 else
-	K=1
 	FLOOD_RATE=${TCPSM_SF_FLOOD_RATE:-1000}
 	# TCG reaches 1145/s (6.1) and 1264/s (6.12) of the 2 000/s asked,
 	# (one run each): the floor is about half, margin for a busier host
@@ -69,13 +60,6 @@ FLOOD_S=8
 RAISE_WITHIN=${TCPSM_SF_RAISE_WITHIN:-3}	# the issue's "within 3 s"
 CLEAR_WITHIN=${TCPSM_SF_CLEAR_WITHIN:-10}	# "clears within 10 s"
 
-for t in ip ss jq nstat python3; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit $KSFT_SKIP; }
-done
-[ -x "$CLI" ] || { echo "SKIP: $CLI not built"; exit $KSFT_SKIP; }
-[ -x "$FLOOD" ] && [ -x "$TRAFFIC" ] ||
-	{ echo "SKIP: $FLOOD, $TRAFFIC not built (make -C tests)"; exit $KSFT_SKIP; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit $KSFT_SKIP; }
 if [ "$("$CLI" config get --json 2>/dev/null | jq '."synflood.raise"')" = null ]; then
 	echo "SKIP: tcpsm without SYN-flood alarms (config get has no synflood.raise)"
 	exit $KSFT_SKIP
@@ -86,37 +70,21 @@ declare -A spid	# listener NAME -> pid
 declare -A stamper	# subscriber NAME -> pid of its stamper
 bg=()		# traffic in the background
 
-# shellcheck disable=SC2317 # called from the trap
+# shellcheck disable=SC2317 # called from the trap (tcpsm_test_end)
 cleanup() {
 	local p
 	for p in "${bg[@]}" "${subs[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${bg[@]}" "${subs[@]}"; do tcpsm_wait_pid "$p" 5 2>/dev/null; done
 	tcpsm_flood_teardown
-	grep -q '^tcpsm ' /proc/modules || insmod "$KO" ||
-		echo "# cleanup: insmod $KO failed"
-	rm -rf "$RUN"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 # ---- helpers -----------------------------------------------------------------
 
-phase() { case " $PHASES " in *" $1 "*) echo "# ---- $1"; return 0 ;; esac; return 1; }
-calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
-le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
-# In S or F: nsenter (no mount namespace nor sysfs remount per command,
-# as for the readers of unload_churn.sh). inS/inF run a command in the
-# foreground, bounded ($CMD_TIMEOUT s). A background process is started
-# with a plain `nsenter --net="$NS_S" PROG ... &`, never `inS PROG &`:
-# that would fork a subshell to run the function, $! would be the
-# subshell (not tcpsm: tcpsm_sub_ready fails), and the subshell, a
-# background job of a non-interactive shell, ignores SIGINT, so
-# `kill -INT` would never end tcpsm and `wait` would hang.
+# In S or F: inS/inF (lib.sh) in the foreground, bounded; in the
+# background a plain `nsenter --net="$NS_S" PROG ... &` (see lib.sh)
 CMD_TIMEOUT=$((120 * K))
 NS_S=/run/netns/$TCPSM_FL_S
 NS_F=/run/netns/$TCPSM_FL_F
-inS() { timeout -k 5 "$CMD_TIMEOUT" nsenter --net="$NS_S" "$@"; }
-inF() { timeout -k 5 "$CMD_TIMEOUT" nsenter --net="$NS_F" "$@"; }
 
 # setup: a fresh topology for the phase
 setup() {

@@ -22,37 +22,26 @@
 set -u
 
 cd "$(dirname "$0")" || exit 1
-TESTS_DIR=$PWD
-ROOT=${TCPSM_ROOT:-$(cd .. && pwd)}
-CLI=${TCPSM_CLI:-$ROOT/userspace/tcpsm}
-KO=${TCPSM_KO:-$ROOT/kmod/tcpsm.ko}
-TRAFFIC=$ROOT/build/tests/tcpsm_traffic
-export TCPSM_RUNDIR=/tmp/tcpsm-top.$$
 # shellcheck source=tests/lib.sh
-. "$TESTS_DIR/lib.sh"
-
-KSFT_SKIP=4
+. ./lib.sh
+tcpsm_test_start top ip tc ss jq tmux setpriv pgrep python3 insmod rmmod \
+	build/tcpsm_traffic cli root
+TRAFFIC=$BUILD/tcpsm_traffic
 NSL=tcpsm-top-$$		# a namespace for loopback connections
 STATES11="CLOSED $TCPSM_STATES"
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all
 	--bounding-set=-all)
 
-for t in ip tc ss jq tmux setpriv pgrep python3 insmod rmmod; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit $KSFT_SKIP; }
-done
-[ -x "$TRAFFIC" ] || { echo "SKIP: $TRAFFIC not built (make tests)"; exit $KSFT_SKIP; }
-[ -x "$CLI" ] || { echo "SKIP: $CLI not built"; exit $KSFT_SKIP; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit $KSFT_SKIP; }
-
-# tmux keeps its socket in TMUX_TMPDIR: a directory of our own; a
-# socket name of our own (-L) keeps any other tmux out of the way
+# tmux keeps its socket in TMUX_TMPDIR: a directory of our own (not
+# $TCPSM_RUNDIR, which tcpsm_ns_setup makes anew); a socket name of our
+# own (-L) keeps any other tmux out of the way
 RUN=$(mktemp -d /tmp/tcpsm-top-run.XXXXXX) || exit 1
 export TMUX_TMPDIR=$RUN
 chmod 755 "$RUN"	# nobody's top runs in a pane of this server
 TM=(tmux -L tcpsm-top)
 pids=()
 
-# shellcheck disable=SC2317 # called from the trap
+# shellcheck disable=SC2317 # called from the trap (tcpsm_test_end)
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
@@ -61,12 +50,7 @@ cleanup() {
 	"${TM[@]}" kill-server 2>/dev/null
 	ip netns del "$NSL" 2>/dev/null
 	tcpsm_ns_teardown
-	grep -q '^tcpsm ' /proc/modules || insmod "$KO" ||
-		echo "# cleanup: insmod $KO failed"
-	rm -rf "$RUN"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 # frame N TEXT: frame N (from 1) of batch output
 frame() { awk -v n="$1" '/^tcpsm top /{ f++ } f == n' <<< "$2"; }

@@ -19,9 +19,11 @@
 
 set -u
 cd "$(dirname "$0")" || exit 1
+# shellcheck source=tests/lib.sh
 . ./lib.sh
+tcpsm_test_start unload_churn
 
-TRAFFIC=../build/tests/tcpsm_traffic
+TRAFFIC=$BUILD/tcpsm_traffic
 NS=tcpsmU
 # On the debug kernel everything costs ten times more, and the guest's two
 # vCPUs share one host thread: the churn is paced, the readers pause
@@ -42,7 +44,6 @@ else
 	CHURN_RATE=0
 	MIN_CONNS=1000
 fi
-TCPSM_RUNDIR=$(mktemp -d)
 pids=()
 
 # background jobs run in process groups of their own: stop them whole
@@ -55,10 +56,7 @@ stop_jobs() {
 cleanup() {
 	stop_jobs
 	ip netns del "$NS" 2>/dev/null
-	grep -q '^tcpsm ' /proc/modules || insmod "$TCPSM_KO"
-	rm -rf "$TCPSM_RUNDIR"
 }
-trap cleanup EXIT
 
 stats() {
 	tcpsm_stats "$NS"
