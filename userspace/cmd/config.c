@@ -165,7 +165,10 @@ static int ignore_reply(struct nlmsghdr *nlh, void *arg)
 /*
  * A refusal the kernel pinned on one of our attributes (NLMSGERR_ATTR_OFFS,
  * as the policy's range checks do) but whose message does not name it:
- * name the key ourselves. Returns true when printed.
+ * name the key ourselves, and its range when the kernel sent the policy
+ * (NLMSGERR_ATTR_POLICY): "closewait.count must be 1..1000000". The
+ * range is the kernel's, from the spec; the CLI keeps no copy of it.
+ * Returns true when printed.
  */
 static bool perror_key(const struct tcpsm_nl *nl, const struct config_req *req,
 		       int r)
@@ -179,6 +182,13 @@ static bool perror_key(const struct tcpsm_nl *nl, const struct config_req *req,
 			key = tcpsm_config_keys[i].name;
 	if (!key || (nl->ext.has_msg && strstr(nl->ext.msg, key)))
 		return false;
+	if (r == -ERANGE && (nl->ext.has_min || nl->ext.has_max)) {
+		tcpsm_err("%s must be %" PRIu64 "..%" PRIu64 ": %s", key,
+			  nl->ext.has_min ? nl->ext.min : 0,
+			  nl->ext.has_max ? nl->ext.max : UINT32_MAX,
+			  strerror(-r));
+		return true;
+	}
 	tcpsm_err("%s: %s: %s", key,
 		  nl->ext.has_msg ? nl->ext.msg : "value refused", strerror(-r));
 	return true;

@@ -108,8 +108,14 @@ int tcpsm_nl_parse_extack(const struct nlmsghdr *nlh, int *error,
 		[NLMSGERR_ATTR_MSG]		= { .type = NLA_UNSPEC },
 		[NLMSGERR_ATTR_OFFS]		= { .type = NLA_U32 },
 		[NLMSGERR_ATTR_MISS_TYPE]	= { .type = NLA_U32 },
+		[NLMSGERR_ATTR_POLICY]		= { .type = NLA_NESTED },
+	};
+	static struct nla_policy range[NL_POLICY_TYPE_ATTR_MAX + 1] = {
+		[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] = { .type = NLA_U64 },
+		[NL_POLICY_TYPE_ATTR_MAX_VALUE_U] = { .type = NLA_U64 },
 	};
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct nlattr *pol[NL_POLICY_TYPE_ATTR_MAX + 1];
 	const char *payload = (const char *)NLMSG_DATA(nlh);
 	size_t plen, off;
 
@@ -164,6 +170,19 @@ int tcpsm_nl_parse_extack(const struct nlmsghdr *nlh, int *error,
 	if (tb[NLMSGERR_ATTR_MISS_TYPE]) {
 		ext->has_miss_type = true;
 		ext->miss_type = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+	}
+	/* a policy the kernel attached (range checks do): keep its range */
+	if (tb[NLMSGERR_ATTR_POLICY] &&
+	    nla_parse_nested(pol, NL_POLICY_TYPE_ATTR_MAX,
+			     tb[NLMSGERR_ATTR_POLICY], range) == 0) {
+		if (pol[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]) {
+			ext->has_min = true;
+			ext->min = nla_get_u64(pol[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]);
+		}
+		if (pol[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]) {
+			ext->has_max = true;
+			ext->max = nla_get_u64(pol[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]);
+		}
 	}
 	return 0;
 }

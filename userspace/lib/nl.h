@@ -17,6 +17,9 @@ struct tcpsm_extack {
 	uint32_t offs;			/* NLMSGERR_ATTR_OFFS */
 	bool has_miss_type;
 	uint32_t miss_type;		/* NLMSGERR_ATTR_MISS_TYPE */
+	/* NLMSGERR_ATTR_POLICY: the range of the refused attribute's policy */
+	bool has_min, has_max;
+	uint64_t min, max;		/* NL_POLICY_TYPE_ATTR_{MIN,MAX}_VALUE_U */
 };
 
 struct tcpsm_nl {

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -1172,6 +1173,57 @@ static void test_extack(void)
 	check(r == 0 && error == -EINVAL && ext.has_offs && ext.offs == 20,
 	      "extack: uncapped error", "r=%d error=%d", r, error);
 	check_str("extack: uncapped message", ext.msg, "bad attribute");
+
+	/* a policy's range check: the policy rides along, nested */
+	{
+		char pol[64];
+		size_t plen = 0;
+		uint64_t lo = 1, hi = 1000000;
+
+		u32 = NL_ATTR_TYPE_U32;
+		put_attr(pol, &plen, NL_POLICY_TYPE_ATTR_TYPE, &u32, 4);
+		put_attr(pol, &plen, NL_POLICY_TYPE_ATTR_MIN_VALUE_U, &lo, 8);
+		put_attr(pol, &plen, NL_POLICY_TYPE_ATTR_MAX_VALUE_U, &hi, 8);
+		memset(&u, 0, sizeof(u));
+		nlh->nlmsg_type = NLMSG_ERROR;
+		nlh->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
+		e = NLMSG_DATA(nlh);
+		e->error = -ERANGE;
+		len = NLMSG_HDRLEN + sizeof(*e);
+		put_attr(u.b, &len, NLMSGERR_ATTR_MSG, "integer out of range", 21);
+		u32 = 24;
+		put_attr(u.b, &len, NLMSGERR_ATTR_OFFS, &u32, 4);
+		put_attr(u.b, &len, NLMSGERR_ATTR_POLICY | NLA_F_NESTED, pol,
+			 (uint16_t)plen);
+		nlh->nlmsg_len = len;
+		r = tcpsm_nl_parse_extack(nlh, &error, &ext);
+		check(r == 0 && error == -ERANGE && ext.has_offs && ext.offs == 24 &&
+		      ext.has_min && ext.min == 1 && ext.has_max &&
+		      ext.max == 1000000,
+		      "extack: the policy's range", "r=%d min=%" PRIu64 " max=%" PRIu64,
+		      r, ext.min, ext.max);
+	}
+
+	/* a policy without a range (a flag's): no range made up */
+	{
+		char pol[16];
+		size_t plen = 0;
+
+		u32 = NL_ATTR_TYPE_FLAG;
+		put_attr(pol, &plen, NL_POLICY_TYPE_ATTR_TYPE, &u32, 4);
+		memset(&u, 0, sizeof(u));
+		nlh->nlmsg_type = NLMSG_ERROR;
+		nlh->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
+		e = NLMSG_DATA(nlh);
+		e->error = -EINVAL;
+		len = NLMSG_HDRLEN + sizeof(*e);
+		put_attr(u.b, &len, NLMSGERR_ATTR_POLICY | NLA_F_NESTED, pol,
+			 (uint16_t)plen);
+		nlh->nlmsg_len = len;
+		r = tcpsm_nl_parse_extack(nlh, &error, &ext);
+		check(r == 0 && !ext.has_min && !ext.has_max,
+		      "extack: a policy without a range", "r=%d", r);
+	}
 
 	/* plain error, no TLVs */
 	memset(&u, 0, sizeof(u));
