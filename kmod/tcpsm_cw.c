@@ -481,7 +481,8 @@ static void tcpsm_cw_sample_all(void)
 	now = ktime_get_ns();
 	list_for_each_entry(tn, &tcpsm_nets, node)
 		tcpsm_cw_close_sample(tn, now);
-	tcpsm_cw_sample++;
+	/* also read without the lock, by GET_ALARMS (tcpsm_genl.c) */
+	WRITE_ONCE(tcpsm_cw_sample, tcpsm_cw_sample + 1);
 	mutex_unlock(&tcpsm_cw_lock);
 	mutex_unlock(&tcpsm_nets_lock);
 }

@@ -6,7 +6,8 @@
  * netlink and alarm sides call nothing back in the tracker.
  *
  * Locking: tcpsm_cw_lock (a mutex, process context) guards every port
- * record, tracking entry and tcpsm_cw_sample; hold it to read them.
+ * record, tracking entry and tcpsm_cw_sample; hold it to read them
+ * (tcpsm_cw_sample alone may be read with READ_ONCE, as a generation).
  */
 #ifndef _TCPSM_CW_H
 #define _TCPSM_CW_H

@@ -94,7 +94,6 @@ int tcpsm_cw_alarms_dump(struct tcpsm_alarm_dump *d, struct tcpsm_net *tn)
 	int err = 0;
 
 	mutex_lock(&tcpsm_cw_lock);
-	d->cb->seq = tcpsm_cw_sample;
 	a.sample = tcpsm_cw_sample - 1;
 	list_for_each_entry(p, &tn->cw_ports, tnode) {
 		if (!p->alarm)

@@ -203,7 +203,10 @@ int tcpsm_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 /*
  * GET_ALARMS of the caller's namespace: the CLOSE_WAIT alarms, then the
- * listeners'. cb->args[0] counts the alarms already sent.
+ * listeners'. cb->args[0] counts the alarms already sent. A sample of
+ * either sampler between two rounds may raise or clear alarms under the
+ * count: both generation counters only grow, so their sum, fixed before
+ * the round's first message, tells the dump consistency check.
  */
 int tcpsm_nl_get_alarms_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -211,6 +214,7 @@ int tcpsm_nl_get_alarms_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct tcpsm_alarm_dump d = { .skb = skb, .cb = cb };
 	int err;
 
+	cb->seq = READ_ONCE(tcpsm_cw_sample) + READ_ONCE(tn->snmp.samples);
 	err = tcpsm_cw_alarms_dump(&d, tn);
 	if (!err)
 		err = tcpsm_ls_alarms_dump(&d, tn);

@@ -40,7 +40,7 @@ struct tcpsm_snmp {
 	u64 sent[TCPSM_SNMP_HIST];	/* SyncookiesSent increase per sample */
 	u64 recv[TCPSM_SNMP_HIST];	/* SyncookiesRecv increase per sample */
 	u64 ts;				/* when, ns; 0: never sampled */
-	u64 samples;
+	u64 samples;			/* also READ_ONCE, as a generation */
 };
 
 /*

@@ -51,7 +51,8 @@ void tcpsm_snmp_sample(struct tcpsm_net *tn, u64 now)
 	s->sent[slot] = delta[TCPSM_SNMP_IDX(TCPSM_SYN_COUNTER_SYNCOOKIES_SENT)];
 	s->recv[slot] = delta[TCPSM_SNMP_IDX(TCPSM_SYN_COUNTER_SYNCOOKIES_RECV)];
 	s->ts = now;
-	s->samples++;
+	/* also read without tcpsm_ls_lock, by GET_ALARMS (tcpsm_genl.c) */
+	WRITE_ONCE(s->samples, s->samples + 1);
 }
 
 /* SYNs per second that found a SYN queue full, over the last sample */
