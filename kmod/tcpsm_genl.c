@@ -240,7 +240,42 @@ static const struct genl_multicast_group tcpsm_mcgrps[] = {
 	},
 };
 
-#ifndef TCPSM_HAVE_SPLIT_OPS
+/*
+ * The generator gives a command whose request has no attributes
+ * (GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS) no policy. 6.1
+ * refuses every attribute of such a command with the core's
+ * genl_policy_reject_all; 6.2+ parses nothing for a split op without a
+ * policy and would serve a request that carries junk. Give them the
+ * same reject-all on every kernel: attribute 1 is rejected, any above it
+ * is unknown, strictly. Two entries: the last attribute needs a non-zero
+ * type.
+ */
+static const struct nla_policy tcpsm_reject_all[] = {
+	{ .type = NLA_REJECT },
+	{ .type = NLA_REJECT },
+};
+
+#ifdef TCPSM_HAVE_SPLIT_OPS
+static struct genl_split_ops tcpsm_ops[ARRAY_SIZE(tcpsm_nl_ops)];
+
+static int tcpsm_ops_init(void)
+{
+	struct genl_split_ops *o;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tcpsm_nl_ops); i++) {
+		o = &tcpsm_ops[i];
+		*o = tcpsm_nl_ops[i];
+		if (!o->policy) {
+			o->policy = tcpsm_reject_all;
+			o->maxattr = ARRAY_SIZE(tcpsm_reject_all) - 1;
+		}
+	}
+	tcpsm_family.split_ops = tcpsm_ops;
+	tcpsm_family.n_split_ops = ARRAY_SIZE(tcpsm_ops);
+	return 0;
+}
+#else
 /*
  * 6.1 has no split ops: fold the generated do and dump entries of each
  * command into one struct genl_ops. The spec gives both halves of a
@@ -248,7 +283,7 @@ static const struct genl_multicast_group tcpsm_mcgrps[] = {
  */
 static struct genl_ops tcpsm_ops[ARRAY_SIZE(tcpsm_nl_ops)];
 
-static int tcpsm_ops_fold(void)
+static int tcpsm_ops_init(void)
 {
 	const struct genl_split_ops *s;
 	struct genl_ops *o;
@@ -283,6 +318,13 @@ static int tcpsm_ops_fold(void)
 		}
 		o->validate |= s->validate;
 	}
+	for (j = 0; j < n; j++) {
+		o = &tcpsm_ops[j];
+		if (!o->policy) {
+			o->policy = tcpsm_reject_all;
+			o->maxattr = ARRAY_SIZE(tcpsm_reject_all) - 1;
+		}
+	}
 	tcpsm_family.ops = tcpsm_ops;
 	tcpsm_family.n_ops = n;
 	return 0;
@@ -294,22 +336,16 @@ struct genl_family tcpsm_family __ro_after_init = {
 	.version = TCPSM_FAMILY_VERSION,
 	.netnsok = true,
 	.module = THIS_MODULE,
-#ifdef TCPSM_HAVE_SPLIT_OPS
-	.split_ops = tcpsm_nl_ops,
-	.n_split_ops = ARRAY_SIZE(tcpsm_nl_ops),
-#endif
 	.mcgrps = tcpsm_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(tcpsm_mcgrps),
 };
 
 int tcpsm_genl_register(void)
 {
-#ifndef TCPSM_HAVE_SPLIT_OPS
-	int err = tcpsm_ops_fold();
+	int err = tcpsm_ops_init();
 
 	if (err)
 		return err;
-#endif
 	return genl_register_family(&tcpsm_family);
 }
 
