@@ -5,34 +5,136 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
-#include "genl_common.h"
+#include <linux/netlink.h>
 
-#define STR_(x)	#x
-#define STR(x)	STR_(x)
-#define RANGE(lo, hi)	" must be " STR(lo) ".." STR(hi)
+#include "genl_common.h"
 
 const struct setting keys[NKEYS] = {
 	[K_COUNT] = { "closewait.count", "closewait_count",
-		CW_COUNT_MIN, CW_COUNT_MAX,
-		"closewait.count" RANGE(CW_COUNT_MIN, CW_COUNT_MAX) },
-	[K_AGE] = { "closewait.age", "closewait_age",
-		CW_AGE_MIN, CW_AGE_MAX,
-		"closewait.age" RANGE(CW_AGE_MIN, CW_AGE_MAX) " (seconds)" },
+		CW_COUNT_MIN, CW_COUNT_MAX },
+	[K_AGE] = { "closewait.age", "closewait_age", CW_AGE_MIN, CW_AGE_MAX },
 	[K_WINDOW] = { "closewait.window", "closewait_window",
-		CW_WINDOW_MIN, CW_WINDOW_MAX,
-		"closewait.window" RANGE(CW_WINDOW_MIN, CW_WINDOW_MAX)
-		" (samples)" },
+		CW_WINDOW_MIN, CW_WINDOW_MAX },
 	[K_RAISE] = { "synflood.raise", "synflood_raise",
-		SF_RAISE_MIN, SF_RAISE_MAX,
-		"synflood.raise" RANGE(SF_RAISE_MIN, SF_RAISE_MAX) },
+		SF_RAISE_MIN, SF_RAISE_MAX },
 	[K_CLEAR] = { "synflood.clear", "synflood_clear",
-		SF_CLEAR_MIN, SF_CLEAR_MAX,
-		"synflood.clear" RANGE(SF_CLEAR_MIN, SF_CLEAR_MAX) },
+		SF_CLEAR_MIN, SF_CLEAR_MAX },
 	[K_DURATION] = { "synflood.duration", "synflood_duration",
-		SF_DURATION_MIN, SF_DURATION_MAX,
-		"synflood.duration" RANGE(SF_DURATION_MIN, SF_DURATION_MAX)
-		" (samples)" },
+		SF_DURATION_MIN, SF_DURATION_MAX },
 };
+
+const struct want_policy NO_POLICY = { 0, 0, 0 };
+const struct want_policy FLAG_POLICY = { NL_ATTR_TYPE_FLAG, 0, 0 };
+
+struct want_policy setting_policy(int k)
+{
+	struct want_policy w = { NL_ATTR_TYPE_U32, keys[k].min, keys[k].max };
+
+	return w;
+}
+
+void ack_policy_parse(const void *data, size_t len, struct ack_policy *p)
+{
+	const unsigned char *b = data;
+	size_t off = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->present = true;
+	while (off + NLA_HDRLEN <= len) {
+		const struct nlattr *a = (const void *)(b + off);
+		size_t plen;
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > len) {
+			p->bad = true;
+			return;
+		}
+		plen = a->nla_len - NLA_HDRLEN;
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case NL_POLICY_TYPE_ATTR_TYPE:
+			if (plen != 4 || p->type)
+				p->bad = true;
+			else
+				memcpy(&p->type, b + off + NLA_HDRLEN, 4);
+			break;
+		case NL_POLICY_TYPE_ATTR_MIN_VALUE_U:
+			if (plen != 8 || p->has_min)
+				p->bad = true;
+			else
+				memcpy(&p->min, b + off + NLA_HDRLEN, 8);
+			p->has_min = true;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_VALUE_U:
+			if (plen != 8 || p->has_max)
+				p->bad = true;
+			else
+				memcpy(&p->max, b + off + NLA_HDRLEN, 8);
+			p->has_max = true;
+			break;
+		case NL_POLICY_TYPE_ATTR_PAD:
+			if (plen)
+				p->bad = true;
+			break;
+		default:
+			p->nother++;
+			break;
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+	if (off < len)
+		p->bad = true;
+}
+
+const char *ack_policy_mismatch(const struct ack_policy *got,
+				const struct want_policy *want)
+{
+	static char why[160];
+
+	if (!want->type) {
+		if (!got->present)
+			return NULL;
+		snprintf(why, sizeof(why),
+			 "NLMSGERR_ATTR_POLICY (type %u) where none was expected",
+			 got->type);
+		return why;
+	}
+	if (!got->present) {
+		snprintf(why, sizeof(why),
+			 "no NLMSGERR_ATTR_POLICY, expected type %u", want->type);
+		return why;
+	}
+	if (got->bad || got->nother) {
+		snprintf(why, sizeof(why),
+			 "NLMSGERR_ATTR_POLICY malformed (%d unexpected attributes)",
+			 got->nother);
+		return why;
+	}
+	if (got->type != want->type) {
+		snprintf(why, sizeof(why),
+			 "NLMSGERR_ATTR_POLICY of type %u, expected %u",
+			 got->type, want->type);
+		return why;
+	}
+	if (want->type != NL_ATTR_TYPE_U32) {
+		if (!got->has_min && !got->has_max)
+			return NULL;
+		snprintf(why, sizeof(why),
+			 "NLMSGERR_ATTR_POLICY of type %u with a range", got->type);
+		return why;
+	}
+	if (!got->has_min || !got->has_max || got->min != want->min ||
+	    got->max != want->max) {
+		snprintf(why, sizeof(why),
+			 "NLMSGERR_ATTR_POLICY range %s%llu..%s%llu, expected %llu..%llu",
+			 got->has_min ? "" : "(none) ",
+			 (unsigned long long)got->min,
+			 got->has_max ? "" : "(none) ",
+			 (unsigned long long)got->max,
+			 (unsigned long long)want->min,
+			 (unsigned long long)want->max);
+		return why;
+	}
+	return NULL;
+}
 
 bool cfg_eq(const struct cfgv *a, const struct cfgv *b)
 {

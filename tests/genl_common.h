@@ -8,6 +8,7 @@
 #define _GENL_COMMON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <linux/types.h>
 #include <linux/tcpsm.h>
@@ -20,10 +21,10 @@
 #define NSYNCOUNTERS	TCPSM_SYN_COUNTER_LISTEN_DROPS
 
 /*
- * The ranges of the alarm settings, as tcpsm_settings[] in
- * kmod/tcpsm_alarm.c and Documentation/netlink/specs/tcpsm.yaml have
- * them. Written here once, on purpose not taken from either: the tests
- * are an independent truth to check the kernel against.
+ * The ranges of the alarm settings, as Documentation/netlink/specs/tcpsm.yaml
+ * has them (its checks: min, max), from which kmod/tcpsm_nl.c's SET_CONFIG
+ * policy is generated. Written here once, on purpose not taken from either:
+ * the tests are an independent truth to check the kernel against.
  */
 #define CW_COUNT_MIN	1
 #define CW_COUNT_MAX	1000000
@@ -39,9 +40,8 @@
 #define SF_DURATION_MAX	60
 
 /*
- * The indices of the settings, in tcpsm's table order (the order it
- * checks them in): the attribute of setting i is
- * TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i.
+ * The indices of the settings, in the order of their attributes: the
+ * attribute of setting i is TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i.
  */
 enum { K_COUNT, K_AGE, K_WINDOW, K_RAISE, K_CLEAR, K_DURATION, NKEYS };
 
@@ -49,13 +49,63 @@ struct setting {
 	const char *key;	/* tcpsm config's name */
 	const char *param;	/* the module parameter: a new namespace's value */
 	__u32 min, max;
-	const char *refuse;	/* tcpsm_setting_refuse()'s message */
 };
 
+/* the one table of the settings and their ranges */
 extern const struct setting keys[NKEYS];
+
+/*
+ * A SET_CONFIG value out of its range is refused by generic netlink's
+ * policy validation before tcpsm's handler runs, in message order (the
+ * first attribute out of range is the one reported, a repeated attribute
+ * is checked each time): -ERANGE, this message
+ * (nla_validate_range_unsigned() in lib/nlattr.c, 6.1 and 6.12 alike),
+ * NLMSGERR_ATTR_OFFS at the attribute and NLMSGERR_ATTR_POLICY with
+ * the attribute's type (u32) and range.
+ */
+#define RANGE_MSG	"integer out of range"
 
 /* after the ranges: the resulting clear must be below the resulting raise */
 #define CLEAR_BELOW_RAISE	"synflood.clear must be below synflood.raise"
+
+/*
+ * NLMSGERR_ATTR_POLICY of an extended ACK: the policy of the refused
+ * attribute, as netlink_policy_dump_write_attr() writes it (set when the
+ * kernel refused the attribute with NL_SET_ERR_MSG_ATTR_POL: a type or a
+ * range it broke; none for an unknown or unsupported type, nor for
+ * genl_policy_reject_all's NLA_REJECT, which it cannot describe).
+ */
+struct ack_policy {
+	bool present;
+	bool bad;		/* malformed: a nested attribute of a wrong size or twice */
+	__u32 type;		/* NL_POLICY_TYPE_ATTR_TYPE (NL_ATTR_TYPE_*), 0: none */
+	bool has_min, has_max;
+	__u64 min, max;		/* NL_POLICY_TYPE_ATTR_MIN_VALUE_U, _MAX_VALUE_U */
+	int nother;		/* other attributes in it */
+};
+
+/* the payload (@len bytes at @data) of an NLMSGERR_ATTR_POLICY into *@p */
+void ack_policy_parse(const void *data, size_t len, struct ack_policy *p);
+
+/* what NLMSGERR_ATTR_POLICY must say */
+struct want_policy {
+	__u32 type;		/* NL_ATTR_TYPE_*; 0: no NLMSGERR_ATTR_POLICY at all */
+	__u64 min, max;		/* NL_ATTR_TYPE_U32: its range, exactly */
+};
+
+/* no NLMSGERR_ATTR_POLICY */
+extern const struct want_policy NO_POLICY;
+/* a flag (GET_STATS's all-netns) */
+extern const struct want_policy FLAG_POLICY;
+/* setting @k's: a u32 and keys[k]'s range */
+struct want_policy setting_policy(int k);
+
+/*
+ * NULL if *@got is what *@want says, else why not (in a static buffer,
+ * good until the next call).
+ */
+const char *ack_policy_mismatch(const struct ack_policy *got,
+				const struct want_policy *want);
 
 struct cfgv {
 	/* closewait count, age, window; synflood raise, clear, duration */

@@ -2,23 +2,32 @@
 /*
  * genl_errors - malformed requests to the tcpsm generic netlink family are
  * refused with a proper NLMSG_ERROR (negative errno) and, where the kernel
- * gives one, an extended ACK message; nothing is left behind: a valid
- * GET_STATS afterwards still gets exactly one, complete answer.
+ * gives one, an extended ACK message, the offset of the attribute refused
+ * and the policy it broke (NLMSGERR_ATTR_POLICY, or none); nothing is left
+ * behind: a valid GET_STATS afterwards still gets exactly one, complete
+ * answer.
  *
  * The alarm settings (GET_CONFIG, SET_CONFIG): the reply's content, each
- * setting refused out of its range with -ERANGE and a message naming it
- * (nothing changed), synflood.clear refused with -EINVAL unless below
- * synflood.raise (as the request would leave them), an empty SET_CONFIG
- * refused, SET_CONFIG refused to the unprivileged (GET_CONFIG not),
- * settings per namespace. The tests of fixture "config" put the settings
- * back as they found them, in the harness's parent (root, initial
- * namespace), whatever the test did.
+ * setting refused out of its range by the policy generated from the spec
+ * (-ERANGE "integer out of range", the offset of the first attribute out
+ * of range in message order, the policy carrying that setting's range;
+ * nothing changed), synflood.clear refused by tcpsm with -EINVAL unless
+ * below synflood.raise (as the request would leave them), an empty
+ * SET_CONFIG refused, SET_CONFIG refused to the unprivileged before its
+ * values are looked at (GET_CONFIG not), settings per namespace. The
+ * tests of fixture "config" put the settings back as they found them, in
+ * the harness's parent (root, initial namespace), whatever the test did.
+ * GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS have no request
+ * attributes: tcpsm gives them a reject-all policy on every kernel (the
+ * core's genl_policy_reject_all on 6.1; split ops without a policy would
+ * not be parsed at all on 6.2+), so any attribute is refused.
  * GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS are dumps only: a do is
- * refused, a dump gives well-formed messages of our namespace and DONE,
- * nothing else. Listeners the test opens (IPv4 and IPv6 loopback, in a
- * new namespace too) appear in GET_LISTENERS with their backlog as the
- * queues' limit, their accept queue filled as ss would show it, and are
- * gone after they are closed.
+ * refused, a dump gives well-formed messages of our namespace (flags
+ * NLM_F_MULTI, and NLM_F_DUMP_INTR when the sampler ran between two
+ * rounds) and DONE, nothing else. Listeners the test opens (IPv4 and
+ * IPv6 loopback, in a new namespace too) appear in GET_LISTENERS with
+ * their backlog as the queues' limit, their accept queue filled as ss
+ * would show it, and are gone after they are closed.
  *
  * Messages are built with libnl (genlmsg_put, nla_put), sometimes doctored
  * by hand afterwards, and sent with send(2); replies are read with recv(2)
@@ -75,6 +84,7 @@ struct nlerr {
 	char msg[256];		/* NLMSGERR_ATTR_MSG, "" if none */
 	bool has_offs;
 	__u32 offs;		/* NLMSGERR_ATTR_OFFS */
+	struct ack_policy pol;	/* NLMSGERR_ATTR_POLICY */
 	__u32 seq;
 };
 
@@ -171,6 +181,10 @@ static int parse_tlvs(const char *p, size_t off, size_t plen, struct nlerr *e)
 				memcpy(&e->offs, (const char *)a + NLA_HDRLEN, 4);
 			}
 			break;
+		case NLMSGERR_ATTR_POLICY:
+			ack_policy_parse((const char *)a + NLA_HDRLEN,
+					 alen - NLA_HDRLEN, &e->pol);
+			break;
 		}
 		off += NLA_ALIGN(alen);
 	}
@@ -246,15 +260,18 @@ static int recv_err(struct conn *c, __u32 seq, struct nlerr *e)
 #define NO_OFFS	(-2)
 
 /*
- * Send @m and expect an NLMSG_ERROR with -@errno_exp and @msg_sub in its
- * extack message. Returns 0 if so, -1 (after logging why) if not.
+ * Send @m and expect an NLMSG_ERROR with -@errno_exp, @msg_sub in its
+ * extack message, NLMSGERR_ATTR_OFFS @offs_exp and NLMSGERR_ATTR_POLICY
+ * as *@pol says. Returns 0 if so, -1 (after logging why) if not.
  */
 static int expect_error(struct __test_metadata *_metadata, struct conn *c,
 			struct nl_msg *m, size_t send_len, int errno_exp,
-			const char *msg_sub, int offs_exp)
+			const char *msg_sub, int offs_exp,
+			const struct want_policy *pol)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(m);
 	__u32 seq = nlh->nlmsg_seq;
+	const char *why;
 	struct nlerr e;
 	int r;
 
@@ -288,6 +305,11 @@ static int expect_error(struct __test_metadata *_metadata, struct conn *c,
 		TH_LOG("NLMSGERR_ATTR_OFFS %u, expected none", e.offs);
 		return -1;
 	}
+	why = ack_policy_mismatch(&e.pol, pol);
+	if (why) {
+		TH_LOG("%s", why);
+		return -1;
+	}
 	return 0;
 }
 
@@ -295,6 +317,17 @@ static int expect_error(struct __test_metadata *_metadata, struct conn *c,
 #define ATTR0_OFFS ((int)(NLMSG_HDRLEN + GENL_HDRLEN))
 
 /* ---- the malformed requests, one builder each ---------------------- */
+
+/* bad_req.pol: what its NLMSGERR_ATTR_POLICY says */
+#define POL_NONE	0		/* there is none */
+#define POL_FLAG	1		/* a flag */
+#define POL_SETTING(k)	(2 + (k))	/* setting k's: a u32 and its range */
+
+static struct want_policy want_pol(int pol)
+{
+	return pol == POL_NONE ? NO_POLICY : pol == POL_FLAG ? FLAG_POLICY :
+	       setting_policy(pol - POL_SETTING(0));
+}
 
 struct bad_req {
 	const char *name;
@@ -305,6 +338,7 @@ struct bad_req {
 	/* make the message; return the number of bytes to send, 0 = nlmsg_len */
 	size_t (*build)(struct conn *c, struct nl_msg *m);
 	__u8 cmd;
+	int pol;		/* POL_*: NLMSGERR_ATTR_POLICY */
 };
 
 /* nla_put_flag() in B_PUT: the value is not sent */
@@ -395,13 +429,23 @@ B_PUT(b_attr1, put_flag, 1, 0);
 /* attribute 2: above genl_policy_reject_all's maxattr 1 */
 B_PUT(b_attr2, nla_put_u32, 2, 1);
 
-/* the reply-only NETNS of the config set: no policy entry */
+/* the reply-only NETNS of the config set (attribute 1) */
 B_PUT(b_cfg_netns, nla_put_u32, TCPSM_A_CONFIG_NETNS, 4026531840u);
+
+/* 4 bytes after the genl header: no attribute */
+static size_t b_trailing(struct conn *c, struct nl_msg *m)
+{
+	static const unsigned char junk[4] = { 1, 2, 3, 4 };
+
+	(void)c;
+	nlmsg_append(m, (void *)junk, sizeof(junk), NLMSG_ALIGNTO);
+	return 0;
+}
 
 /* a u32 setting sent as a u64 */
 B_PUT(b_cfg_count_u64, nla_put_u64, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 16);
 
-/* the new settings are u32s too, checked by the same strict policy */
+/* a u32 setting sent as a u16 */
 B_PUT(b_cfg_raise_u16, nla_put_u16, TCPSM_A_CONFIG_SYNFLOOD_RAISE, 60);
 
 B_PUT(b_cfg_duration_nested, nla_put_u32, TCPSM_A_CONFIG_SYNFLOOD_DURATION | NLA_F_NESTED, 2);
@@ -412,95 +456,115 @@ B_PUT(b_cfg_above_max, nla_put_u32, TCPSM_A_CONFIG_MAX + 1, 2);
 #define D NLM_F_DUMP
 static const struct bad_req bad_reqs[] = {
 	{ "unknown attribute type (do)", 0, EINVAL, "Unknown attribute type",
-	  ATTR0_OFFS, b_unknown_attr, TCPSM_CMD_GET_STATS },
+	  ATTR0_OFFS, b_unknown_attr, TCPSM_CMD_GET_STATS, .pol = POL_NONE },
 	{ "unknown attribute type (dump)", D, EINVAL, "Unknown attribute type",
-	  ATTR0_OFFS, b_unknown_attr, TCPSM_CMD_GET_STATS },
+	  ATTR0_OFFS, b_unknown_attr, TCPSM_CMD_GET_STATS, .pol = POL_NONE },
 	{ "reply-only NETNS in a request (do)", 0, EINVAL,
-	  "Unsupported attribute", ATTR0_OFFS, b_netns, TCPSM_CMD_GET_STATS },
+	  "Unsupported attribute", ATTR0_OFFS, b_netns, TCPSM_CMD_GET_STATS,
+	  .pol = POL_NONE },
 	{ "reply-only NETNS in a request (dump)", D, EINVAL,
-	  "Unsupported attribute", ATTR0_OFFS, b_netns, TCPSM_CMD_GET_STATS },
+	  "Unsupported attribute", ATTR0_OFFS, b_netns, TCPSM_CMD_GET_STATS,
+	  .pol = POL_NONE },
 	{ "reply-only STATE in a request (do)", 0, EINVAL,
-	  "Unknown attribute type", ATTR0_OFFS, b_state, TCPSM_CMD_GET_STATS },
+	  "Unknown attribute type", ATTR0_OFFS, b_state, TCPSM_CMD_GET_STATS,
+	  .pol = POL_NONE },
 	{ "reply-only STATE in a request (dump)", D, EINVAL,
-	  "Unknown attribute type", ATTR0_OFFS, b_state, TCPSM_CMD_GET_STATS },
+	  "Unknown attribute type", ATTR0_OFFS, b_state, TCPSM_CMD_GET_STATS,
+	  .pol = POL_NONE },
 	{ "ALL_NETNS in a do request", 0, EINVAL, "dump", ATTR0_OFFS,
-	  b_all_netns, TCPSM_CMD_GET_STATS },
+	  b_all_netns, TCPSM_CMD_GET_STATS, .pol = POL_NONE },
 	{ "ALL_NETNS flag with a u32 payload (do)", 0, ERANGE,
 	  "Attribute failed policy validation", ATTR0_OFFS, b_all_netns_u32,
-	  TCPSM_CMD_GET_STATS },
+	  TCPSM_CMD_GET_STATS, .pol = POL_FLAG },
 	{ "ALL_NETNS flag with a u32 payload (dump)", D, ERANGE,
 	  "Attribute failed policy validation", ATTR0_OFFS, b_all_netns_u32,
-	  TCPSM_CMD_GET_STATS },
+	  TCPSM_CMD_GET_STATS, .pol = POL_FLAG },
 	{ "attribute truncated by the message end (do)", 0, EINVAL, "leftover",
-	  -1, b_truncated, TCPSM_CMD_GET_STATS },
+	  -1, b_truncated, TCPSM_CMD_GET_STATS, .pol = POL_NONE },
 	{ "attribute truncated by the message end (dump)", D, EINVAL,
-	  "leftover", -1, b_truncated, TCPSM_CMD_GET_STATS },
-	{ "unknown command 99 (do)", 0, EOPNOTSUPP, NULL, -1, b_none, 99 },
-	{ "unknown command 99 (dump)", D, EOPNOTSUPP, NULL, -1, b_none, 99 },
-	{ "unknown command 0 (do)", 0, EOPNOTSUPP, NULL, -1, b_none, 0 },
+	  "leftover", -1, b_truncated, TCPSM_CMD_GET_STATS, .pol = POL_NONE },
+	{ "unknown command 99 (do)", 0, EOPNOTSUPP, NULL, -1, b_none, 99,
+	  .pol = POL_NONE },
+	{ "unknown command 99 (dump)", D, EOPNOTSUPP, NULL, -1, b_none, 99,
+	  .pol = POL_NONE },
+	{ "unknown command 0 (do)", 0, EOPNOTSUPP, NULL, -1, b_none, 0,
+	  .pol = POL_NONE },
 	{ "genl reserved field not 0 (do)", 0, EINVAL, "reserved", -1,
-	  b_reserved, TCPSM_CMD_GET_STATS },
+	  b_reserved, TCPSM_CMD_GET_STATS, .pol = POL_NONE },
 	{ "genl reserved field not 0 (dump)", D, EINVAL, "reserved", -1,
-	  b_reserved, TCPSM_CMD_GET_STATS },
+	  b_reserved, TCPSM_CMD_GET_STATS, .pol = POL_NONE },
 	{ "message shorter than the genl header", 0, EINVAL, NULL, -1,
-	  b_short, TCPSM_CMD_GET_STATS },
+	  b_short, TCPSM_CMD_GET_STATS, .pol = POL_NONE },
 	{ "bare nlmsghdr, no genl header (dump)", D, EINVAL, NULL, -1,
-	  b_bare, TCPSM_CMD_GET_STATS },
+	  b_bare, TCPSM_CMD_GET_STATS, .pol = POL_NONE },
 	/* dumps only: no doit (genl_family_rcv_msg_doit(), 6.1; genl_get_cmd(), 6.2+) */
 	{ "GET_CLOSEWAIT as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
-	  TCPSM_CMD_GET_CLOSEWAIT },
+	  TCPSM_CMD_GET_CLOSEWAIT, .pol = POL_NONE },
 	{ "GET_ALARMS as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
-	  TCPSM_CMD_GET_ALARMS },
+	  TCPSM_CMD_GET_ALARMS, .pol = POL_NONE },
 	/* refused before its attributes are looked at */
 	{ "GET_CLOSEWAIT as a do, with an attribute", 0, EOPNOTSUPP, NULL,
-	  NO_OFFS, b_attr1, TCPSM_CMD_GET_CLOSEWAIT },
+	  NO_OFFS, b_attr1, TCPSM_CMD_GET_CLOSEWAIT, .pol = POL_NONE },
 	/* notifications only: no operation at all */
 	{ "ALARM (notification) as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
-	  TCPSM_CMD_ALARM },
+	  TCPSM_CMD_ALARM, .pol = POL_NONE },
 	{ "ALARM (notification) as a dump", D, EOPNOTSUPP, NULL, NO_OFFS, b_none,
-	  TCPSM_CMD_ALARM },
+	  TCPSM_CMD_ALARM, .pol = POL_NONE },
 	{ "EVENT (notification) as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
-	  TCPSM_CMD_EVENT },
+	  TCPSM_CMD_EVENT, .pol = POL_NONE },
 	/* do only */
 	{ "GET_CONFIG as a dump", D, EOPNOTSUPP, NULL, NO_OFFS, b_none,
-	  TCPSM_CMD_GET_CONFIG },
+	  TCPSM_CMD_GET_CONFIG, .pol = POL_NONE },
 	{ "SET_CONFIG as a dump (root)", D, EOPNOTSUPP, NULL, NO_OFFS, b_none,
-	  TCPSM_CMD_SET_CONFIG },
-	/* no policy: genl_policy_reject_all, maxattr 1, strict */
+	  TCPSM_CMD_SET_CONFIG, .pol = POL_NONE },
+	/*
+	 * No request attributes: reject-all, maxattr 1, strict (the core's
+	 * genl_policy_reject_all on 6.1, tcpsm's own on 6.2+; NLA_REJECT has
+	 * no policy to show)
+	 */
 	{ "GET_CLOSEWAIT dump with attribute 1", D, EINVAL,
 	  "Attribute failed policy validation", ATTR0_OFFS, b_attr1,
-	  TCPSM_CMD_GET_CLOSEWAIT },
+	  TCPSM_CMD_GET_CLOSEWAIT, .pol = POL_NONE },
 	{ "GET_ALARMS dump with attribute 2", D, EINVAL, "Unknown attribute type",
-	  ATTR0_OFFS, b_attr2, TCPSM_CMD_GET_ALARMS },
+	  ATTR0_OFFS, b_attr2, TCPSM_CMD_GET_ALARMS, .pol = POL_NONE },
 	{ "GET_ALARMS dump with attribute 1", D, EINVAL,
 	  "Attribute failed policy validation", ATTR0_OFFS, b_attr1,
-	  TCPSM_CMD_GET_ALARMS },
-	/* tcpsm_config_policy, strict: NETNS has no entry (NLA_UNSPEC) */
-	{ "reply-only NETNS in GET_CONFIG", 0, EINVAL, "Unsupported attribute",
-	  ATTR0_OFFS, b_cfg_netns, TCPSM_CMD_GET_CONFIG },
+	  TCPSM_CMD_GET_ALARMS, .pol = POL_NONE },
+	/* GET_CONFIG has no request attributes, so no policy either */
+	{ "reply-only NETNS (attribute 1) in GET_CONFIG", 0, EINVAL,
+	  "Attribute failed policy validation", ATTR0_OFFS, b_cfg_netns,
+	  TCPSM_CMD_GET_CONFIG, .pol = POL_NONE },
 	{ "GET_CONFIG with a u64 closewait.count", 0, EINVAL,
-	  "invalid attribute length", ATTR0_OFFS, b_cfg_count_u64,
-	  TCPSM_CMD_GET_CONFIG },
+	  "Unknown attribute type", ATTR0_OFFS, b_cfg_count_u64,
+	  TCPSM_CMD_GET_CONFIG, .pol = POL_NONE },
 	/* GET_LISTENERS: a dump only, no request attributes, like GET_CLOSEWAIT */
 	{ "GET_LISTENERS as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
-	  TCPSM_CMD_GET_LISTENERS },
+	  TCPSM_CMD_GET_LISTENERS, .pol = POL_NONE },
 	{ "GET_LISTENERS as a do, with an attribute", 0, EOPNOTSUPP, NULL,
-	  NO_OFFS, b_attr1, TCPSM_CMD_GET_LISTENERS },
+	  NO_OFFS, b_attr1, TCPSM_CMD_GET_LISTENERS, .pol = POL_NONE },
 	{ "GET_LISTENERS dump with attribute 1", D, EINVAL,
 	  "Attribute failed policy validation", ATTR0_OFFS, b_attr1,
-	  TCPSM_CMD_GET_LISTENERS },
+	  TCPSM_CMD_GET_LISTENERS, .pol = POL_NONE },
 	{ "GET_LISTENERS dump with attribute 2", D, EINVAL,
 	  "Unknown attribute type", ATTR0_OFFS, b_attr2,
-	  TCPSM_CMD_GET_LISTENERS },
+	  TCPSM_CMD_GET_LISTENERS, .pol = POL_NONE },
 	{ "GET_CONFIG with a u16 synflood.raise", 0, EINVAL,
-	  "invalid attribute length", ATTR0_OFFS, b_cfg_raise_u16,
-	  TCPSM_CMD_GET_CONFIG },
+	  "Unknown attribute type", ATTR0_OFFS, b_cfg_raise_u16,
+	  TCPSM_CMD_GET_CONFIG, .pol = POL_NONE },
+	/* the generated SET_CONFIG policy: the entry's type and range */
 	{ "SET_CONFIG with a nested synflood.duration", 0, EINVAL,
 	  "NLA_F_NESTED not expected", ATTR0_OFFS, b_cfg_duration_nested,
-	  TCPSM_CMD_SET_CONFIG },
+	  TCPSM_CMD_SET_CONFIG, .pol = POL_SETTING(K_DURATION) },
 	{ "SET_CONFIG with an attribute past synflood.duration", 0, EINVAL,
 	  "Unknown attribute type", ATTR0_OFFS, b_cfg_above_max,
-	  TCPSM_CMD_SET_CONFIG },
+	  TCPSM_CMD_SET_CONFIG, .pol = POL_NONE },
+	/* no attribute at all, 4 bytes of junk: the strict parse's TRAILING */
+	{ "GET_CONFIG with bytes after the genl header", 0, EINVAL,
+	  "bytes leftover after parsing attributes", NO_OFFS, b_trailing,
+	  TCPSM_CMD_GET_CONFIG, .pol = POL_NONE },
+	{ "GET_STATS with bytes after the genl header (do)", 0, EINVAL,
+	  "bytes leftover after parsing attributes", NO_OFFS, b_trailing,
+	  TCPSM_CMD_GET_STATS, .pol = POL_NONE },
 };
 #undef D
 
@@ -508,6 +572,7 @@ static int run_bad(struct __test_metadata *_metadata, struct conn *c,
 		   const struct bad_req *b)
 {
 	struct nl_msg *m = req_new(c, b->cmd, b->flags);
+	struct want_policy pol = want_pol(b->pol);
 	size_t len;
 
 	if (!m)
@@ -515,7 +580,7 @@ static int run_bad(struct __test_metadata *_metadata, struct conn *c,
 	len = b->build(c, m);
 	TH_LOG("%s", b->name);
 	return expect_error(_metadata, c, m, len, b->errno_exp, b->msg_sub,
-			    b->offs);
+			    b->offs, &pol);
 }
 
 /* ---- replies ---------------------------------------------------------- */
@@ -738,8 +803,9 @@ static int run_dump(struct __test_metadata *_metadata, struct conn *c,
 					return -EBADMSG;
 				return e->error ? e->error : nmsg;
 			}
+			/* no consistency check in GET_STATS: never DUMP_INTR */
 			if (nlh->nlmsg_type != c->family ||
-			    !(nlh->nlmsg_flags & NLM_F_MULTI))
+			    nlh->nlmsg_flags != NLM_F_MULTI)
 				return -EPROTO;
 			parse_stats(nlh, &s);
 			if (s.bad || !s.has_netns || s.nstates != 10 ||
@@ -835,6 +901,8 @@ BAD_TEST(get_listeners_dump_attr2, 34)
 BAD_TEST(get_config_raise_u16, 35)
 BAD_TEST(set_config_duration_nested, 36)
 BAD_TEST(set_config_above_max, 37)
+BAD_TEST(get_config_trailing, 38)
+BAD_TEST(get_stats_trailing, 39)
 
 /* A valid do and both dumps work (as root). */
 TEST_F(genl, valid_requests)
@@ -1198,27 +1266,49 @@ static struct nl_msg *set_msg(struct conn *c, int flags, const struct put *p,
 	set_msg(c, flags, (const struct put[]){ __VA_ARGS__ },		\
 		(int)ARRAY_SIZE(((const struct put[]){ __VA_ARGS__ })))
 
-/* the SET_CONFIG @m is refused: -@err, @msg, at @offs; nothing changed */
+/*
+ * The SET_CONFIG @m is refused: -@err, @msg, at @offs, NLMSGERR_ATTR_POLICY
+ * as *@pol says; nothing changed.
+ */
 static void msg_refused(struct __test_metadata *_metadata, struct conn *c,
 			struct nl_msg *m, int err, const char *msg, int offs,
-			const struct cfgv *want)
+			const struct want_policy *pol, const struct cfgv *want)
 {
 	ASSERT_NE(NULL, m);
-	EXPECT_EQ(0, expect_error(_metadata, c, m, 0, err, msg, offs));
+	EXPECT_EQ(0, expect_error(_metadata, c, m, 0, err, msg, offs, pol));
 	cfg_unchanged(_metadata, c, want);
 }
 
-/* a SET_CONFIG of @set refused with @errno_exp, and nothing changed */
+/* a SET_CONFIG of @set refused so, and nothing changed */
 static void set_cfg_refused(struct __test_metadata *_metadata, struct conn *c,
 			    int flags, const long long *set, int errno_exp,
 			    const char *msg, int offs,
+			    const struct want_policy *pol,
 			    const struct cfgv *unchanged)
 {
 	struct nl_msg *m = cfg_msg(c, flags, set);
 
 	ASSERT_NE(NULL, m);
-	EXPECT_EQ(0, expect_error(_metadata, c, m, 0, errno_exp, msg, offs));
+	EXPECT_EQ(0, expect_error(_metadata, c, m, 0, errno_exp, msg, offs,
+				  pol));
 	cfg_unchanged(_metadata, c, unchanged);
+}
+
+/*
+ * A SET_CONFIG of @set refused by the policy for setting @k out of its
+ * range, at @offs: -ERANGE, RANGE_MSG, the range of @k in the extack;
+ * nothing changed.
+ */
+static void set_cfg_out_of_range(struct __test_metadata *_metadata,
+				 struct conn *c, int flags, const long long *set,
+				 int k, int offs, const struct cfgv *unchanged)
+{
+	struct want_policy pol = setting_policy(k);
+
+	TH_LOG("%s out of range %u..%u at %d", keys[k].key, keys[k].min,
+	       keys[k].max, offs);
+	set_cfg_refused(_metadata, c, flags, set, ERANGE, RANGE_MSG, offs, &pol,
+			unchanged);
 }
 
 /* a value of setting @i other than @a and @b, from @base up */
@@ -1313,11 +1403,13 @@ static void set_none(long long *set)
 }
 
 /*
- * Each setting out of its range: -ERANGE, the extack message names the
- * key, the offset is the attribute's, and nothing changed. Of several out
- * of range, the first in tcpsm's table order (closewait count, age,
- * window, synflood raise, clear, duration) is named, wherever it is in
- * the message; ranges are checked before synflood.clear < synflood.raise.
+ * Each setting out of its range, refused by generic netlink's validation
+ * of the policy generated from the spec, before tcpsm's handler: -ERANGE,
+ * "integer out of range", the offset is the attribute's, the extack's
+ * policy is a u32 with that setting's range (keys[]), and nothing
+ * changed. Of several out of range, the first in message order is the
+ * one refused, whatever the setting; every copy of a repeated setting is
+ * checked; the ranges are checked before synflood.clear < synflood.raise.
  */
 TEST_F(config, set_config_out_of_range)
 {
@@ -1339,7 +1431,7 @@ TEST_F(config, set_config_out_of_range)
 	};
 	/*
 	 * SET_CONFIGs built by hand, several settings, in message order
-	 * (attribute TCPSM_A_CONFIG_CLOSEWAIT_COUNT + key): -ERANGE naming
+	 * (attribute TCPSM_A_CONFIG_CLOSEWAIT_COUNT + key): -ERANGE for
 	 * setting @named, whose attribute is at ATTR0_OFFS + @offs.
 	 */
 	static const struct {
@@ -1347,36 +1439,44 @@ TEST_F(config, set_config_out_of_range)
 		struct put put[3];
 		int nput, named, offs;
 	} several[] = {
-		{ "two bad ones, window first in the message: tcpsm checks "
-		  "in the order count, age, window and names the first it "
-		  "finds bad, age",
+		{ "two bad ones, window first in the message: the window, "
+		  "though age comes first in the table",
 		  { { K_WINDOW, CW_WINDOW_MIN - 1 }, { K_AGE, CW_AGE_MAX + 1 } },
-		  2, K_AGE, 8 },
-		{ "the same key twice: the last one counts (nla_parse keeps it)",
+		  2, K_WINDOW, 0 },
+		{ "the same two, age first in the message: the age",
+		  { { K_AGE, CW_AGE_MAX + 1 }, { K_WINDOW, CW_WINDOW_MIN - 1 } },
+		  2, K_AGE, 0 },
+		{ "the same key twice, a good one then a bad one: the bad one",
 		  { { K_COUNT, 5 }, { K_COUNT, CW_COUNT_MIN - 1 } },
 		  2, K_COUNT, 8 },
-		{ "the same key twice, both bad: the last one is named",
+		{ "the same key twice, a bad one then a good one: every copy "
+		  "is checked, the bad first one is refused",
+		  { { K_COUNT, CW_COUNT_MIN - 1 }, { K_COUNT, 5 } },
+		  2, K_COUNT, 0 },
+		{ "the same key twice, both bad: the first",
 		  { { K_DURATION, SF_DURATION_MIN - 1 },
 		    { K_DURATION, SF_DURATION_MAX + 1 } },
-		  2, K_DURATION, 8 },
+		  2, K_DURATION, 0 },
 		{ "bad ones of both kinds, the synflood one first in the "
-		  "message: closewait.window comes first in the table, and is "
-		  "named",
+		  "message: synflood.duration",
 		  { { K_DURATION, SF_DURATION_MIN - 1 },
 		    { K_WINDOW, CW_WINDOW_MIN - 1 } },
-		  2, K_WINDOW, 8 },
-		{ "clear and raise both out of range, clear first: raise is "
-		  "named",
+		  2, K_DURATION, 0 },
+		{ "clear and raise both out of range, clear first: the clear",
 		  { { K_CLEAR, SF_CLEAR_MAX + 1 }, { K_RAISE, SF_RAISE_MIN - 1 } },
-		  2, K_RAISE, 8 },
+		  2, K_CLEAR, 0 },
+		{ "a good count, then a bad age, then a bad window: the age",
+		  { { K_COUNT, 5 }, { K_AGE, CW_AGE_MAX + 1 },
+		    { K_WINDOW, CW_WINDOW_MAX + 1 } },
+		  3, K_AGE, 8 },
 		{ "the ranges before the pair: clear 99 (not below any raise "
-		  "but 100) first, a bad duration after it: the duration is "
-		  "named",
+		  "but 100) first, a bad duration after it: the duration",
 		  { { K_CLEAR, SF_CLEAR_MAX }, { K_RAISE, SF_CLEAR_MAX },
 		    { K_DURATION, SF_DURATION_MIN - 1 } },
 		  3, K_DURATION, 16 },
 	};
 	const struct cfgv *saved = &self->saved;
+	struct want_policy pol;
 	long long set[NKEYS];
 	size_t i;
 
@@ -1384,8 +1484,8 @@ TEST_F(config, set_config_out_of_range)
 		set_none(set);
 		set[bad[i].key] = bad[i].v;
 		TH_LOG("SET_CONFIG %s = %u", keys[bad[i].key].param, bad[i].v);
-		set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
-				keys[bad[i].key].refuse, ATTR0_OFFS, saved);
+		set_cfg_out_of_range(_metadata, &self->c, 0, set, bad[i].key,
+				     ATTR0_OFFS, saved);
 	}
 
 	/* a valid count beside a bad window: the count is not applied either */
@@ -1393,30 +1493,31 @@ TEST_F(config, set_config_out_of_range)
 	set[K_COUNT] = other_value(K_COUNT, saved->v[K_COUNT],
 				   saved->v[K_COUNT], 2);
 	set[K_WINDOW] = CW_WINDOW_MIN - 1;
-	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, set, ERANGE,
-			keys[K_WINDOW].refuse, ATTR0_OFFS + 8, saved);
+	set_cfg_out_of_range(_metadata, &self->c, NLM_F_ACK, set, K_WINDOW,
+			     ATTR0_OFFS + 8, saved);
 
 	/* a valid raise beside a bad duration: nor the raise */
 	set_none(set);
 	set[K_RAISE] = other_value(K_RAISE, saved->v[K_RAISE],
 				   saved->v[K_RAISE], saved->v[K_CLEAR] + 1);
 	set[K_DURATION] = SF_DURATION_MAX + 1;
-	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
-			keys[K_DURATION].refuse, ATTR0_OFFS + 8, saved);
+	set_cfg_out_of_range(_metadata, &self->c, 0, set, K_DURATION,
+			     ATTR0_OFFS + 8, saved);
 
 	/* a valid closewait.age beside a bad synflood.clear: nor the age */
 	set_none(set);
 	set[K_AGE] = other_value(K_AGE, saved->v[K_AGE], saved->v[K_AGE], 7);
 	set[K_CLEAR] = SF_CLEAR_MAX + 1;
-	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
-			keys[K_CLEAR].refuse, ATTR0_OFFS + 8, saved);
+	set_cfg_out_of_range(_metadata, &self->c, 0, set, K_CLEAR,
+			     ATTR0_OFFS + 8, saved);
 
 	for (i = 0; i < ARRAY_SIZE(several); i++) {
 		TH_LOG("%s", several[i].why);
+		pol = setting_policy(several[i].named);
 		msg_refused(_metadata, &self->c,
 			    set_msg(&self->c, 0, several[i].put, several[i].nput),
-			    ERANGE, keys[several[i].named].refuse,
-			    ATTR0_OFFS + several[i].offs, saved);
+			    ERANGE, RANGE_MSG, ATTR0_OFFS + several[i].offs, &pol,
+			    saved);
 	}
 }
 
@@ -1427,41 +1528,46 @@ TEST_F(config, set_config_out_of_range)
  */
 TEST_F(config, set_config_refused)
 {
+	const struct want_policy count_pol = setting_policy(K_COUNT);
 	const struct cfgv *saved = &self->saved;
 	struct nl_msg *m;
 
 	set_cfg_refused(_metadata, &self->c, 0, no_setting, EINVAL,
-			"no setting given", NO_OFFS, saved);
+			"no setting given", NO_OFFS, &NO_POLICY, saved);
 	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, no_setting, EINVAL,
-			"no setting given", NO_OFFS, saved);
+			"no setting given", NO_OFFS, &NO_POLICY, saved);
 
 	/* the reply-only NETNS: no policy entry, NLA_UNSPEC, strict */
 	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
 	ASSERT_NE(NULL, m);
 	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, self->c.netns);
 	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
-				  "Unsupported attribute", ATTR0_OFFS));
+				  "Unsupported attribute", ATTR0_OFFS,
+				  &NO_POLICY));
 
-	/* NLA_U32 of 8 bytes: NL_VALIDATE_STRICT_ATTRS */
+	/* NLA_U32 of 8 bytes: NL_VALIDATE_STRICT_ATTRS; the entry's policy */
 	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
 	ASSERT_NE(NULL, m);
 	nla_put_u64(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 5);
 	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
-				  "invalid attribute length", ATTR0_OFFS));
+				  "invalid attribute length", ATTR0_OFFS,
+				  &count_pol));
 
-	/* NLA_F_NESTED on a u32: NL_VALIDATE_NESTED */
+	/* NLA_F_NESTED on a u32: NL_VALIDATE_NESTED; the entry's policy */
 	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
 	ASSERT_NE(NULL, m);
 	nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT | NLA_F_NESTED, 5);
 	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
-				  "NLA_F_NESTED not expected", ATTR0_OFFS));
+				  "NLA_F_NESTED not expected", ATTR0_OFFS,
+				  &count_pol));
 
 	/* above maxattr: NL_VALIDATE_MAXTYPE */
 	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
 	ASSERT_NE(NULL, m);
 	nla_put_u32(m, TCPSM_A_CONFIG_MAX + 1, 5);
 	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
-				  "Unknown attribute type", ATTR0_OFFS));
+				  "Unknown attribute type", ATTR0_OFFS,
+				  &NO_POLICY));
 
 	/* a valid count, then a bad attribute: nothing applied */
 	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
@@ -1470,7 +1576,18 @@ TEST_F(config, set_config_refused)
 		    other_value(K_COUNT, saved->v[K_COUNT], saved->v[K_COUNT], 2));
 	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, self->c.netns);
 	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
-				  "Unsupported attribute", ATTR0_OFFS + 8));
+				  "Unsupported attribute", ATTR0_OFFS + 8,
+				  &NO_POLICY));
+	cfg_unchanged(_metadata, &self->c, saved);
+
+	/* a bad length before an out-of-range value: the first one counts */
+	m = req_new(&self->c, TCPSM_CMD_SET_CONFIG, 0);
+	ASSERT_NE(NULL, m);
+	nla_put_u16(m, TCPSM_A_CONFIG_CLOSEWAIT_COUNT, 5);
+	nla_put_u32(m, TCPSM_A_CONFIG_CLOSEWAIT_WINDOW, CW_WINDOW_MAX + 1);
+	EXPECT_EQ(0, expect_error(_metadata, &self->c, m, 0, EINVAL,
+				  "invalid attribute length", ATTR0_OFFS,
+				  &count_pol));
 	cfg_unchanged(_metadata, &self->c, saved);
 }
 
@@ -1546,25 +1663,25 @@ TEST_F(config, set_config_clear_below_raise)
 	/* raise alone, down to clear or below: at the raise */
 	pair_set(set, 20, UNSET);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
-			ATTR0_OFFS, &want);
+			ATTR0_OFFS, &NO_POLICY, &want);
 	pair_set(set, 1, UNSET);
 	set_cfg_refused(_metadata, &self->c, NLM_F_ACK, set, EINVAL,
-			CLEAR_BELOW_RAISE, ATTR0_OFFS, &want);
+			CLEAR_BELOW_RAISE, ATTR0_OFFS, &NO_POLICY, &want);
 	/* clear alone, up to raise or above: at the clear */
 	pair_set(set, UNSET, 60);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
-			ATTR0_OFFS, &want);
+			ATTR0_OFFS, &NO_POLICY, &want);
 	pair_set(set, UNSET, SF_CLEAR_MAX);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
-			ATTR0_OFFS, &want);
+			ATTR0_OFFS, &NO_POLICY, &want);
 	/* both, equal: at the clear, second in the message */
 	pair_set(set, 30, 30);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
-			ATTR0_OFFS + 8, &want);
+			ATTR0_OFFS + 8, &NO_POLICY, &want);
 	/* both, clear first in the message: at the clear */
 	msg_refused(_metadata, &self->c,
 		    SET_MSG(&self->c, 0, { K_CLEAR, 50 }, { K_RAISE, 40 }),
-		    EINVAL, CLEAR_BELOW_RAISE, ATTR0_OFFS, &want);
+		    EINVAL, CLEAR_BELOW_RAISE, ATTR0_OFFS, &NO_POLICY, &want);
 
 	/* beside valid other settings: none of them applied; at the raise */
 	set_none(set);
@@ -1573,12 +1690,12 @@ TEST_F(config, set_config_clear_below_raise)
 	set[K_DURATION] = other_value(K_DURATION, want.v[K_DURATION],
 				      want.v[K_DURATION], 2);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
-			ATTR0_OFFS + 8, &want);
+			ATTR0_OFFS + 8, &NO_POLICY, &want);
 
 	/* the last clear counts: a good one, then a bad one: at the bad one */
 	msg_refused(_metadata, &self->c,
 		    SET_MSG(&self->c, 0, { K_CLEAR, 10 }, { K_CLEAR, 60 }),
-		    EINVAL, CLEAR_BELOW_RAISE, ATTR0_OFFS + 8, &want);
+		    EINVAL, CLEAR_BELOW_RAISE, ATTR0_OFFS + 8, &NO_POLICY, &want);
 	/* a bad raise, then a good one: applied */
 	want.v[K_RAISE] = 90;
 	set_msg_ok(_metadata, &self->c,
@@ -1608,20 +1725,21 @@ TEST_F(config, set_config_clear_below_raise)
 	/* and from there, clear alone to 1: not below raise 1 */
 	pair_set(set, UNSET, SF_RAISE_MIN);
 	set_cfg_refused(_metadata, &self->c, 0, set, EINVAL, CLEAR_BELOW_RAISE,
-			ATTR0_OFFS, &want);
+			ATTR0_OFFS, &NO_POLICY, &want);
 
 	/* out of range before the pair: a raise of 0 with clear 99 */
 	pair_set(set, SF_RAISE_MIN - 1, SF_CLEAR_MAX);
-	set_cfg_refused(_metadata, &self->c, 0, set, ERANGE,
-			keys[K_RAISE].refuse, ATTR0_OFFS, &want);
+	set_cfg_out_of_range(_metadata, &self->c, 0, set, K_RAISE, ATTR0_OFFS,
+			     &want);
 	/* the teardown puts the settings back */
 }
 
 /*
  * uid 65534 without capabilities: GET_CONFIG answers as it does for
  * root; SET_CONFIG is refused with -EPERM by the genl core
- * (GENL_UNS_ADMIN_PERM) before the attributes are parsed or tcpsm looks
- * at them; nothing changed.
+ * (GENL_UNS_ADMIN_PERM, the spec's uns-admin-perm) before the attributes
+ * are validated against the policy (values out of range get -EPERM, with
+ * no extack) or tcpsm looks at them; nothing changed.
  */
 TEST_F(config, set_config_unprivileged)
 {
@@ -1648,22 +1766,28 @@ TEST_F(config, set_config_unprivileged)
 
 	valid[K_COUNT] = other_value(K_COUNT, saved->v[K_COUNT],
 				     saved->v[K_COUNT], 2);
-	set_cfg_refused(_metadata, &c, 0, valid, EPERM, NULL, NO_OFFS, saved);
+	set_cfg_refused(_metadata, &c, 0, valid, EPERM, NULL, NO_OFFS,
+			&NO_POLICY, saved);
 	set_none(valid);
 	valid[K_DURATION] = other_value(K_DURATION, saved->v[K_DURATION],
 					saved->v[K_DURATION], 2);
-	set_cfg_refused(_metadata, &c, 0, valid, EPERM, NULL, NO_OFFS, saved);
+	set_cfg_refused(_metadata, &c, 0, valid, EPERM, NULL, NO_OFFS,
+			&NO_POLICY, saved);
 	set_cfg_refused(_metadata, &c, NLM_F_ACK, no_setting, EPERM, NULL,
-			NO_OFFS, saved);
-	set_cfg_refused(_metadata, &c, 0, zero, EPERM, NULL, NO_OFFS, saved);
+			NO_OFFS, &NO_POLICY, saved);
+	set_cfg_refused(_metadata, &c, 0, zero, EPERM, NULL, NO_OFFS,
+			&NO_POLICY, saved);
 	zero[K_COUNT] = UNSET;
 	zero[K_RAISE] = 0;
-	set_cfg_refused(_metadata, &c, 0, zero, EPERM, NULL, NO_OFFS, saved);
-	set_cfg_refused(_metadata, &c, 0, pair, EPERM, NULL, NO_OFFS, saved);
+	set_cfg_refused(_metadata, &c, 0, zero, EPERM, NULL, NO_OFFS,
+			&NO_POLICY, saved);
+	set_cfg_refused(_metadata, &c, 0, pair, EPERM, NULL, NO_OFFS,
+			&NO_POLICY, saved);
 	m = req_new(&c, TCPSM_CMD_SET_CONFIG, 0);
 	ASSERT_NE(NULL, m);
 	nla_put_u32(m, TCPSM_A_CONFIG_NETNS, c.netns);
-	EXPECT_EQ(0, expect_error(_metadata, &c, m, 0, EPERM, NULL, NO_OFFS));
+	EXPECT_EQ(0, expect_error(_metadata, &c, m, 0, EPERM, NULL, NO_OFFS,
+				  &NO_POLICY));
 
 	/*
 	 * As a dump: 6.1 checks the permission before it finds no dumpit;
@@ -1673,7 +1797,7 @@ TEST_F(config, set_config_unprivileged)
 	ASSERT_NE(NULL, m);
 	EXPECT_EQ(0, expect_error(_metadata, &c, m, 0,
 				  kernel_split_ops() ? EOPNOTSUPP : EPERM,
-				  NULL, NO_OFFS));
+				  NULL, NO_OFFS, &NO_POLICY));
 
 	cfg_unchanged(_metadata, &c, saved);
 	conn_close(&c);
@@ -1930,6 +2054,12 @@ static int run_dump_of(struct __test_metadata *_metadata, struct conn *c,
 					TH_LOG("DONE %d \"%s\"", e.error, e.msg);
 					return -1;
 				}
+				if ((nlh->nlmsg_flags & ~(NLM_F_DUMP_INTR |
+							  NLM_F_ACK_TLVS)) !=
+				    NLM_F_MULTI) {
+					TH_LOG("DONE flags %#x", nlh->nlmsg_flags);
+					return -1;
+				}
 				if (len != (int)NLMSG_ALIGN(nlh->nlmsg_len)) {
 					TH_LOG("bytes after DONE");
 					return -1;
@@ -1941,8 +2071,13 @@ static int run_dump_of(struct __test_metadata *_metadata, struct conn *c,
 				}
 				return nmsg;
 			}
+			/*
+			 * NLM_F_MULTI; NLM_F_DUMP_INTR too when a sample ran
+			 * between two rounds (genl_dump_check_consistent():
+			 * CLOSE_WAIT ports, listeners, and all the alarms)
+			 */
 			if (nlh->nlmsg_type != c->family ||
-			    !(nlh->nlmsg_flags & NLM_F_MULTI) ||
+			    (nlh->nlmsg_flags & ~NLM_F_DUMP_INTR) != NLM_F_MULTI ||
 			    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
 			    g->cmd != cmd) {
 				if (nlh->nlmsg_type == NLMSG_ERROR) {

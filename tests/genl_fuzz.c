@@ -26,15 +26,23 @@
  *     dump handler for it), -EPERM (SET_CONFIG without CAP_NET_ADMIN over
  *     the namespace's user namespace), -EBUSY (a dump while one runs on
  *     the socket), the strict attribute validation of the command's policy
- *     (-EINVAL or -ERANGE, with the extack message and attribute offset
- *     lib/nlattr.c gives), then the handler: a reply (+ ACK if asked),
- *     or a dump (NLM_F_MULTI messages, DONE), or its own error;
+ *     (-EINVAL or -ERANGE, with the extack message, attribute offset and
+ *     policy, NLMSGERR_ATTR_POLICY, that lib/nlattr.c and
+ *     net/netlink/policy.c give), then the handler: a reply (+ ACK if
+ *     asked), or a dump (NLM_F_MULTI messages, DONE), or its own error;
+ *   - the policies are the ones generated from the spec (kmod/tcpsm_nl.c):
+ *     GET_STATS all-netns (a flag), SET_CONFIG the six settings (u32s
+ *     with the spec's ranges, keys[] in genl_common.c); the commands
+ *     without one (GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS)
+ *     refuse every attribute (reject-all, maxattr 1, strict: the core's
+ *     genl_policy_reject_all on 6.1, tcpsm's own copy on 6.2+);
  *   - GET_CONFIG and SET_CONFIG replies carry the namespace's settings as
  *     the model tracks them: every SET_CONFIG that succeeds changes them,
- *     one that fails (-ERANGE naming the first key out of range, in the
- *     kernel's table order; -EINVAL "no setting given"; -EINVAL when the
- *     resulting synflood.clear is not below synflood.raise) changes
- *     nothing;
+ *     one that fails (-ERANGE "integer out of range" at the first value
+ *     out of its range in message order, every copy of a repeated
+ *     setting checked, the range in the extack's policy; -EINVAL "no
+ *     setting given"; -EINVAL when the resulting synflood.clear is not
+ *     below synflood.raise) changes nothing;
  *   - a message whose nlmsg_len is < 16 or runs past the bytes sent
  *     stops the walk: neither it nor anything after it gets a reply.
  * Replies are read with recv(2) until every message seen has had its last
@@ -56,10 +64,10 @@
  * in its first round (no port in CLOSE_WAIT, no listener): a dump after
  * it in the same send may get -EBUSY.
  *
- * The generic netlink core changed its order in 6.2 (split ops): 6.1 says
- * -EPERM to an unprivileged SET_CONFIG dump before it finds that the
- * command has no dump handler, 6.2 and later say -EOPNOTSUPP. The model
- * follows the running kernel (uname).
+ * The generic netlink core changed in 6.2 (split ops): 6.1 says -EPERM to
+ * an unprivileged SET_CONFIG dump before it finds that the command has no
+ * dump handler, 6.2 and later say -EOPNOTSUPP. The model follows the
+ * running kernel (uname).
  *
  * Two rules keep the fuzzing on tcpsm: a message the kernel would route to
  * another generic netlink family (its type came out of doctored bytes) is
@@ -367,6 +375,7 @@ struct expect {
 	int err;		/* M_NOFAMILY, M_ERR: -errno */
 	const char *emsg;	/* M_ERR, MUST_EPERM: the extack message, or NULL */
 	int eoffs;		/* M_ERR: NLMSGERR_ATTR_OFFS, or -1: none */
+	struct want_policy epol;	/* M_ERR: NLMSGERR_ATTR_POLICY */
 	bool busy_ok;		/* a dump that may get -EBUSY instead */
 	struct cfgv cfg;	/* GET_CONFIG, SET_CONFIG: the reply's settings */
 	bool want_ack;
@@ -396,6 +405,7 @@ struct fcase {
 	bool tlv_msg, tlv_offs;
 	char tlv_msg_text[256];
 	__u32 tlv_offs_val;
+	struct ack_policy tlv_pol;
 	bool failed;
 	char why[512];
 	const unsigned char *bad;	/* the reply that failed, if any */
@@ -427,14 +437,16 @@ static bool is_dump(__u16 flags)
 /*
  * The request policies of the family's commands, as the generic netlink
  * core has them: tcpsm sets no resv_start_op, so every command is "new"
- * and validated strictly (NL_VALIDATE_STRICT), and a command without a
- * policy gets genl_policy_reject_all with maxattr 1
- * (genl_op_fill_in_reject_policy()).
+ * and validated strictly (NL_VALIDATE_STRICT). The policies are the ones
+ * generated from the spec into kmod/tcpsm_nl.c. A command without one
+ * gets a reject-all policy with maxattr 1 (tcpsm_genl.c gives it on every
+ * kernel: on 6.1 the core would, genl_op_fill_in_reject_policy(), but
+ * 6.2+ would parse nothing for a split op without a policy).
  */
 enum pol_type {
 	P_UNSPEC,	/* no entry: NLA_UNSPEC, refused in strict mode */
 	P_FLAG,
-	P_U32,
+	P_SETTING,	/* a u32 with the range of its setting in keys[] */
 	P_REJECT,
 };
 
@@ -443,47 +455,55 @@ struct policy {
 	enum pol_type t[TCPSM_A_CONFIG_MAX + 1];
 };
 
-/* tcpsm_get_stats_policy: maxattr ALL_NETNS, PAD and NETNS unset */
+/* tcpsm_get_stats_{do,dump}_nl_policy: PAD and NETNS unset */
 static const struct policy pol_stats = {
 	TCPSM_A_STATS_ALL_NETNS, { [TCPSM_A_STATS_ALL_NETNS] = P_FLAG },
 };
 
-/* tcpsm_config_policy: NETNS (reply only) unset */
-static const struct policy pol_config = {
-	TCPSM_A_CONFIG_MAX, {
-		[TCPSM_A_CONFIG_CLOSEWAIT_COUNT] = P_U32,
-		[TCPSM_A_CONFIG_CLOSEWAIT_AGE] = P_U32,
-		[TCPSM_A_CONFIG_CLOSEWAIT_WINDOW] = P_U32,
-		[TCPSM_A_CONFIG_SYNFLOOD_RAISE] = P_U32,
-		[TCPSM_A_CONFIG_SYNFLOOD_CLEAR] = P_U32,
-		[TCPSM_A_CONFIG_SYNFLOOD_DURATION] = P_U32,
+/* tcpsm_set_config_nl_policy: NETNS (reply only) unset */
+static const struct policy pol_set_config = {
+	TCPSM_A_CONFIG_SYNFLOOD_DURATION, {
+		[TCPSM_A_CONFIG_CLOSEWAIT_COUNT] = P_SETTING,
+		[TCPSM_A_CONFIG_CLOSEWAIT_AGE] = P_SETTING,
+		[TCPSM_A_CONFIG_CLOSEWAIT_WINDOW] = P_SETTING,
+		[TCPSM_A_CONFIG_SYNFLOOD_RAISE] = P_SETTING,
+		[TCPSM_A_CONFIG_SYNFLOOD_CLEAR] = P_SETTING,
+		[TCPSM_A_CONFIG_SYNFLOOD_DURATION] = P_SETTING,
 	},
 };
 
 /* genl_policy_reject_all */
 static const struct policy pol_reject = { 1, { P_REJECT, P_REJECT } };
 
-/* tcpsm_ops[] in kmod/tcpsm_genl.c */
+/* tcpsm_nl_ops[] in kmod/tcpsm_nl.c */
 struct op_model {
 	bool doit, dumpit;
 	bool uns_admin;		/* GENL_UNS_ADMIN_PERM */
-	const struct policy *pol;
+	const struct policy *pol;	/* NULL: none (see above) */
 };
 
 static const struct op_model *op_of(__u8 cmd)
 {
 	static const struct op_model ops[] = {
 		[TCPSM_CMD_GET_STATS] = { true, true, false, &pol_stats },
-		[TCPSM_CMD_GET_CONFIG] = { true, false, false, &pol_config },
-		[TCPSM_CMD_SET_CONFIG] = { true, false, true, &pol_config },
-		[TCPSM_CMD_GET_CLOSEWAIT] = { false, true, false, &pol_reject },
-		[TCPSM_CMD_GET_ALARMS] = { false, true, false, &pol_reject },
-		[TCPSM_CMD_GET_LISTENERS] = { false, true, false, &pol_reject },
+		[TCPSM_CMD_GET_CONFIG] = { true, false, false, NULL },
+		[TCPSM_CMD_SET_CONFIG] = { true, false, true, &pol_set_config },
+		[TCPSM_CMD_GET_CLOSEWAIT] = { false, true, false, NULL },
+		[TCPSM_CMD_GET_ALARMS] = { false, true, false, NULL },
+		[TCPSM_CMD_GET_LISTENERS] = { false, true, false, NULL },
 	};
 
-	if (cmd >= ARRAY_SIZE(ops) || !ops[cmd].pol)
+	if (cmd >= ARRAY_SIZE(ops) || !(ops[cmd].doit || ops[cmd].dumpit))
 		return NULL;	/* EVENT and ALARM are notifications only */
 	return &ops[cmd];
+}
+
+/* the policy the core validates @op's requests with */
+static const struct policy *op_policy(const struct op_model *op)
+{
+	if (op->pol)
+		return op->pol;
+	return &pol_reject;
 }
 
 static const char *cmd_name(unsigned int cmd)
@@ -525,22 +545,32 @@ struct parsed {
 	int err;		/* 0 or -errno */
 	const char *msg;	/* its extack message */
 	int offs;		/* its bad attribute, -1: none */
+	struct want_policy pol;	/* its NLMSGERR_ATTR_POLICY */
 	const struct nlattr *tb[TCPSM_A_CONFIG_MAX + 1];	/* the last of each */
 };
 
+/*
+ * A refusal: NL_SET_ERR_MSG_ATTR_POL() with *@pol (NULL: none, as
+ * NL_SET_ERR_MSG_ATTR(), NL_SET_ERR_MSG(), or the NLA_REJECT entry that
+ * netlink_policy_dump_write_attr() skips).
+ */
 static void parse_fail(struct parsed *p, int err, const char *msg,
-		       const struct nlmsghdr *h, const struct nlattr *a)
+		       const struct nlmsghdr *h, const struct nlattr *a,
+		       const struct want_policy *pol)
 {
 	p->err = err;
 	p->msg = msg;
 	p->offs = a ? (int)((const char *)a - (const char *)h) : -1;
+	p->pol = pol ? *pol : NO_POLICY;
 }
 
 /*
  * __nlmsg_parse() with NL_VALIDATE_STRICT, as genl_family_rcv_msg_doit()
  * and genl_start() call it: __nla_validate_parse() and validate_nla() in
- * lib/nlattr.c (the same in 6.1 and 6.12 for these attribute types). The
- * first attribute that fails decides; the trailing bytes come last.
+ * lib/nlattr.c (the same in 6.1 and 6.12 for these attribute types): per
+ * attribute, in message order, the type, the length, NLA_F_NESTED, then
+ * the value's range. The first attribute that fails decides; the
+ * trailing bytes come last.
  */
 static void parse_attrs(const struct nlmsghdr *h, const struct policy *pol,
 			struct parsed *p)
@@ -557,50 +587,65 @@ static void parse_attrs(const struct nlmsghdr *h, const struct policy *pol,
 
 		if (type == 0 || type > pol->maxtype) {
 			/* NL_VALIDATE_MAXTYPE */
-			parse_fail(p, -EINVAL, "Unknown attribute type", h, a);
+			parse_fail(p, -EINVAL, "Unknown attribute type", h, a,
+				   NULL);
 			return;
 		}
 		switch (pol->t[type]) {
 		case P_UNSPEC:
 			/* the NLA_F_NESTED check spares NLA_UNSPEC */
-			parse_fail(p, -EINVAL, "Unsupported attribute", h, a);
+			parse_fail(p, -EINVAL, "Unsupported attribute", h, a,
+				   NULL);
 			return;
-		case P_U32:
+		case P_SETTING: {
+			int k = type - TCPSM_A_CONFIG_CLOSEWAIT_COUNT;
+			struct want_policy wp = setting_policy(k);
+			__u32 v;
+
 			/* nla_attr_len[NLA_U32], NL_VALIDATE_STRICT_ATTRS */
 			if (len != 4) {
 				parse_fail(p, -EINVAL, "invalid attribute length",
-					   h, a);
+					   h, a, &wp);
 				return;
 			}
 			if (nested) {
 				parse_fail(p, -EINVAL, "NLA_F_NESTED not expected",
-					   h, a);
+					   h, a, &wp);
+				return;
+			}
+			/* nla_validate_range_unsigned() */
+			memcpy(&v, (const char *)a + NLA_HDRLEN, 4);
+			if (v < keys[k].min || v > keys[k].max) {
+				parse_fail(p, -ERANGE, RANGE_MSG, h, a, &wp);
 				return;
 			}
 			break;
+		}
 		case P_FLAG:
 			if (nested) {
 				parse_fail(p, -EINVAL, "NLA_F_NESTED not expected",
-					   h, a);
+					   h, a, &FLAG_POLICY);
 				return;
 			}
 			if (len > 0) {	/* err = -ERANGE; goto out_err */
 				parse_fail(p, -ERANGE,
 					   "Attribute failed policy validation",
-					   h, a);
+					   h, a, &FLAG_POLICY);
 				return;
 			}
 			break;
 		case P_REJECT:
+			/* NLA_REJECT: no policy to write */
 			parse_fail(p, -EINVAL, nested ? "NLA_F_NESTED not expected" :
-				   "Attribute failed policy validation", h, a);
+				   "Attribute failed policy validation", h, a,
+				   NULL);
 			return;
 		}
 		p->tb[type] = a;
 	}
 	if (rem > 0)		/* NL_VALIDATE_TRAILING */
 		parse_fail(p, -EINVAL, "bytes leftover after parsing attributes",
-			   h, NULL);
+			   h, NULL, NULL);
 }
 
 static void set_err(struct expect *e, int err, const char *msg, int offs)
@@ -620,10 +665,11 @@ static __u32 attr_u32(const struct nlattr *a)
 }
 
 /*
- * tcpsm_config_set(): every value checked, in table order (the last of
- * each attribute counts); then, on the values the namespace would have,
- * synflood.clear below synflood.raise (pointing at the clear attribute if
- * the request has one, else at the raise one); then all stored, or none.
+ * tcpsm_nl_set_config_doit(), after the policy checked every value (the
+ * last of each attribute counts): a setting at least; then, on the
+ * values the namespace would have, synflood.clear below synflood.raise
+ * (pointing at the clear attribute if the request has one, else at the
+ * raise one); then all stored, or none.
  */
 static void predict_set_config(struct fcase *fc, const struct nlmsghdr *h,
 			       const struct parsed *p, struct expect *e)
@@ -634,19 +680,11 @@ static void predict_set_config(struct fcase *fc, const struct nlmsghdr *h,
 	int i;
 
 	for (i = 0; i < NKEYS; i++) {
-		__u32 v;
-
 		a = p->tb[TCPSM_A_CONFIG_CLOSEWAIT_COUNT + i];
 		if (!a)
 			continue;
 		any = true;
-		v = attr_u32(a);
-		if (v < keys[i].min || v > keys[i].max) {
-			set_err(e, -ERANGE, keys[i].refuse,
-				(int)((const char *)a - (const char *)h));
-			return;
-		}
-		next.v[i] = v;
+		next.v[i] = attr_u32(a);
 	}
 	if (!any) {
 		set_err(e, -EINVAL, "no setting given", -1);
@@ -678,6 +716,7 @@ static void predict(struct fcase *fc, const struct nlmsghdr *h,
 	bool priv = fc->ph->kind != PH_UNPRIV;
 	__u16 flags = h->nlmsg_flags;
 	const struct op_model *op;
+	const struct policy *pol;
 	struct parsed p;
 
 	if (h->nlmsg_len < GENL_LEN) {
@@ -726,9 +765,11 @@ static void predict(struct fcase *fc, const struct nlmsghdr *h,
 		}
 		e->busy_ok = fc->dump == DS_MAYBE;
 	}
-	parse_attrs(h, op->pol, &p);
+	pol = op_policy(op);
+	parse_attrs(h, pol, &p);
 	if (p.err) {
 		set_err(e, p.err, p.msg, p.offs);
+		e->epol = p.pol;
 		return;
 	}
 	if (dump) {
@@ -886,6 +927,14 @@ static bool check_tlvs(struct fcase *fc, const unsigned char *p, size_t off,
 				fc->tlv_offs_val = v;
 			}
 			break;
+		case NLMSGERR_ATTR_POLICY:
+			if (fc->tlv_pol.present) {
+				fail(fc, "two NLMSGERR_ATTR_POLICY");
+				return false;
+			}
+			ack_policy_parse(p + off + NLA_HDRLEN,
+					 a->nla_len - NLA_HDRLEN, &fc->tlv_pol);
+			break;
 		}
 		off += NLA_ALIGN(a->nla_len);
 	}
@@ -901,6 +950,7 @@ static void tlv_reset(struct fcase *fc)
 	fc->tlv_msg = false;
 	fc->tlv_offs = false;
 	fc->tlv_msg_text[0] = '\0';
+	memset(&fc->tlv_pol, 0, sizeof(fc->tlv_pol));
 }
 
 /* NLMSG_ERROR: error in range, the request's header echoed (and payload) */
@@ -994,10 +1044,13 @@ static bool check_done(struct fcase *fc, const struct nlmsghdr *nlh,
 
 /*
  * The extack of an error as predicted (when the socket asked for TLVs):
- * the message, or none; the attribute offset, or none.
+ * the message, or none; the attribute offset, or none; the policy the
+ * attribute broke, or none.
  */
 static void check_extack(struct fcase *fc, const struct expect *e)
 {
+	const char *why;
+
 	if (!fc->c->ext_ack)
 		return;
 	if (e->emsg && (!fc->tlv_msg || strcmp(fc->tlv_msg_text, e->emsg)))
@@ -1013,6 +1066,8 @@ static void check_extack(struct fcase *fc, const struct expect *e)
 	else if (e->eoffs < 0 && fc->tlv_offs)
 		fail(fc, "error %d: extack offset %u, expected none", e->err,
 		     fc->tlv_offs_val);
+	else if ((why = ack_policy_mismatch(&fc->tlv_pol, &e->epol)))
+		fail(fc, "error %d: %s", e->err, why);
 }
 
 /* the genl header of a reply to @e */
@@ -1704,7 +1759,7 @@ static void on_reply(struct fcase *fc, const struct nlmsghdr *nlh)
 				     e->hdr.nlmsg_seq,
 				     pred_str(e, pred, sizeof(pred)),
 				     e->want_ack ? "" : " without ACK");
-			else if (fc->tlv_msg || fc->tlv_offs)
+			else if (fc->tlv_msg || fc->tlv_offs || fc->tlv_pol.present)
 				fail(fc, "ACK to seq %u with an extack (\"%s\")",
 				     e->hdr.nlmsg_seq, fc->tlv_msg_text);
 			return;
@@ -1714,7 +1769,7 @@ static void on_reply(struct fcase *fc, const struct nlmsghdr *nlh)
 			fail(fc, "error %d to seq %u after %d replies", error,
 			     e->hdr.nlmsg_seq, e->ndata + e->got_data);
 		} else if (e->busy_ok && error == -EBUSY) {
-			if (fc->tlv_msg || fc->tlv_offs)
+			if (fc->tlv_msg || fc->tlv_offs || fc->tlv_pol.present)
 				fail(fc, "EBUSY with an extack (\"%s\")",
 				     fc->tlv_msg_text);
 		} else if (e->cls != M_ERR && e->cls != M_NOFAMILY) {
@@ -1746,7 +1801,9 @@ static void on_reply(struct fcase *fc, const struct nlmsghdr *nlh)
 				 (!fc->tlv_msg || strcmp(fc->tlv_msg_text, e->emsg)))
 				fail(fc, "unprivileged all-netns dump: extack \"%s\", expected \"%s\"",
 				     fc->tlv_msg_text, e->emsg);
-		} else if (error || fc->tlv_msg) {
+			else if (fc->tlv_pol.present)
+				fail(fc, "unprivileged all-netns dump: NLMSGERR_ATTR_POLICY in DONE");
+		} else if (error || fc->tlv_msg || fc->tlv_pol.present) {
 			fail(fc, "%s dump: DONE %d (\"%s\") after %d messages",
 			     cmd_name(e->cmd), error, fc->tlv_msg_text, e->ndata);
 		} else if ((e->must == MUST_OK &&
@@ -2283,7 +2340,8 @@ static struct nlmsghdr *m_overrun(struct fcase *fc)
 }
 
 /*
- * The same attribute several times: the last one counts. For the config
+ * The same attribute several times: the last one counts, but every copy
+ * is validated (SET_CONFIG: each against its range). For the config
  * commands, a setting with different values (in range or not), or several.
  */
 static struct nlmsghdr *m_dup(struct fcase *fc)
