@@ -2,9 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # The spec, the uapi header and the kernel agree (runs in the VM, as root,
 # module loaded by tests/run.sh; the repo is read-only there):
-#   - include/uapi/linux/tcpsm.h is exactly what the kernel's ynl-gen-c.py
-#     makes of Documentation/netlink/specs/tcpsm.yaml (regenerated into a
-#     temp dir; any difference fails: run make uapi);
+#   - include/uapi/linux/tcpsm.h, and the module's netlink glue
+#     kmod/tcpsm_nl.h and kmod/tcpsm_nl.c (policies, ops, group enum), are
+#     exactly what the kernel's ynl-gen-c.py makes of
+#     Documentation/netlink/specs/tcpsm.yaml (--mode uapi --header; --mode
+#     kernel --header and --source; regenerated into a temp dir as the
+#     Makefile's uapi target does; any difference fails: run make uapi);
+#   - the multicast groups the module registers are the spec's, and who
+#     may join them is what the spec says: a group with admin-perm in its
+#     flags refuses an unprivileged subscriber (uid 65534, no capability,
+#     cli.py --subscribe) with EPERM, the others take it, and root joins
+#     every one (the generator writes no group flags, kmod/tcpsm_genl.c
+#     does: this checks the two agree);
 #   - the kernel's generic YNL client, tools/net/ynl/cli.py driven by our
 #     spec alone, can talk to the module: --do get-stats and
 #     --dump get-stats --json '{"all-netns": true}' decode, and agree with
@@ -65,6 +74,26 @@ else
 	sed 's/^/# /' "$TMP/diff"
 	fail "include/uapi/linux/tcpsm.h differs from the spec (run make uapi)"
 fi
+
+# The module's netlink glue, as make uapi makes it: the same invocations,
+# and the same file names (the source includes the header by the name of
+# its own output file).
+mkdir -p "$TMP/kmod"
+for part in header:h source:c; do
+	mode=${part%%:*}
+	f=tcpsm_nl.${part##*:}
+	if ! (cd "$tree" && timeout 120 "$PY" "$YNL/tools/net/ynl/ynl-gen-c.py" \
+		--mode kernel --"$mode" \
+		--spec Documentation/netlink/specs/tcpsm.yaml \
+		-o "$TMP/kmod/$f") > "$TMP/gen.log" 2>&1; then
+		fail "ynl-gen-c.py --mode kernel --$mode failed: $(tail -n 5 "$TMP/gen.log")"
+	elif diff -u "$ROOT/kmod/$f" "$TMP/kmod/$f" > "$TMP/diff"; then
+		ok "kmod/$f is generated from the spec (--mode kernel --$mode)"
+	else
+		sed 's/^/# /' "$TMP/diff"
+		fail "kmod/$f differs from the spec (run make uapi)"
+	fi
+done
 
 # the kernel's YNL client, driven by the spec alone
 ynl()
@@ -198,6 +227,88 @@ check "ynl: events with every field, from a connect to its close" true \
 		(map(select(.from == "last-ack" and .to == "closed")) | length > 0)' <<< "${evs:-[]}")"
 check "ynl: sequence numbers without a gap" true \
 	"$(jq '[.[].seq] as $s | $s == [range($s[0]; $s[0] + ($s | length))]' <<< "${evs:-[]}")"
+
+# The groups: the spec's, "NAME admin" or "NAME open" a line (admin-perm
+# in the group's flags: joining needs CAP_NET_ADMIN).
+spec_groups=$("$PY" - "$SPEC" <<'EOF3'
+import sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))
+for g in spec.get("mcast-groups", {}).get("list", []):
+    print(g["name"], "admin" if "admin-perm" in g.get("flags", []) else "open")
+EOF3
+)
+echo "# spec groups: $(tr '\n' ' ' <<< "$spec_groups")"
+check "the spec has multicast groups, one admin-only at least" true \
+	"$([ -n "$spec_groups" ] && grep -q ' admin$' <<< "$spec_groups" && echo true || echo false)"
+# and the module's, as the generic netlink controller lists them
+kernel_groups=$(genl ctrl get name "$(sed -n 's/^#define TCPSM_FAMILY_NAME[[:space:]]*"\(.*\)"/\1/p' "$HDR")" 2>&1 |
+	grep -o 'name: [a-z0-9_-]*' | sed 's/^name: //' | sort | tr '\n' ' ')
+check "the module's groups are the spec's" \
+	"$(cut -d' ' -f1 <<< "$spec_groups" | sort | tr '\n' ' ')" "$kernel_groups"
+
+# a subscriber without privilege: uid/gid 65534, no group, no capability
+# (a uid change from 0 clears them); it reads the spec from $tree
+if command -v setpriv >/dev/null; then
+	nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+elif command -v runuser >/dev/null; then
+	nobody=(runuser -u "$(id -nu 65534)" --)
+else
+	nobody=()
+fi
+# build/ynl is private to root (scripts/ynl.sh extracts it into a mktemp
+# -d and moves that): the subscribers run a copy of cli.py and its lib
+chmod 755 "$TMP"
+mkdir -p "$TMP/ynl"
+cp -r "$YNL/tools/net/ynl/cli.py" "$YNL/tools/net/ynl/lib" "$TMP/ynl/"
+chmod -R a+rX "$TMP/ynl" "$tree"
+if [ ${#nobody[@]} -eq 0 ]; then
+	fail "neither setpriv nor runuser: cannot subscribe unprivileged"
+else
+	# shellcheck disable=SC2016 # expanded by the unprivileged sh
+	check "the unprivileged subscriber has no capability" \
+		"65534 0000000000000000" \
+		"$("${nobody[@]}" sh -c 'echo "$(id -u) $(sed -n "s/^CapEff:[[:space:]]*//p" /proc/self/status)"')"
+fi
+# subscribe [PREFIX...] -- GROUP: cli.py --subscribe GROUP for a second,
+# as PREFIX runs it; output in $TMP/sub.out, $TMP/sub.err; its exit code.
+# A refused subscription: ntf_subscribe()'s setsockopt(NETLINK_ADD_MEMBERSHIP)
+# raises PermissionError (EPERM, genl_bind()).
+subscribe()
+{
+	local pre=()
+
+	while [ "$1" != -- ]; do
+		pre+=("$1")
+		shift
+	done
+	shift
+	"${pre[@]}" "$PY" "$TMP/ynl/cli.py" \
+		--spec "$tree/Documentation/netlink/specs/tcpsm.yaml" --output-json \
+		--subscribe "$1" --sleep 1 > "$TMP/sub.out" 2> "$TMP/sub.err"
+}
+while read -r grp perm; do
+	[ -n "$grp" ] || continue
+	subscribe -- "$grp"
+	rc=$?
+	check "root subscribes to $grp" "0 array" \
+		"$rc $(jq -r type "$TMP/sub.out" 2>/dev/null)"
+	[ "$rc" -eq 0 ] || echo "# $(tail -n 1 "$TMP/sub.err")"
+	[ ${#nobody[@]} -gt 0 ] || continue
+	subscribe "${nobody[@]}" -- "$grp"
+	rc=$?
+	if [ "$perm" = admin ]; then
+		# ntf_subscribe(): NETLINK_ADD_MEMBERSHIP fails, EPERM
+		if [ "$rc" -ne 0 ] && grep -q 'PermissionError: \[Errno 1\]' "$TMP/sub.err"; then
+			ok "$grp (admin-perm): an unprivileged subscriber is refused, EPERM"
+		else
+			fail "$grp (admin-perm): unprivileged subscriber: rc $rc, $(tail -n 1 "$TMP/sub.err")"
+		fi
+	else
+		check "$grp: an unprivileged subscriber is taken" "0 array" \
+			"$rc $(jq -r type "$TMP/sub.out" 2>/dev/null)"
+		[ "$rc" -eq 0 ] || echo "# $(tail -n 1 "$TMP/sub.err")"
+	fi
+done <<< "$spec_groups"
 
 [ $fails -eq 0 ] || { echo "# $fails check(s) failed"; exit 1; }
 exit 0
