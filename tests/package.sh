@@ -69,6 +69,20 @@ echo "# packages $V; kernel $KREL; upgrade to ${OTHER:-none}"
 echo 'man-db man-db/auto-update boolean false' | debconf-set-selections
 rm -f /var/lib/man-db/auto-update
 
+# dkms_ko KREL: the module DKMS installed for KREL, with the packages'
+# version and KREL's vermagic; its path on stdout. DKMS compresses it as
+# the kernel's own modules are (6.12: .ko.xz).
+dkms_ko() {
+	local ko
+	ko=$(ls /lib/modules/"$1"/updates/dkms/tcpsm.ko* 2>/dev/null | head -n1)
+	[ -n "$ko" ] || { echo "no /lib/modules/$1/updates/dkms/tcpsm.ko*"; return 1; }
+	[ "$(modinfo -F version "$ko")" = "$V" ] ||
+		{ echo "modinfo version '$(modinfo -F version "$ko")', packages $V"; return 1; }
+	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$1" ] ||
+		{ echo "vermagic $(modinfo -F vermagic "$ko"), not $1"; return 1; }
+	echo "$ko"
+}
+
 t_install() {
 	local ko
 	if grep -q '^tcpsm ' /proc/modules; then
@@ -77,13 +91,7 @@ t_install() {
 	fi
 	apt-get install -y -q --no-install-recommends "$dkms_deb" "$cli_deb" || return 1
 	dkms status tcpsm
-	# DKMS compresses it as the kernel's own modules are (6.12: .ko.xz)
-	ko=$(ls /lib/modules/"$KREL"/updates/dkms/tcpsm.ko* 2>/dev/null | head -n1)
-	[ -n "$ko" ] || { echo "no /lib/modules/$KREL/updates/dkms/tcpsm.ko*"; return 1; }
-	[ "$(modinfo -F version "$ko")" = "$V" ] ||
-		{ echo "modinfo version '$(modinfo -F version "$ko")', packages $V"; return 1; }
-	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$KREL" ] ||
-		{ echo "vermagic $(modinfo -F vermagic "$ko")"; return 1; }
+	ko=$(dkms_ko "$KREL") || { echo "$ko"; return 1; }
 	[ "$(modinfo -n tcpsm)" = "$ko" ] || { echo "modprobe finds $(modinfo -n tcpsm)"; return 1; }
 	# the upgrade kernel is not there yet: nothing built for it
 	[ -z "$OTHER" ] || [ ! -e "/lib/modules/$OTHER" ] || { echo "/lib/modules/$OTHER exists"; return 1; }
@@ -178,10 +186,7 @@ t_upgrade() {
 	t0=$SECONDS
 	run-parts --verbose --exit-on-error --arg="$OTHER" /etc/kernel/header_postinst.d || return 1
 	dkms status tcpsm
-	ko=$(ls /lib/modules/"$OTHER"/updates/dkms/tcpsm.ko* 2>/dev/null | head -n1)
-	[ -n "$ko" ] || { echo "no /lib/modules/$OTHER/updates/dkms/tcpsm.ko*"; return 1; }
-	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$OTHER" ] &&
-	[ "$(modinfo -F version "$ko")" = "$V" ] || { modinfo "$ko"; return 1; }
+	ko=$(dkms_ko "$OTHER") || { echo "$ko"; return 1; }
 	echo "built in $((SECONDS - t0)) s: $ko"
 }
 [ -z "$OTHER" ] || check "package: a new kernel's headers: DKMS builds tcpsm.ko for $OTHER too" t_upgrade
