@@ -52,9 +52,11 @@ if [ "$K" != 1 ]; then		# the debug kernel
 	LEGIT_FLOOR=${TCPSM_SF_RATE_FLOOR:-30}
 else
 	FLOOD_RATE=${TCPSM_SF_FLOOD_RATE:-1000}
-	# TCG reaches 1145/s (6.1) and 1264/s (6.12) of the 2 000/s asked,
-	# (one run each): the floor is about half, margin for a busier host
-	LEGIT_FLOOR=${TCPSM_SF_RATE_FLOOR:-600}
+	# The floor says the load was real, so that "no SYN_FLOOD" means
+	# something; it is not a speed goal. TCG reached 1145/s (6.1) and
+	# 1264/s (6.12) of the 2 000/s asked alone, and 595.7/s on 6.12-rt
+	# beside the debug guest: the floor is half of the lowest.
+	LEGIT_FLOOR=${TCPSM_SF_RATE_FLOOR:-300}
 fi
 FLOOD_S=8
 RAISE_WITHIN=${TCPSM_SF_RAISE_WITHIN:-3}	# the "within 3 s"
