@@ -240,22 +240,22 @@ static const struct genl_multicast_group tcpsm_mcgrps[] = {
 	},
 };
 
+#ifdef TCPSM_HAVE_SPLIT_OPS
 /*
  * The generator gives a command whose request has no attributes
- * (GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS) no policy. 6.1
- * refuses every attribute of such a command with the core's
- * genl_policy_reject_all; 6.2+ parses nothing for a split op without a
- * policy and would serve a request that carries junk. Give them the
- * same reject-all on every kernel: attribute 1 is rejected, any above it
- * is unknown, strictly. Two entries: the last attribute needs a non-zero
- * type.
+ * (GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS) no policy. For
+ * struct genl_ops (6.1, below) the core refuses every attribute of such
+ * a command with its genl_policy_reject_all; for a split op without a
+ * policy 6.2+ parses nothing and would serve a request that carries
+ * junk. Give them the same reject-all here: attribute 1 is rejected,
+ * any above it is unknown, strictly. Two entries: the last attribute
+ * needs a non-zero type.
  */
 static const struct nla_policy tcpsm_reject_all[] = {
 	{ .type = NLA_REJECT },
 	{ .type = NLA_REJECT },
 };
 
-#ifdef TCPSM_HAVE_SPLIT_OPS
 static struct genl_split_ops tcpsm_ops[ARRAY_SIZE(tcpsm_nl_ops)];
 
 static int tcpsm_ops_init(void)
@@ -279,7 +279,9 @@ static int tcpsm_ops_init(void)
 /*
  * 6.1 has no split ops: fold the generated do and dump entries of each
  * command into one struct genl_ops. The spec gives both halves of a
- * command the same request (get-stats), so one policy serves both.
+ * command the same request (get-stats), so one policy serves both. A
+ * command left without one gets the core's genl_policy_reject_all
+ * (tcpsm sets no resv_start_op).
  */
 static struct genl_ops tcpsm_ops[ARRAY_SIZE(tcpsm_nl_ops)];
 
@@ -317,13 +319,6 @@ static int tcpsm_ops_init(void)
 			o->done = s->done;
 		}
 		o->validate |= s->validate;
-	}
-	for (j = 0; j < n; j++) {
-		o = &tcpsm_ops[j];
-		if (!o->policy) {
-			o->policy = tcpsm_reject_all;
-			o->maxattr = ARRAY_SIZE(tcpsm_reject_all) - 1;
-		}
 	}
 	tcpsm_family.ops = tcpsm_ops;
 	tcpsm_family.n_ops = n;
