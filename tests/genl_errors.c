@@ -1286,12 +1286,8 @@ static void set_cfg_refused(struct __test_metadata *_metadata, struct conn *c,
 			    const struct want_policy *pol,
 			    const struct cfgv *unchanged)
 {
-	struct nl_msg *m = cfg_msg(c, flags, set);
-
-	ASSERT_NE(NULL, m);
-	EXPECT_EQ(0, expect_error(_metadata, c, m, 0, errno_exp, msg, offs,
-				  pol));
-	cfg_unchanged(_metadata, c, unchanged);
+	msg_refused(_metadata, c, cfg_msg(c, flags, set), errno_exp, msg, offs,
+		    pol, unchanged);
 }
 
 /*
