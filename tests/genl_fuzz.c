@@ -479,31 +479,23 @@ static const struct policy pol_reject = { 1, { P_REJECT, P_REJECT } };
 struct op_model {
 	bool doit, dumpit;
 	bool uns_admin;		/* GENL_UNS_ADMIN_PERM */
-	const struct policy *pol;	/* NULL: none (see above) */
+	const struct policy *pol;	/* the one the core validates with */
 };
 
 static const struct op_model *op_of(__u8 cmd)
 {
 	static const struct op_model ops[] = {
 		[TCPSM_CMD_GET_STATS] = { true, true, false, &pol_stats },
-		[TCPSM_CMD_GET_CONFIG] = { true, false, false, NULL },
+		[TCPSM_CMD_GET_CONFIG] = { true, false, false, &pol_reject },
 		[TCPSM_CMD_SET_CONFIG] = { true, false, true, &pol_set_config },
-		[TCPSM_CMD_GET_CLOSEWAIT] = { false, true, false, NULL },
-		[TCPSM_CMD_GET_ALARMS] = { false, true, false, NULL },
-		[TCPSM_CMD_GET_LISTENERS] = { false, true, false, NULL },
+		[TCPSM_CMD_GET_CLOSEWAIT] = { false, true, false, &pol_reject },
+		[TCPSM_CMD_GET_ALARMS] = { false, true, false, &pol_reject },
+		[TCPSM_CMD_GET_LISTENERS] = { false, true, false, &pol_reject },
 	};
 
 	if (cmd >= ARRAY_SIZE(ops) || !(ops[cmd].doit || ops[cmd].dumpit))
 		return NULL;	/* EVENT and ALARM are notifications only */
 	return &ops[cmd];
-}
-
-/* the policy the core validates @op's requests with */
-static const struct policy *op_policy(const struct op_model *op)
-{
-	if (op->pol)
-		return op->pol;
-	return &pol_reject;
 }
 
 static const char *cmd_name(unsigned int cmd)
@@ -716,7 +708,6 @@ static void predict(struct fcase *fc, const struct nlmsghdr *h,
 	bool priv = fc->ph->kind != PH_UNPRIV;
 	__u16 flags = h->nlmsg_flags;
 	const struct op_model *op;
-	const struct policy *pol;
 	struct parsed p;
 
 	if (h->nlmsg_len < GENL_LEN) {
@@ -765,8 +756,7 @@ static void predict(struct fcase *fc, const struct nlmsghdr *h,
 		}
 		e->busy_ok = fc->dump == DS_MAYBE;
 	}
-	pol = op_policy(op);
-	parse_attrs(h, pol, &p);
+	parse_attrs(h, op->pol, &p);
 	if (p.err) {
 		set_err(e, p.err, p.msg, p.offs);
 		e->epol = p.pol;
