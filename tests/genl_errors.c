@@ -18,9 +18,10 @@
  * tests of fixture "config" put the settings back as they found them, in
  * the harness's parent (root, initial namespace), whatever the test did.
  * GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS have no request
- * attributes: tcpsm gives them a reject-all policy on every kernel (the
- * core's genl_policy_reject_all on 6.1; split ops without a policy would
- * not be parsed at all on 6.2+), so any attribute is refused.
+ * attributes: they get a reject-all policy on every kernel (the core's
+ * genl_policy_reject_all on 6.1; tcpsm's own on 6.2+, where split ops
+ * without a policy would not be parsed at all), so any attribute is
+ * refused.
  * GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS are dumps only: a do is
  * refused, a dump gives well-formed messages of our namespace (flags
  * NLM_F_MULTI, and NLM_F_DUMP_INTR when the sampler ran between two

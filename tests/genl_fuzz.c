@@ -439,9 +439,9 @@ static bool is_dump(__u16 flags)
  * core has them: tcpsm sets no resv_start_op, so every command is "new"
  * and validated strictly (NL_VALIDATE_STRICT). The policies are the ones
  * generated from the spec into kmod/tcpsm_nl.c. A command without one
- * gets a reject-all policy with maxattr 1 (tcpsm_genl.c gives it on every
- * kernel: on 6.1 the core would, genl_op_fill_in_reject_policy(), but
- * 6.2+ would parse nothing for a split op without a policy).
+ * gets a reject-all policy with maxattr 1 on every kernel: on 6.1 the
+ * core's (genl_op_fill_in_reject_policy()), on 6.2+ tcpsm_genl.c's, since
+ * the core would parse nothing for a split op without a policy.
  */
 enum pol_type {
 	P_UNSPEC,	/* no entry: NLA_UNSPEC, refused in strict mode */
