@@ -31,6 +31,28 @@ read -r -a kernels <<< "${*:-$(scripts/kernel.sh tested suite | tr '\n' ' ')}"
 jobs=${TCPSM_CHECK_JOBS:-2}
 mapfile -t pkg_kernels < <(scripts/kernel.sh tested package)
 
+# failures TAP: each failed test's "not ok N" line, and under it the
+# first reasons the test gave (its "FAIL: " and "not ok - " lines, cut
+# to 300 characters), so that the end of a run says why, not only what.
+failures()
+{
+	awk '
+	function flush() { n = 0; more = 0 }
+	/^# selftests: / { flush(); next }
+	/^# (FAIL: |not ok - )/ {
+		if (n < 8) why[n++] = substr($0, 3, 300); else more++
+		next
+	}
+	/^not ok [0-9]+ / {
+		print
+		for (i = 0; i < n; i++) print "  " why[i]
+		if (more) print "  (" more " more: see the log)"
+		flush(); next
+	}
+	/^ok [0-9]+ / { flush() }
+	' "$1" 2>/dev/null
+}
+
 # write_result OUT RES T0 KVER VM_RC: RES from the TAP in OUT:
 # "PASS FAIL SECONDS KVER" on its first line, then one failure per line.
 write_result()
@@ -42,7 +64,7 @@ write_result()
 	fail=${fail%% failed*}
 	{
 		echo "$pass $fail $(( $(date +%s) - t0 )) $kver"
-		grep -E '^not ok [0-9]+ ' "$out/tap" 2>/dev/null
+		failures "$out/tap"
 		if [ "$rc" -ne 0 ] && ! grep -qE '^not ok [0-9]+ ' "$out/tap" 2>/dev/null; then
 			echo "the VM run failed (vm.sh exit $rc): kernel problem, panic or timeout; see $out/"
 		fi
