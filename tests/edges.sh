@@ -119,7 +119,9 @@ run_family() { # FAMILY
 	tcpsm_nstat_snap "$TCPSM_NS_A"
 	tcpsm_nstat_snap "$TCPSM_NS_B"
 	t0=$(date +%s.%N)
-	out=$("$TRAFFIC" edges --family "$fam" --count "$COUNT" --block-cmd "$TESTS_DIR/lib.sh" all)
+	# each step's wait: 5 s, 6x on the debug kernel (K)
+	out=$("$TRAFFIC" edges --family "$fam" --count "$COUNT" --timeout-ms $((5000 * K)) \
+		--block-cmd "$TESTS_DIR/lib.sh" all)
 	rc=$?
 	t1=$(date +%s.%N)
 	line=$(echo "$out" | grep -v '^#' | tail -n 1)

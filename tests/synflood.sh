@@ -61,6 +61,14 @@ fi
 FLOOD_S=8
 RAISE_WITHIN=${TCPSM_SF_RAISE_WITHIN:-3}	# the issue's "within 3 s"
 CLEAR_WITHIN=${TCPSM_SF_CLEAR_WITHIN:-10}	# "clears within 10 s"
+if [ "$K" != 1 ]; then
+	# The windows are promises of the production kernels, which keep
+	# them. The debug guest (KASAN, lockdep, beside another guest on 2
+	# cores) is here for what it catches, not for time: a raise while
+	# the flood lasts, a clear within 30 s.
+	RAISE_WITHIN=${TCPSM_SF_RAISE_WITHIN:-$FLOOD_S}
+	CLEAR_WITHIN=${TCPSM_SF_CLEAR_WITHIN:-30}
+fi
 
 if [ "$("$CLI" config get --json 2>/dev/null | jq '."synflood.raise"')" = null ]; then
 	echo "SKIP: tcpsm without SYN-flood alarms (config get has no synflood.raise)"
