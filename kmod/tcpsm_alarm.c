@@ -2,7 +2,9 @@
 /*
  * Alarm messages: an alarm raised or cleared is one ALARM message to its
  * namespace on group "alerts" (anyone there may listen; -ESRCH, nobody
- * listens, is fine: GET_ALARMS still shows it), and an active alarm is
+ * listens, is fine: GET_ALARMS still shows it), and the same message to
+ * the initial namespace on group "alerts-all" (admin only), whatever
+ * namespace the alarm is in, when someone there listens. An active alarm is
  * one message of a GET_ALARMS dump. Both carry the same attributes,
  * written by the fill function of the rule that raised it.
  *
@@ -17,7 +19,7 @@
 void tcpsm_alarm_notify(struct tcpsm_net *tn, tcpsm_alarm_fill_t fill,
 			const void *arg, int state, u64 ts, u16 port)
 {
-	struct sk_buff *skb;
+	struct sk_buff *skb, *all;
 	void *hdr;
 
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -29,6 +31,17 @@ void tcpsm_alarm_notify(struct tcpsm_net *tn, tcpsm_alarm_fill_t fill,
 		goto lost;
 	}
 	genlmsg_end(skb, hdr);
+	if (genl_has_listeners(&tcpsm_family, &init_net,
+			       TCPSM_NLGRP_ALERTS_ALL) > 0) {
+		all = skb_clone(skb, GFP_KERNEL);
+		if (all)
+			genlmsg_multicast_netns(&tcpsm_family, &init_net, all,
+						0, TCPSM_NLGRP_ALERTS_ALL,
+						GFP_KERNEL);
+		else
+			pr_warn_ratelimited("alarm message for port %u not sent to alerts-all: no memory\n",
+					    port);
+	}
 	genlmsg_multicast_netns(&tcpsm_family, tn->net, skb, 0,
 				TCPSM_NLGRP_ALERTS, GFP_KERNEL);
 	return;

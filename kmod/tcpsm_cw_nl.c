@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CLOSE_WAIT over netlink: GET_CLOSEWAIT, one message per local port of
- * the caller's namespace with sockets in CLOSE_WAIT or an active alarm,
- * and the nests of its oldest tracked sockets (also in alarms).
+ * the caller's namespace (or of all) with sockets in CLOSE_WAIT or an
+ * active alarm, and the nests of its oldest tracked sockets (also in
+ * alarms).
  *
- * Context: process context; the dump holds tcpsm_cw_lock.
+ * Context: process context; the dump holds tcpsm_cw_lock (inside
+ * tcpsm_nets_lock when it reads every namespace).
  */
 #include <linux/ktime.h>
 #include <net/genetlink.h>
@@ -94,13 +96,12 @@ static int tcpsm_cw_fill_port(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /*
- * GET_CLOSEWAIT dump of the caller's namespace: args[0] counts the ports already sent. A
- * sample between two rounds marks the dump interrupted.
+ * GET_CLOSEWAIT of one namespace: args[0] counts the ports already
+ * sent. A sample between two rounds marks the dump interrupted.
  */
-int tcpsm_nl_get_closewait_dumpit(struct sk_buff *skb,
-				  struct netlink_callback *cb)
+static int tcpsm_cw_dump_ns(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct tcpsm_net *tn)
 {
-	struct tcpsm_net *tn = tcpsm_net(sock_net(skb->sk));
 	struct tcpsm_cw_port *p;
 	long i = 0;
 	u64 now = ktime_get_ns(), sample;
@@ -120,7 +121,13 @@ int tcpsm_nl_get_closewait_dumpit(struct sk_buff *skb,
 		cb->args[0] = i;
 	}
 	mutex_unlock(&tcpsm_cw_lock);
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ? err : skb->len;
+	return err;
+}
+
+int tcpsm_nl_get_closewait_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	return tcpsm_dump_netns(skb, cb,
+				tcpsm_dump_attrs(cb)[TCPSM_A_CLOSEWAIT_ALL_NETNS],
+				tcpsm_cw_dump_ns);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The events group: every edge, as it is taken, to subscribers in the
- * namespace where it was taken.
+ * The events groups: every edge, as it is taken, to subscribers in the
+ * namespace where it was taken (group events), and to those of group
+ * events-all in the initial namespace, whatever namespace it was taken in.
  *
  * A hook that finds a subscriber in its namespace writes one fixed-size
  * record into this CPU's buffer; nothing is allocated on that path. Each
@@ -11,7 +12,8 @@
  * the generation, waits out the hooks still writing to the old buffers
  * (taking each CPU's lock once), merges the old buffers of all CPUs by
  * time, numbers the records per namespace and multicasts them, several
- * per message.
+ * per message: one message at a time per namespace for its group
+ * events, and one for events-all with the records of all namespaces.
  *
  * Order: one socket's edges are taken one after the other, under its
  * lock, maybe on different CPUs. The generation a hook reads is never
@@ -85,6 +87,9 @@ static struct tcpsm_evcpu __percpu *tcpsm_evcpu;
 static unsigned int tcpsm_ev_cap;
 static bool tcpsm_ev_ready;		/* buffers there, sends allowed */
 static u64 tcpsm_ev_pass;
+static bool tcpsm_ev_all;		/* events-all has subscribers this pass */
+static struct sk_buff *tcpsm_ev_all_skb;	/* its message, or NULL */
+static void *tcpsm_ev_all_hdr;
 static unsigned int tcpsm_ev_gen;	/* written by the worker only */
 
 static void tcpsm_events_work(struct work_struct *work);
@@ -221,10 +226,73 @@ static void tcpsm_events_lost(struct tcpsm_net *tn)
 	tn->ev_dropped_seen++;
 }
 
+/* A new EVENT message holding @ev as record @seq, or NULL. */
+static struct sk_buff *tcpsm_events_new(const struct tcpsm_event *ev, u64 seq,
+					void **hdr)
+{
+	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &tcpsm_family, 0, TCPSM_CMD_EVENT);
+	if (*hdr && !tcpsm_event_put(skb, ev, seq))
+		return skb;
+	nlmsg_free(skb);
+	return NULL;
+}
+
+/*
+ * Send the events-all message, if there is one, in the initial
+ * namespace. With no subscriber left (-ESRCH), the rest of this pass is
+ * not built for it.
+ */
+static void tcpsm_events_all_send(void)
+{
+	int err;
+
+	if (!tcpsm_ev_all_skb)
+		return;
+	genlmsg_end(tcpsm_ev_all_skb, tcpsm_ev_all_hdr);
+	err = genlmsg_multicast_netns(&tcpsm_family, &init_net,
+				      tcpsm_ev_all_skb, 0,
+				      TCPSM_NLGRP_EVENTS_ALL, GFP_KERNEL);
+	if (err == -ESRCH)
+		tcpsm_ev_all = false;
+	tcpsm_ev_all_skb = NULL;
+}
+
+/* Record @seq of @ev's namespace for events-all. False: no memory. */
+static bool tcpsm_events_all_one(const struct tcpsm_event *ev, u64 seq)
+{
+	if (tcpsm_ev_all_skb && !tcpsm_event_put(tcpsm_ev_all_skb, ev, seq))
+		return true;
+	tcpsm_events_all_send();
+	if (!tcpsm_ev_all)
+		return true;
+	tcpsm_ev_all_skb = tcpsm_events_new(ev, seq, &tcpsm_ev_all_hdr);
+	return tcpsm_ev_all_skb;
+}
+
+/* Record @ev as @tn's current seq for group events. False: no memory. */
+static bool tcpsm_events_ns_one(struct tcpsm_net *tn,
+				const struct tcpsm_event *ev)
+{
+	if (tn->ev_deaf == tcpsm_ev_pass)
+		return true;
+	if (tn->ev_skb && !tcpsm_event_put(tn->ev_skb, ev, tn->ev_seq))
+		return true;
+	tcpsm_events_send(tn);
+	if (tn->ev_deaf == tcpsm_ev_pass)
+		return true;	/* that send found no one to read it */
+	tn->ev_skb = tcpsm_events_new(ev, tn->ev_seq, &tn->ev_hdr);
+	return tn->ev_skb;
+}
+
 static void tcpsm_events_one(const struct tcpsm_event *ev,
 			     struct list_head *open)
 {
 	struct tcpsm_net *tn = ev->tn;
+	bool sent;
 	u64 dropped;
 
 	if (tn->ev_pass != tcpsm_ev_pass) {
@@ -237,25 +305,10 @@ static void tcpsm_events_one(const struct tcpsm_event *ev,
 		tn->ev_dropped_seen = dropped;
 	}
 	tn->ev_seq++;
-	if (tn->ev_deaf == tcpsm_ev_pass)
-		return;
-
-	if (tn->ev_skb && !tcpsm_event_put(tn->ev_skb, ev, tn->ev_seq))
-		return;
-	tcpsm_events_send(tn);
-	if (tn->ev_deaf == tcpsm_ev_pass)
-		return;		/* that send found no one to read it */
-	tn->ev_skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!tn->ev_skb)
-		goto lost;
-	tn->ev_hdr = genlmsg_put(tn->ev_skb, 0, 0, &tcpsm_family, 0,
-				 TCPSM_CMD_EVENT);
-	if (tn->ev_hdr && !tcpsm_event_put(tn->ev_skb, ev, tn->ev_seq))
-		return;
-	nlmsg_free(tn->ev_skb);
-	tn->ev_skb = NULL;
-lost:
-	tcpsm_events_lost(tn);
+	/* one event missed by either group counts once */
+	sent = !tcpsm_ev_all || tcpsm_events_all_one(ev, tn->ev_seq);
+	if (!tcpsm_events_ns_one(tn, ev) || !sent)
+		tcpsm_events_lost(tn);
 }
 
 /* Of buffers @g, the CPU's whose next record is the oldest, or NULL. */
@@ -287,6 +340,8 @@ static void tcpsm_events_flush_locked(void)
 	if (!tcpsm_ev_ready)
 		return;
 	tcpsm_ev_pass++;
+	tcpsm_ev_all = genl_has_listeners(&tcpsm_family, &init_net,
+					  TCPSM_NLGRP_EVENTS_ALL) > 0;
 
 	/*
 	 * Hooks fill the other buffers from now on (release: after the
@@ -318,6 +373,7 @@ static void tcpsm_events_flush_locked(void)
 		tcpsm_events_send(tn);
 		list_del(&tn->ev_node);
 	}
+	tcpsm_events_all_send();
 }
 
 static void tcpsm_events_work(struct work_struct *work)

@@ -6,14 +6,19 @@
  * other handlers live with what they read (tcpsm_settings.c,
  * tcpsm_cw_nl.c, tcpsm_listen_nl.c).
  *
- * GET_STATS, do: the caller's namespace. GET_STATS, dump: the caller's
- * namespace, or with ALL_NETNS every namespace, for CAP_NET_ADMIN over
- * the initial user namespace. Reading stats needs no privilege: it shows
- * no more than ss does.
+ * GET_STATS, do: the caller's namespace. The dumps (GET_STATS,
+ * GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS): the caller's namespace, or
+ * with ALL_NETNS every namespace, for CAP_NET_ADMIN over the initial
+ * user namespace, asked from the initial network namespace
+ * (tcpsm_dump_netns()). Reading one's own namespace needs no privilege:
+ * it shows no more than ss does.
  *
  * Group "events" (sent by tcpsm_events.c): joining it needs CAP_NET_ADMIN
  * over the user namespace that owns the caller's network namespace; a
- * subscriber gets the edges of that namespace only.
+ * subscriber gets the edges of that namespace only. Groups "events-all"
+ * and "alerts-all" carry every namespace's, sent in the initial
+ * namespace only, where joining needs CAP_NET_ADMIN over the initial
+ * user namespace.
  *
  * GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS and group "alerts"
  * (alarms raised and cleared, sent by tcpsm_alarm.c) are open to every
@@ -152,76 +157,121 @@ int tcpsm_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Dump state: args[0] is the creation sequence number of the last
- * namespace sent (namespaces come and go between calls), args[1] is set
- * once the caller's own namespace has been sent.
- *
- * The privilege check is in the dump rather than in .start: 6.1 calls
- * .start without an extack, and the message would be lost.
+ * Every namespace is read from the initial one only, by CAP_NET_ADMIN
+ * over the initial user namespace: a container's root may own its user
+ * namespace, not the host. The check is in the dump rather than in
+ * .start: 6.1 calls .start without an extack, and the message would be
+ * lost.
  */
-int tcpsm_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int tcpsm_all_netns_allowed(struct sk_buff *skb,
+				   struct netlink_callback *cb,
+				   const struct nlattr *all)
 {
-	struct nlattr **attrs = tcpsm_dump_attrs(cb);
-	u32 portid = NETLINK_CB(cb->skb).portid;
-	u32 seq = cb->nlh->nlmsg_seq;
-	struct tcpsm_net *tn;
-	int err = 0;
-
-	if (!attrs[TCPSM_A_STATS_ALL_NETNS]) {
-		if (cb->args[1])
-			return 0;
-		err = tcpsm_fill_stats(skb, tcpsm_net(sock_net(skb->sk)),
-				       portid, seq, NLM_F_MULTI);
-		if (err)
-			return err;
-		cb->args[1] = 1;
-		return skb->len;
-	}
-
 	if (!netlink_capable(cb->skb, CAP_NET_ADMIN)) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPSM_A_STATS_ALL_NETNS],
+		NL_SET_ERR_MSG_ATTR(cb->extack, all,
 				    "all-netns needs CAP_NET_ADMIN in the initial user namespace");
 		return -EPERM;
 	}
-
-	mutex_lock(&tcpsm_nets_lock);
-	list_for_each_entry(tn, &tcpsm_nets, node) {
-		if (tn->seq <= cb->args[0])
-			continue;
-		err = tcpsm_fill_stats(skb, tn, portid, seq, NLM_F_MULTI);
-		if (err)
-			break;
-		cb->args[0] = tn->seq;
+	if (!net_eq(sock_net(skb->sk), &init_net)) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, all,
+				    "all-netns is served in the initial network namespace only");
+		return -EPERM;
 	}
-	mutex_unlock(&tcpsm_nets_lock);
+	return 0;
+}
 
-	/* a full skb ends this round; the next one resumes after args[0] */
+/*
+ * A dump of the caller's namespace, or with @all (the request's
+ * all-netns flag) of every namespace in order of creation, one
+ * namespace at a time through @one. @one counts what it has sent of a
+ * namespace in cb->args[0]; cb->args[1] is the creation sequence number
+ * of the namespace being sent (namespaces come and go between rounds:
+ * one that went is skipped, and the next starts from its first entry).
+ *
+ * Context: process context; an all-netns dump holds tcpsm_nets_lock
+ * around @one, which may take the locks that nest inside it
+ * (tcpsm_cw_lock, tcpsm_ls_lock).
+ */
+int tcpsm_dump_netns(struct sk_buff *skb, struct netlink_callback *cb,
+		     const struct nlattr *all, tcpsm_dump_ns_t one)
+{
+	struct tcpsm_net *tn;
+	int err = 0;
+
+	if (!all) {
+		err = one(skb, cb, tcpsm_net(sock_net(skb->sk)));
+	} else {
+		err = tcpsm_all_netns_allowed(skb, cb, all);
+		if (err)
+			return err;
+		mutex_lock(&tcpsm_nets_lock);
+		list_for_each_entry(tn, &tcpsm_nets, node) {
+			if (tn->seq < cb->args[1])
+				continue;
+			if (tn->seq != cb->args[1]) {
+				cb->args[1] = tn->seq;
+				cb->args[0] = 0;
+			}
+			err = one(skb, cb, tn);
+			if (err)
+				break;
+		}
+		mutex_unlock(&tcpsm_nets_lock);
+	}
+	/* a full skb ends this round; the next one resumes where it was */
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err ? err : skb->len;
 }
 
+/* GET_STATS, dump: one message per namespace; args[0] set once sent. */
+static int tcpsm_stats_dump_ns(struct sk_buff *skb, struct netlink_callback *cb,
+			       struct tcpsm_net *tn)
+{
+	int err;
+
+	if (cb->args[0])
+		return 0;
+	err = tcpsm_fill_stats(skb, tn, NETLINK_CB(cb->skb).portid,
+			       cb->nlh->nlmsg_seq, NLM_F_MULTI);
+	if (!err)
+		cb->args[0] = 1;
+	return err;
+}
+
+int tcpsm_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return tcpsm_dump_netns(skb, cb,
+				tcpsm_dump_attrs(cb)[TCPSM_A_STATS_ALL_NETNS],
+				tcpsm_stats_dump_ns);
+}
+
 /*
- * GET_ALARMS of the caller's namespace: the CLOSE_WAIT alarms, then the
+ * GET_ALARMS of one namespace: the CLOSE_WAIT alarms, then the
  * listeners'. cb->args[0] counts the alarms already sent. A sample of
  * either sampler between two rounds may raise or clear alarms under the
- * count: both generation counters only grow, so their sum, fixed before
- * the round's first message, tells the dump consistency check.
+ * count: both sample counters only grow, so their sum, fixed before
+ * each message, tells the dump consistency check.
  */
-int tcpsm_nl_get_alarms_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int tcpsm_alarms_dump_ns(struct sk_buff *skb,
+				struct netlink_callback *cb,
+				struct tcpsm_net *tn)
 {
-	struct tcpsm_net *tn = tcpsm_net(sock_net(skb->sk));
 	struct tcpsm_alarm_dump d = { .skb = skb, .cb = cb };
 	int err;
 
-	cb->seq = READ_ONCE(tcpsm_cw_sample) + READ_ONCE(tn->snmp.samples);
+	cb->seq = READ_ONCE(tcpsm_cw_sample) + READ_ONCE(tcpsm_ls_samples);
 	err = tcpsm_cw_alarms_dump(&d, tn);
 	if (!err)
 		err = tcpsm_ls_alarms_dump(&d, tn);
-	/* a full skb ends this round; the next one resumes after args[0] */
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ? err : skb->len;
+	return err;
+}
+
+int tcpsm_nl_get_alarms_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return tcpsm_dump_netns(skb, cb,
+				tcpsm_dump_attrs(cb)[TCPSM_A_ALARM_ALL_NETNS],
+				tcpsm_alarms_dump_ns);
 }
 
 /*
@@ -237,6 +287,15 @@ static const struct genl_multicast_group tcpsm_mcgrps[] = {
 	/* open to all, as ss is: alarms say no more than ss -tanep */
 	[TCPSM_NLGRP_ALERTS] = {
 		.name = TCPSM_MCGRP_ALERTS,
+	},
+	/* sent in the initial namespace only (see the spec) */
+	[TCPSM_NLGRP_EVENTS_ALL] = {
+		.name = TCPSM_MCGRP_EVENTS_ALL,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+	[TCPSM_NLGRP_ALERTS_ALL] = {
+		.name = TCPSM_MCGRP_ALERTS_ALL,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
 };
 

@@ -53,6 +53,7 @@
 DEFINE_MUTEX(tcpsm_ls_lock);
 static DEFINE_HASHTABLE(tcpsm_ls_hash, TCPSM_LS_BITS);
 static bool tcpsm_ls_running;		/* READ_ONCE: the sampler requeues */
+u64 tcpsm_ls_samples;
 static atomic_t tcpsm_ls_rescans;	/* samples that scan first */
 static struct tracepoint *tcpsm_tp_synack;
 
@@ -290,6 +291,7 @@ static void tcpsm_ls_sample(void)
 			tcpsm_ls_alarm_eval(tn, l, now);
 		}
 	}
+	WRITE_ONCE(tcpsm_ls_samples, tcpsm_ls_samples + 1);
 	mutex_unlock(&tcpsm_ls_lock);
 	mutex_unlock(&tcpsm_nets_lock);
 }

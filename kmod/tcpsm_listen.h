@@ -56,6 +56,8 @@ struct tcpsm_listener {
 };
 
 extern struct mutex tcpsm_ls_lock;
+/* sampler passes, under tcpsm_ls_lock (READ_ONCE: a dump generation) */
+extern u64 tcpsm_ls_samples;
 
 /* tcpsm_listen.c */
 void tcpsm_ls_note(void);

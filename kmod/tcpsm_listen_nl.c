@@ -2,7 +2,7 @@
 /*
  * Listeners over netlink: the listener nest (GET_LISTENERS and the
  * listener alarms carry it) and GET_LISTENERS, one message per listener
- * of the caller's namespace sampled at least once.
+ * sampled at least once, of the caller's namespace or of all.
  *
  * Context: process context, under tcpsm_ls_lock.
  */
@@ -47,20 +47,20 @@ int tcpsm_ls_put(struct sk_buff *skb, int type, const struct tcpsm_net *tn,
 }
 
 /*
- * GET_LISTENERS dump of the caller's namespace: the listeners sampled at least once.
- * args[0] counts those already sent; cb->seq tells a change in between.
+ * GET_LISTENERS of one namespace: the listeners sampled at least once.
+ * args[0] counts those already sent; cb->seq, the sampler's passes,
+ * tells a change in between.
  */
-int tcpsm_nl_get_listeners_dumpit(struct sk_buff *skb,
-				  struct netlink_callback *cb)
+static int tcpsm_ls_dump_ns(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct tcpsm_net *tn)
 {
-	struct tcpsm_net *tn = tcpsm_net(sock_net(skb->sk));
 	struct tcpsm_listener *l;
 	int err = 0;
 	long i = 0;
 	void *hdr;
 
 	mutex_lock(&tcpsm_ls_lock);
-	cb->seq = tn->snmp.samples;
+	cb->seq = tcpsm_ls_samples;
 	list_for_each_entry(l, &tn->ls_list, tnode) {
 		if (!l->ts || i++ < cb->args[0])
 			continue;
@@ -81,7 +81,13 @@ int tcpsm_nl_get_listeners_dumpit(struct sk_buff *skb,
 		cb->args[0] = i;
 	}
 	mutex_unlock(&tcpsm_ls_lock);
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ? err : skb->len;
+	return err;
+}
+
+int tcpsm_nl_get_listeners_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	return tcpsm_dump_netns(skb, cb,
+				tcpsm_dump_attrs(cb)[TCPSM_A_LISTENERS_ALL_NETNS],
+				tcpsm_ls_dump_ns);
 }

@@ -40,6 +40,21 @@ static const struct nla_policy tcpsm_set_config_nl_policy[TCPSM_A_CONFIG_SYNFLOO
 	[TCPSM_A_CONFIG_SYNFLOOD_DURATION] = NLA_POLICY_RANGE(NLA_U32, 1, 60),
 };
 
+/* TCPSM_CMD_GET_CLOSEWAIT - dump */
+static const struct nla_policy tcpsm_get_closewait_nl_policy[TCPSM_A_CLOSEWAIT_ALL_NETNS + 1] = {
+	[TCPSM_A_CLOSEWAIT_ALL_NETNS] = { .type = NLA_FLAG, },
+};
+
+/* TCPSM_CMD_GET_ALARMS - dump */
+static const struct nla_policy tcpsm_get_alarms_nl_policy[TCPSM_A_ALARM_ALL_NETNS + 1] = {
+	[TCPSM_A_ALARM_ALL_NETNS] = { .type = NLA_FLAG, },
+};
+
+/* TCPSM_CMD_GET_LISTENERS - dump */
+static const struct nla_policy tcpsm_get_listeners_nl_policy[TCPSM_A_LISTENERS_ALL_NETNS + 1] = {
+	[TCPSM_A_LISTENERS_ALL_NETNS] = { .type = NLA_FLAG, },
+};
+
 /* Ops table for tcpsm */
 const struct genl_split_ops tcpsm_nl_ops[7] = {
 	{
@@ -69,23 +84,31 @@ const struct genl_split_ops tcpsm_nl_ops[7] = {
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
-		.cmd	= TCPSM_CMD_GET_CLOSEWAIT,
-		.dumpit	= tcpsm_nl_get_closewait_dumpit,
-		.flags	= GENL_CMD_CAP_DUMP,
+		.cmd		= TCPSM_CMD_GET_CLOSEWAIT,
+		.dumpit		= tcpsm_nl_get_closewait_dumpit,
+		.policy		= tcpsm_get_closewait_nl_policy,
+		.maxattr	= TCPSM_A_CLOSEWAIT_ALL_NETNS,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 	{
-		.cmd	= TCPSM_CMD_GET_ALARMS,
-		.dumpit	= tcpsm_nl_get_alarms_dumpit,
-		.flags	= GENL_CMD_CAP_DUMP,
+		.cmd		= TCPSM_CMD_GET_ALARMS,
+		.dumpit		= tcpsm_nl_get_alarms_dumpit,
+		.policy		= tcpsm_get_alarms_nl_policy,
+		.maxattr	= TCPSM_A_ALARM_ALL_NETNS,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 	{
-		.cmd	= TCPSM_CMD_GET_LISTENERS,
-		.dumpit	= tcpsm_nl_get_listeners_dumpit,
-		.flags	= GENL_CMD_CAP_DUMP,
+		.cmd		= TCPSM_CMD_GET_LISTENERS,
+		.dumpit		= tcpsm_nl_get_listeners_dumpit,
+		.policy		= tcpsm_get_listeners_nl_policy,
+		.maxattr	= TCPSM_A_LISTENERS_ALL_NETNS,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 };
 
 static const struct genl_multicast_group tcpsm_nl_mcgrps[] = {
 	[TCPSM_NLGRP_EVENTS] = { "events", },
 	[TCPSM_NLGRP_ALERTS] = { "alerts", },
+	[TCPSM_NLGRP_EVENTS_ALL] = { "events-all", },
+	[TCPSM_NLGRP_ALERTS_ALL] = { "alerts-all", },
 };

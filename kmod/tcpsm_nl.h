@@ -28,6 +28,8 @@ int tcpsm_nl_get_listeners_dumpit(struct sk_buff *skb,
 enum {
 	TCPSM_NLGRP_EVENTS,
 	TCPSM_NLGRP_ALERTS,
+	TCPSM_NLGRP_EVENTS_ALL,
+	TCPSM_NLGRP_ALERTS_ALL,
 };
 
 #endif /* _LINUX_TCPSM_GEN_H */
