@@ -193,3 +193,18 @@ bool kernel_split_ops(void)
 		return true;
 	return maj > 6 || (maj == 6 && min >= 2);
 }
+
+int all_netns_attr(int cmd)
+{
+	switch (cmd) {
+	case TCPSM_CMD_GET_STATS:
+		return TCPSM_A_STATS_ALL_NETNS;
+	case TCPSM_CMD_GET_CLOSEWAIT:
+		return TCPSM_A_CLOSEWAIT_ALL_NETNS;
+	case TCPSM_CMD_GET_ALARMS:
+		return TCPSM_A_ALARM_ALL_NETNS;
+	case TCPSM_CMD_GET_LISTENERS:
+		return TCPSM_A_LISTENERS_ALL_NETNS;
+	}
+	return 0;
+}

@@ -122,6 +122,12 @@ bool read_params(struct cfgv *c);
 __u32 own_netns(void);
 
 /*
+ * The all-netns flag of dump @cmd's request (GET_STATS, GET_CLOSEWAIT,
+ * GET_ALARMS, GET_LISTENERS); 0, no attribute, for other commands.
+ */
+int all_netns_attr(int cmd);
+
+/*
  * Generic netlink split ops (6.2 and later): commands looked up with
  * their kind (do or dump). True if the release cannot be read.
  */

@@ -17,11 +17,14 @@
  * values are looked at (GET_CONFIG not), settings per namespace. The
  * tests of fixture "config" put the settings back as they found them, in
  * the harness's parent (root, initial namespace), whatever the test did.
- * GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS have no request
- * attributes: they get a reject-all policy on every kernel (the core's
- * genl_policy_reject_all on 6.1; tcpsm's own on 6.2+, where split ops
- * without a policy would not be parsed at all), so any attribute is
- * refused.
+ * GET_CONFIG has no request attributes: it gets a reject-all policy on
+ * every kernel (the core's genl_policy_reject_all on 6.1; tcpsm's own on
+ * 6.2+, where split ops without a policy would not be parsed at all), so
+ * any attribute is refused. GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS
+ * take the all-netns flag only; with it, root of the initial namespace
+ * sees every namespace's (a listener of a child namespace), root of a
+ * child namespace and the unprivileged are refused, -EPERM, with the
+ * reason.
  * GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS are dumps only: a do is
  * refused, a dump gives well-formed messages of our namespace (flags
  * NLM_F_MULTI, and NLM_F_DUMP_INTR when the sampler ran between two
@@ -430,6 +433,14 @@ B_PUT(b_attr1, put_flag, 1, 0);
 /* attribute 2: above genl_policy_reject_all's maxattr 1 */
 B_PUT(b_attr2, nla_put_u32, 2, 1);
 
+/* attribute 3: above GET_LISTENERS' maxattr (its all-netns, 2) */
+B_PUT(b_attr3, nla_put_u32, 3, 1);
+
+/* the all-netns flags of the three list dumps, with a payload */
+B_PUT(b_cw_all_u32, nla_put_u32, TCPSM_A_CLOSEWAIT_ALL_NETNS, 1);
+B_PUT(b_alarms_all_u32, nla_put_u32, TCPSM_A_ALARM_ALL_NETNS, 1);
+B_PUT(b_ls_all_u32, nla_put_u32, TCPSM_A_LISTENERS_ALL_NETNS, 1);
+
 /* the reply-only NETNS of the config set (attribute 1) */
 B_PUT(b_cfg_netns, nla_put_u32, TCPSM_A_CONFIG_NETNS, 4026531840u);
 
@@ -519,17 +530,17 @@ static const struct bad_req bad_reqs[] = {
 	{ "SET_CONFIG as a dump (root)", D, EOPNOTSUPP, NULL, NO_OFFS, b_none,
 	  TCPSM_CMD_SET_CONFIG, .pol = POL_NONE },
 	/*
-	 * No request attributes: reject-all, maxattr 1, strict (the core's
-	 * genl_policy_reject_all on 6.1, tcpsm's own on 6.2+; NLA_REJECT has
-	 * no policy to show)
+	 * The list dumps take all-netns only: a reply attribute below it is
+	 * NLA_UNSPEC, refused in strict mode (no policy to show); the flag
+	 * with a payload fails its policy.
 	 */
 	{ "GET_CLOSEWAIT dump with attribute 1", D, EINVAL,
-	  "Attribute failed policy validation", ATTR0_OFFS, b_attr1,
+	  "Unsupported attribute", ATTR0_OFFS, b_attr1,
 	  TCPSM_CMD_GET_CLOSEWAIT, .pol = POL_NONE },
-	{ "GET_ALARMS dump with attribute 2", D, EINVAL, "Unknown attribute type",
+	{ "GET_ALARMS dump with attribute 2", D, EINVAL, "Unsupported attribute",
 	  ATTR0_OFFS, b_attr2, TCPSM_CMD_GET_ALARMS, .pol = POL_NONE },
 	{ "GET_ALARMS dump with attribute 1", D, EINVAL,
-	  "Attribute failed policy validation", ATTR0_OFFS, b_attr1,
+	  "Unsupported attribute", ATTR0_OFFS, b_attr1,
 	  TCPSM_CMD_GET_ALARMS, .pol = POL_NONE },
 	/* GET_CONFIG has no request attributes, so no policy either */
 	{ "reply-only NETNS (attribute 1) in GET_CONFIG", 0, EINVAL,
@@ -544,10 +555,10 @@ static const struct bad_req bad_reqs[] = {
 	{ "GET_LISTENERS as a do, with an attribute", 0, EOPNOTSUPP, NULL,
 	  NO_OFFS, b_attr1, TCPSM_CMD_GET_LISTENERS, .pol = POL_NONE },
 	{ "GET_LISTENERS dump with attribute 1", D, EINVAL,
-	  "Attribute failed policy validation", ATTR0_OFFS, b_attr1,
+	  "Unsupported attribute", ATTR0_OFFS, b_attr1,
 	  TCPSM_CMD_GET_LISTENERS, .pol = POL_NONE },
-	{ "GET_LISTENERS dump with attribute 2", D, EINVAL,
-	  "Unknown attribute type", ATTR0_OFFS, b_attr2,
+	{ "GET_LISTENERS dump with attribute 3", D, EINVAL,
+	  "Unknown attribute type", ATTR0_OFFS, b_attr3,
 	  TCPSM_CMD_GET_LISTENERS, .pol = POL_NONE },
 	{ "GET_CONFIG with a u16 synflood.raise", 0, EINVAL,
 	  "Unknown attribute type", ATTR0_OFFS, b_cfg_raise_u16,
@@ -566,6 +577,16 @@ static const struct bad_req bad_reqs[] = {
 	{ "GET_STATS with bytes after the genl header (do)", 0, EINVAL,
 	  "bytes leftover after parsing attributes", NO_OFFS, b_trailing,
 	  TCPSM_CMD_GET_STATS, .pol = POL_NONE },
+	/* the list dumps' all-netns flag, with a payload (a flag has none) */
+	{ "GET_CLOSEWAIT all-netns with a u32 payload", D, ERANGE,
+	  "Attribute failed policy validation", ATTR0_OFFS, b_cw_all_u32,
+	  TCPSM_CMD_GET_CLOSEWAIT, .pol = POL_FLAG },
+	{ "GET_ALARMS all-netns with a u32 payload", D, ERANGE,
+	  "Attribute failed policy validation", ATTR0_OFFS, b_alarms_all_u32,
+	  TCPSM_CMD_GET_ALARMS, .pol = POL_FLAG },
+	{ "GET_LISTENERS all-netns with a u32 payload", D, ERANGE,
+	  "Attribute failed policy validation", ATTR0_OFFS, b_ls_all_u32,
+	  TCPSM_CMD_GET_LISTENERS, .pol = POL_FLAG },
 };
 #undef D
 
@@ -898,12 +919,15 @@ BAD_TEST(get_config_count_u64, 30)
 BAD_TEST(get_listeners_do, 31)
 BAD_TEST(get_listeners_do_with_attr, 32)
 BAD_TEST(get_listeners_dump_attr1, 33)
-BAD_TEST(get_listeners_dump_attr2, 34)
+BAD_TEST(get_listeners_dump_attr3, 34)
 BAD_TEST(get_config_raise_u16, 35)
 BAD_TEST(set_config_duration_nested, 36)
 BAD_TEST(set_config_above_max, 37)
 BAD_TEST(get_config_trailing, 38)
 BAD_TEST(get_stats_trailing, 39)
+BAD_TEST(get_closewait_all_u32, 40)
+BAD_TEST(get_alarms_all_u32, 41)
+BAD_TEST(get_listeners_all_u32, 42)
 
 /* A valid do and both dumps work (as root). */
 TEST_F(genl, valid_requests)
@@ -2001,9 +2025,14 @@ static bool alarm_ok(struct __test_metadata *_metadata,
 	return score <= 100 && l.netns == *netns && l.port == port;
 }
 
+/* run_dump_of(): ask for every namespace; then, messages of others */
+static bool dump_all;
+static int dump_others;
+
 /*
  * A dump of @cmd (with NLM_F_ACK if @ack) to its end: every message of
- * @cmd, NLM_F_MULTI, of our namespace, well-formed; then DONE with 0 and
+ * @cmd, NLM_F_MULTI, of our namespace (with dump_all, of any: those of
+ * others counted in dump_others), well-formed; then DONE with 0 and
  * no extack, and nothing after it (no ACK: a dump that started gets none).
  * GET_LISTENERS: one listener nest each, checked (parse_listener()), the
  * first @max of them into @out. Returns the number of messages, or -1
@@ -2018,6 +2047,9 @@ static int run_dump_of(struct __test_metadata *_metadata, struct conn *c,
 	int nmsg = 0;
 	ssize_t n;
 
+	dump_others = 0;
+	if (m && dump_all && nla_put_flag(m, all_netns_attr(cmd)))
+		return -1;
 	if (!m || send_msg(c, m))
 		return -1;
 	for (;;) {
@@ -2120,6 +2152,10 @@ static int run_dump_of(struct __test_metadata *_metadata, struct conn *c,
 			if (cmd == TCPSM_CMD_GET_ALARMS) {
 				kind_ok = alarm_ok(_metadata, ta, &ns);
 				own = ns == c->netns;
+			}
+			if (!own && dump_all) {
+				dump_others++;
+				own = true;
 			}
 			if (rem != 0 || !own || !kind_ok) {
 				TH_LOG("message %d: %d stray bytes, own netns %d, kind %d",
@@ -2418,6 +2454,113 @@ TEST_F(genl, listeners_netns)
 	EXPECT_TRUE(lsn_wait(_metadata, &c1, AF_INET, "0.0.0.0", port, true,
 			     NULL, NULL, NULL));
 	conn_close(&c1);
+}
+
+/*
+ * An all-netns dump of @cmd on @c is refused: DONE (or an error) with
+ * -EPERM, and @why in the extack message.
+ */
+static void all_refused(struct __test_metadata *_metadata, struct conn *c,
+			int cmd, const char *why)
+{
+	struct nl_msg *m = req_new(c, cmd, NLM_F_DUMP);
+	static char buf[RXBUF];
+	__u32 seq = c->seq;
+	struct nlmsghdr *nlh;
+	struct nlerr e = { 0 };
+	ssize_t n;
+	int len;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, nla_put_flag(m, all_netns_attr(cmd)));
+	ASSERT_EQ(0, send_msg(c, m));
+	n = recv(c->fd, buf, sizeof(buf), 0);
+	ASSERT_LT(0, n) TH_LOG("recv: %m");
+	len = n;
+	nlh = (void *)buf;
+	ASSERT_TRUE(NLMSG_OK(nlh, len));
+	ASSERT_EQ(seq, nlh->nlmsg_seq);
+	ASSERT_TRUE(nlh->nlmsg_type == NLMSG_DONE ||
+		    nlh->nlmsg_type == NLMSG_ERROR)
+		TH_LOG("cmd %d: a reply of type %u, not a refusal", cmd,
+		       nlh->nlmsg_type);
+	ASSERT_EQ(0, nlh->nlmsg_type == NLMSG_DONE ? parse_done(nlh, &e) :
+						       parse_err(nlh, &e));
+	TH_LOG("cmd %d all-netns refused: %s, \"%s\"", cmd, strerror(-e.error),
+	       e.msg);
+	EXPECT_EQ(-EPERM, e.error);
+	EXPECT_NE(NULL, strstr(e.msg, why));
+	/* nothing else for that request */
+	n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	EXPECT_TRUE(n < 0 && errno == EAGAIN) TH_LOG("after the refusal: %zd", n);
+}
+
+/*
+ * all-netns: from the initial namespace, root sees a listener of a child
+ * namespace (with that namespace's inode) in GET_LISTENERS, and the
+ * CLOSE_WAIT and alarm dumps of every namespace are well-formed; root of
+ * the child namespace (CAP_NET_ADMIN over the initial user namespace,
+ * all the same) is refused, naming the initial namespace, for all four
+ * dumps; uid 65534 in the initial namespace is refused, naming
+ * CAP_NET_ADMIN.
+ */
+TEST_F(genl, all_netns_dumps)
+{
+	static const int cmds[] = {
+		TCPSM_CMD_GET_STATS, TCPSM_CMD_GET_CLOSEWAIT,
+		TCPSM_CMD_GET_ALARMS, TCPSM_CMD_GET_LISTENERS,
+	};
+	static struct lsn ls[LSN_MAX];
+	int orig, fd, n, i, waited;
+	bool found = false;
+	struct conn c1, c2;
+	__u16 port = 0;
+
+	orig = open("/proc/self/ns/net", O_RDONLY);
+	ASSERT_LE(0, orig);
+	ASSERT_EQ(0, unshare(CLONE_NEWNET)) TH_LOG("unshare: %m");
+	ASSERT_EQ(0, conn_open(&c1));
+	fd = listen_on(AF_INET, "0.0.0.0", 3, &port);
+	ASSERT_LE(0, fd) TH_LOG("listener: %s", strerror(-fd));
+	for (i = 1; i < (int)ARRAY_SIZE(cmds); i++)
+		all_refused(_metadata, &c1, cmds[i],
+			    "initial network namespace");
+	all_refused(_metadata, &c1, TCPSM_CMD_GET_STATS,
+		    "initial network namespace");
+	ASSERT_EQ(0, setns(orig, CLONE_NEWNET));
+
+	/* the child's listener, once sampled, from the initial namespace */
+	dump_all = true;
+	for (waited = 0; !found && waited <= LSN_WAIT_MS; waited += 100) {
+		n = run_dump_of(_metadata, &self->c, TCPSM_CMD_GET_LISTENERS,
+				false, ls, LSN_MAX);
+		ASSERT_LE(0, n);
+		for (i = 0; i < n && i < LSN_MAX; i++)
+			if (ls[i].netns == c1.netns && ls[i].port == port)
+				found = true;
+		if (!found)
+			usleep(100 * 1000);
+	}
+	TH_LOG("all-netns listeners: %d, %d of other namespaces; the child's %s after %d ms",
+	       n, dump_others, found ? "found" : "missing", waited);
+	EXPECT_TRUE(found);
+	EXPECT_LE(1, dump_others);
+	for (i = 1; i < 3; i++) {
+		n = run_dump_of(_metadata, &self->c, cmds[i], true, NULL, 0);
+		EXPECT_LE(0, n);
+		TH_LOG("all-netns cmd %d: %d messages, %d of other namespaces",
+		       cmds[i], n, dump_others);
+	}
+	dump_all = false;
+
+	drop_privileges(_metadata);
+	ASSERT_EQ(0, conn_open(&c2));
+	for (i = 0; i < (int)ARRAY_SIZE(cmds); i++)
+		all_refused(_metadata, &c2, cmds[i], "CAP_NET_ADMIN");
+	conn_close(&c2);
+	close(fd);
+	conn_close(&c1);
+	close(orig);
 }
 
 TEST_HARNESS_MAIN

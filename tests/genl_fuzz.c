@@ -31,11 +31,13 @@
  *     net/netlink/policy.c give), then the handler: a reply (+ ACK if
  *     asked), or a dump (NLM_F_MULTI messages, DONE), or its own error;
  *   - the policies are the ones generated from the spec (kmod/tcpsm_nl.c):
- *     GET_STATS all-netns (a flag), SET_CONFIG the six settings (u32s
- *     with the spec's ranges, keys[] in genl_common.c); the commands
- *     without one (GET_CONFIG, GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS)
- *     refuse every attribute (reject-all, maxattr 1, strict: the core's
- *     genl_policy_reject_all on 6.1, tcpsm's own copy on 6.2+);
+ *     GET_STATS, GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS all-netns (a
+ *     flag), SET_CONFIG the six settings (u32s with the spec's ranges,
+ *     keys[] in genl_common.c); GET_CONFIG, without one, refuses every
+ *     attribute (reject-all, maxattr 1, strict: the core's
+ *     genl_policy_reject_all on 6.1, tcpsm's own copy on 6.2+); an
+ *     all-netns dump is refused, -EPERM with its reason, unprivileged or
+ *     from a child namespace, and may list any namespace otherwise;
  *   - GET_CONFIG and SET_CONFIG replies carry the namespace's settings as
  *     the model tracks them: every SET_CONFIG that succeeds changes them,
  *     one that fails (-ERANGE "integer out of range" at the first value
@@ -357,6 +359,7 @@ enum must {
 	MUST_ALL,	/* ALL_NETNS as root: min_all messages, ours too */
 	MUST_EPERM,	/* ALL_NETNS unprivileged: DONE -EPERM, no message */
 	MUST_LIST,	/* GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS: 0 or more of ours */
+	MUST_LIST_ALL,	/* the same with ALL_NETNS as root: of any namespace */
 };
 
 /* Is a dump running on the socket? (in the order the kernel sees them) */
@@ -443,6 +446,9 @@ static bool is_dump(__u16 flags)
  * core's (genl_op_fill_in_reject_policy()), on 6.2+ tcpsm_genl.c's, since
  * the core would parse nothing for a split op without a policy.
  */
+/* the largest request attribute type of any policy */
+#define POL_MAX		((int)TCPSM_A_ALARM_ALL_NETNS)
+
 enum pol_type {
 	P_UNSPEC,	/* no entry: NLA_UNSPEC, refused in strict mode */
 	P_FLAG,
@@ -452,7 +458,7 @@ enum pol_type {
 
 struct policy {
 	int maxtype;
-	enum pol_type t[TCPSM_A_CONFIG_MAX + 1];
+	enum pol_type t[POL_MAX + 1];
 };
 
 /* tcpsm_get_stats_{do,dump}_nl_policy: PAD and NETNS unset */
@@ -472,6 +478,19 @@ static const struct policy pol_set_config = {
 	},
 };
 
+/* the dumps that take all-netns only: GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS */
+static const struct policy pol_cw = {
+	TCPSM_A_CLOSEWAIT_ALL_NETNS, { [TCPSM_A_CLOSEWAIT_ALL_NETNS] = P_FLAG },
+};
+
+static const struct policy pol_alarms = {
+	TCPSM_A_ALARM_ALL_NETNS, { [TCPSM_A_ALARM_ALL_NETNS] = P_FLAG },
+};
+
+static const struct policy pol_listeners = {
+	TCPSM_A_LISTENERS_ALL_NETNS, { [TCPSM_A_LISTENERS_ALL_NETNS] = P_FLAG },
+};
+
 /* genl_policy_reject_all */
 static const struct policy pol_reject = { 1, { P_REJECT, P_REJECT } };
 
@@ -488,9 +507,9 @@ static const struct op_model *op_of(__u8 cmd)
 		[TCPSM_CMD_GET_STATS] = { true, true, false, &pol_stats },
 		[TCPSM_CMD_GET_CONFIG] = { true, false, false, &pol_reject },
 		[TCPSM_CMD_SET_CONFIG] = { true, false, true, &pol_set_config },
-		[TCPSM_CMD_GET_CLOSEWAIT] = { false, true, false, &pol_reject },
-		[TCPSM_CMD_GET_ALARMS] = { false, true, false, &pol_reject },
-		[TCPSM_CMD_GET_LISTENERS] = { false, true, false, &pol_reject },
+		[TCPSM_CMD_GET_CLOSEWAIT] = { false, true, false, &pol_cw },
+		[TCPSM_CMD_GET_ALARMS] = { false, true, false, &pol_alarms },
+		[TCPSM_CMD_GET_LISTENERS] = { false, true, false, &pol_listeners },
 	};
 
 	if (cmd >= ARRAY_SIZE(ops) || !(ops[cmd].doit || ops[cmd].dumpit))
@@ -538,7 +557,7 @@ struct parsed {
 	const char *msg;	/* its extack message */
 	int offs;		/* its bad attribute, -1: none */
 	struct want_policy pol;	/* its NLMSGERR_ATTR_POLICY */
-	const struct nlattr *tb[TCPSM_A_CONFIG_MAX + 1];	/* the last of each */
+	const struct nlattr *tb[POL_MAX + 1];	/* the last of each */
 };
 
 /*
@@ -763,21 +782,30 @@ static void predict(struct fcase *fc, const struct nlmsghdr *h,
 		return;
 	}
 	if (dump) {
+		const struct nlattr *all = p.tb[all_netns_attr(g->cmd)];
+
 		e->cls = M_DUMP;
-		if (g->cmd != TCPSM_CMD_GET_STATS) {
+		if (all && (!priv || fc->ph->kind == PH_NETNS)) {
+			/*
+			 * tcpsm_all_netns_allowed(): first round, -EPERM and
+			 * DONE; the state stays. Root of a child namespace
+			 * has CAP_NET_ADMIN over the initial user namespace
+			 * here, and is refused all the same.
+			 */
+			e->must = MUST_EPERM;
+			e->emsg = !priv ?
+				"all-netns needs CAP_NET_ADMIN in the initial user namespace" :
+				"all-netns is served in the initial network namespace only";
+		} else if (g->cmd != TCPSM_CMD_GET_STATS) {
 			/* may end in its first round, or not */
-			e->must = MUST_LIST;
+			e->must = all ? MUST_LIST_ALL : MUST_LIST;
 			fc->dump = DS_MAYBE;
-		} else if (!p.tb[TCPSM_A_STATS_ALL_NETNS]) {
+		} else if (!all) {
 			e->must = MUST_OK;
 			fc->dump = DS_RUNNING;	/* its first round has data */
-		} else if (priv) {
+		} else {
 			e->must = MUST_ALL;
 			fc->dump = DS_RUNNING;
-		} else {
-			/* first round: -EPERM and DONE; the state stays */
-			e->must = MUST_EPERM;
-			e->emsg = "all-netns needs CAP_NET_ADMIN in the initial user namespace";
 		}
 		return;
 	}
@@ -1679,6 +1707,7 @@ static const char *const must_name[] = {
 	[MUST_ALL] = ", must list every namespace",
 	[MUST_EPERM] = ", must end in EPERM",
 	[MUST_LIST] = ", our namespace's",
+	[MUST_LIST_ALL] = ", any namespace's",
 };
 
 /* "error EINVAL \"msg\" @20", "do GET_CONFIG", ... into @buf */
@@ -1785,14 +1814,14 @@ static void on_reply(struct fcase *fc, const struct nlmsghdr *nlh)
 			     e->hdr.nlmsg_seq, pred_str(e, pred, sizeof(pred)));
 		} else if (e->must == MUST_EPERM) {
 			if (error != -EPERM || e->ndata)
-				fail(fc, "unprivileged all-netns dump: DONE %d after %d messages, not -EPERM",
+				fail(fc, "refused all-netns dump: DONE %d after %d messages, not -EPERM",
 				     error, e->ndata);
 			else if (fc->c->ext_ack &&
 				 (!fc->tlv_msg || strcmp(fc->tlv_msg_text, e->emsg)))
-				fail(fc, "unprivileged all-netns dump: extack \"%s\", expected \"%s\"",
+				fail(fc, "refused all-netns dump: extack \"%s\", expected \"%s\"",
 				     fc->tlv_msg_text, e->emsg);
 			else if (fc->tlv_pol.present)
-				fail(fc, "unprivileged all-netns dump: NLMSGERR_ATTR_POLICY in DONE");
+				fail(fc, "refused all-netns dump: NLMSGERR_ATTR_POLICY in DONE");
 		} else if (error || fc->tlv_msg || fc->tlv_pol.present) {
 			fail(fc, "%s dump: DONE %d (\"%s\") after %d messages",
 			     cmd_name(e->cmd), error, fc->tlv_msg_text, e->ndata);
@@ -1841,7 +1870,7 @@ static void on_reply(struct fcase *fc, const struct nlmsghdr *nlh)
 			return;
 		if (netns == fc->c->netns)
 			e->own_seen = true;
-		else if (e->must != MUST_ALL)
+		else if (e->must != MUST_ALL && e->must != MUST_LIST_ALL)
 			fail(fc, "%s dump: netns %u, ours is %u",
 			     cmd_name(e->cmd), netns, fc->c->netns);
 	} else {
@@ -2067,7 +2096,7 @@ static __u32 rnd_cfg_value(struct rng *r, int i)
 }
 
 /* request attribute types (config's 1..4 too), reply-only ones, and some */
-#define RND_ATTR_MAX	((int)TCPSM_A_STATS_MAX)
+#define RND_ATTR_MAX	POL_MAX
 
 static int rnd_attr_type(struct rng *r)
 {
