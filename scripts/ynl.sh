@@ -27,6 +27,7 @@ fi
 stamp=$OUT/.extracted
 if [ ! -e "$stamp" ] || [ "$SRC" -nt "$stamp" ] ||
    [ ! -e "$OUT/tools/net/ynl/ynl-gen-c.py" ]; then
+	mkdir -p "${OUT%/*}"
 	tmp=$(mktemp -d "${OUT%/*}/.ynl.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	top=$(set +o pipefail; tar -tJf "$SRC" | head -n1 | cut -d/ -f1)
