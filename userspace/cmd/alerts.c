@@ -25,6 +25,7 @@
 
 #include "alarm.h"
 #include "alerts.h"
+#include "allns.h"
 #include "cli.h"
 #include "json.h"
 #include "nl.h"
@@ -52,6 +53,7 @@ void tcpsm_alerts_init(struct tcpsm_alerts *as, FILE *out)
 void tcpsm_alerts_free(struct tcpsm_alerts *as)
 {
 	tcpsm_alarm_seen_free(&as->seen);
+	tcpsm_netns_names_free(&as->names);
 }
 
 /* In the child: default signals, the alarm's environment, sh -c CMD. */
@@ -104,10 +106,19 @@ static void run_exec(const struct tcpsm_alerts *as, const struct tcpsm_alarm *a)
 			  WTERMSIG(st));
 }
 
-void tcpsm_alerts_emit(struct tcpsm_alerts *as, const struct tcpsm_alarm *a)
+void tcpsm_alerts_emit(struct tcpsm_alerts *as, const struct tcpsm_alarm *in)
 {
+	struct tcpsm_alarm named;
+	const struct tcpsm_alarm *a = in;
+
 	if (tcpsm_alarm_seen_note(&as->seen, a))
 		return;		/* in the dump and as a notification */
+	if (as->all) {
+		named = *in;
+		named.with_name = true;
+		named.netns_name = tcpsm_netns_name(&as->names, in->netns);
+		a = &named;
+	}
 	if (as->json) {
 		struct json j;
 
@@ -156,11 +167,11 @@ static void warn_malformed(struct alerts *lp)
 static int alerts_replay(struct alerts *lp)
 {
 	struct tcpsm_alarm_set set;
-	int r = tcpsm_alarms_request(lp->req, &set);
+	int r = tcpsm_alarms_request(lp->req, lp->as->all, &set);
 
 	if (r < 0) {
 		tcpsm_nl_perror(lp->req, r, "reading the active alarms failed",
-				r == -EOPNOTSUPP ? "the loaded module is older than this tcpsm" : NULL);
+				tcpsm_allns_hint(r, lp->as->all, "alerts"));
 		tcpsm_alarm_set_free(&set);
 		return TCPSM_EXIT_ERROR;
 	}
@@ -201,7 +212,7 @@ static void on_alerts_read(void *arg, int rc)
 
 void cmd_alerts_help(FILE *f)
 {
-	fputs("Usage: tcpsm alerts [--json] [--exec CMD]\n"
+	fputs("Usage: tcpsm alerts [--all-netns] [--json] [--exec CMD]\n"
 	      "\n"
 	      "Print the alarms of this network namespace: first those active now\n"
 	      "(marked replayed), then each one raised or cleared, as it happens,\n"
@@ -223,6 +234,7 @@ void cmd_alerts_help(FILE *f)
 	      "closes.\n"
 	      "\n"
 	      "Options:\n"
+	      TCPSM_ALLNS_HELP
 	      "  -j, --json       one JSON object per line\n"
 	      "  -e, --exec CMD   after printing an alarm, run CMD with /bin/sh -c\n"
 	      "                   and wait for it; it finds the alarm in TCPSM_ALARM,\n"
@@ -231,7 +243,8 @@ void cmd_alerts_help(FILE *f)
 	      "                   TCPSM_OLDEST_AGE_MS, TCPSM_GROWTH, TCPSM_TS,\n"
 	      "                   TCPSM_UIDS and TCPSM_INODES (space-separated),\n"
 	      "                   TCPSM_SCORE and TCPSM_ADDR (the listener's address;\n"
-	      "                   TCPSM_PORT is its port); empty when not known\n"
+	      "                   TCPSM_PORT is its port), TCPSM_NETNS_NAME (with\n"
+	      "                   --all-netns); empty when not known\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
 	      "Output, one line per alarm (oldest: seconds; uid, inodes: of the\n"
@@ -249,6 +262,10 @@ static int alerts_opt(void *ctx, int c, char *arg)
 {
 	struct tcpsm_alerts *as = ctx;
 
+	if (c == 'a') {
+		as->all = true;
+		return 0;
+	}
 	if (c != 'e')
 		return -1;
 	if (!arg[0])
@@ -261,6 +278,7 @@ int cmd_alerts(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "exec",	required_argument,	NULL, 'e' },
+		{ "all-netns",	no_argument,		NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tcpsm_alerts as;
@@ -278,7 +296,7 @@ int cmd_alerts(int argc, char **argv)
 	};
 	const struct tcpsm_cmd_spec spec = {
 		.name = "alerts", .help = cmd_alerts_help, .flags = TCPSM_OPT_JSON,
-		.shorts = "e:", .longs = opts, .opt = alerts_opt, .ctx = &as,
+		.shorts = "e:a", .longs = opts, .opt = alerts_opt, .ctx = &as,
 	};
 	int rc;
 
@@ -287,6 +305,10 @@ int cmd_alerts(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 
+	if (as.all) {
+		sub.group = TCPSM_MCGRP_ALERTS_ALL;
+		sub.needs_admin = true;
+	}
 	tcpsm_sub_signals_on(&sub);
 	as.has_child_mask = true;
 	as.child_mask = sub.old;

@@ -15,6 +15,7 @@
 #include <linux/netlink.h>
 
 #include "alarm.h"
+#include "netns.h"
 
 struct tcpsm_alerts {
 	FILE *out;
@@ -23,6 +24,8 @@ struct tcpsm_alerts {
 	bool has_child_mask;
 	sigset_t child_mask;		/* CMD's signal mask (else ours) */
 	struct tcpsm_alarm_seen seen;
+	bool all;			/* --all-netns: every namespace's */
+	struct tcpsm_netns_names names;	/* with all: their names */
 	uint64_t printed;		/* alarms printed */
 	uint64_t malformed;		/* messages skipped */
 };

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 
 #include <linux/tcpsm.h>
 
+#include "allns.h"
 #include "cli.h"
 #include "closewait.h"
 #include "json.h"
@@ -212,19 +214,25 @@ void tcpsm_cw_print_json(struct json *j, int64_t netns,
 		json_u64(j, (uint64_t)netns);
 	else
 		json_null(j);
+	tcpsm_cw_print_ports_json(j, set, owners);
+	json_object_end(j);
+}
+
+void tcpsm_cw_print_ports_json(struct json *j, const struct tcpsm_cw_set *set,
+			       const struct tcpsm_owners *owners)
+{
 	json_key(j, "ports");
 	json_array_begin(j);
 	for (size_t i = 0; i < set->n; i++)
 		print_port_json(j, &set->v[i], owners);
 	json_array_end(j);
-	json_object_end(j);
 }
 
 /* ---- the subcommand ------------------------------------------------------- */
 
 void cmd_closewait_help(FILE *f)
 {
-	fputs("Usage: tcpsm closewait [--json]\n"
+	fputs("Usage: tcpsm closewait [--all-netns] [--json]\n"
 	      "\n"
 	      "Show the local ports of this network namespace with sockets in\n"
 	      "CLOSE_WAIT (the peer closed; the application has not), as of the\n"
@@ -233,8 +241,10 @@ void cmd_closewait_help(FILE *f)
 	      "does: run as root to see every user's).\n"
 	      "\n"
 	      "Options:\n"
-	      "  -j, --json   one JSON document\n"
-	      "  -h, --help   show this help\n"
+	      TCPSM_ALLNS_HELP
+	      "  -j, --json       one JSON document (an array with --all-netns: one\n"
+	      "                   object per namespace with sockets in CLOSE_WAIT)\n"
+	      "  -h, --help       show this help\n"
 	      "\n"
 	      "Columns: PORT local port; COUNT sockets in CLOSE_WAIT now; OLDEST how\n"
 	      "long the oldest has waited; GROWTH of COUNT over the alarm window;\n"
@@ -244,23 +254,91 @@ void cmd_closewait_help(FILE *f)
 	      f);
 }
 
+/* The ports of namespace netns of all, sorted, into sub (its own array). */
+static int cw_subset(const struct tcpsm_cw_set *all, uint32_t netns,
+		     struct tcpsm_cw_set *sub)
+{
+	memset(sub, 0, sizeof(*sub));
+	sub->v = calloc(all->n ? all->n : 1, sizeof(*sub->v));
+	if (!sub->v)
+		return -ENOMEM;
+	sub->cap = all->n;
+	for (size_t i = 0; i < all->n; i++)
+		if (all->v[i].netns == netns)
+			sub->v[sub->n++] = all->v[i];
+	tcpsm_cw_sort(sub);
+	return 0;
+}
+
+/* --all-netns: one block (text) or object (JSON) per namespace. */
+static int print_all(const struct tcpsm_cw_set *set,
+		     const struct tcpsm_owners *owners, bool json)
+{
+	struct tcpsm_netns_names nn = { 0 };
+	struct tcpsm_allns_list l;
+	struct tcpsm_cw_set sub;
+	struct json j;
+	int r;
+
+	r = tcpsm_allns_collect(&l, set->v, set->n, sizeof(*set->v),
+				offsetof(struct tcpsm_cw_port, netns));
+	if (r < 0)
+		return r;
+	if (json) {
+		json_init(&j, stdout);
+		json_array_begin(&j);
+	} else if (!l.n) {
+		fputs("no sockets in CLOSE_WAIT\n", stdout);
+	}
+	for (size_t k = 0; k < l.n && !r; k++) {
+		r = cw_subset(set, l.v[k], &sub);
+		if (r < 0)
+			break;
+		if (json) {
+			json_object_begin(&j);
+			tcpsm_allns_json(&j, &nn, l.v[k]);
+			tcpsm_cw_print_ports_json(&j, &sub, owners);
+			json_object_end(&j);
+		} else {
+			if (k)
+				fputc('\n', stdout);
+			tcpsm_allns_text(stdout, &nn, l.v[k]);
+			fputc('\n', stdout);
+			tcpsm_cw_print_text(stdout, &sub, owners);
+		}
+		free(sub.v);
+	}
+	if (json) {
+		json_array_end(&j);
+		fputc('\n', stdout);
+	}
+	tcpsm_allns_list_free(&l);
+	tcpsm_netns_names_free(&nn);
+	return r;
+}
+
 int cmd_closewait(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "all-netns",	no_argument,	NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct tcpsm_cw_set set = { NULL, 0, 0 };
 	struct tcpsm_owners owners;
 	struct tcpsm_nl nl;
+	bool json = false, all = false;
 	const struct tcpsm_cmd_spec spec = {
 		.name = "closewait", .help = cmd_closewait_help,
-		.flags = TCPSM_OPT_JSON, .nl = &nl,
+		.flags = TCPSM_OPT_JSON, .shorts = "a", .longs = opts,
+		.opt = tcpsm_allns_opt, .ctx = &all, .nl = &nl,
 	};
-	bool json = false;
 	int r, rc;
 
 	rc = tcpsm_cmd_getopt(&spec, argc, argv, &json);
 	if (rc >= 0)
 		return rc;
 	memset(&owners, 0, sizeof(owners));
-	r = tcpsm_cw_request(&nl, &set);
+	r = tcpsm_cw_request(&nl, all, &set);
 	if (r < 0 && nl.reply_err == -EBADMSG) {
 		tcpsm_err("malformed GET_CLOSEWAIT reply from the kernel (module and tool out of step?)");
 		rc = TCPSM_EXIT_ERROR;
@@ -268,24 +346,29 @@ int cmd_closewait(int argc, char **argv)
 	}
 	if (r < 0) {
 		tcpsm_nl_perror(&nl, r, "reading the CLOSE_WAIT sockets failed",
-				r == -EOPNOTSUPP ? "the loaded module is older than this tcpsm" : NULL);
+				tcpsm_allns_hint(r, all, "closewait"));
 		rc = TCPSM_EXIT_ERROR;
 		goto out;
 	}
 	r = tcpsm_cw_owners(&set, &owners);
+	if (!r && all)
+		r = print_all(&set, &owners, json);
 	if (r < 0) {
 		tcpsm_err("closewait: %s", strerror(-r));
 		rc = TCPSM_EXIT_ERROR;
 		goto out;
 	}
-	tcpsm_cw_sort(&set);
-	if (json) {
+	if (all) {
+		/* printed */
+	} else if (json) {
 		struct json j;
 
+		tcpsm_cw_sort(&set);
 		json_init(&j, stdout);
 		tcpsm_cw_print_json(&j, tcpsm_cw_netns(&set), &set, &owners);
 		fputc('\n', stdout);
 	} else {
+		tcpsm_cw_sort(&set);
 		tcpsm_cw_print_text(stdout, &set, &owners);
 	}
 	rc = tcpsm_finish_stdout(TCPSM_EXIT_OK);

@@ -25,6 +25,8 @@
 
 #include <linux/tcpsm.h>
 
+#include "alarm.h"
+#include "allns.h"
 #include "cli.h"
 #include "events.h"
 #include "evstream.h"
@@ -94,6 +96,7 @@ void tcpsm_events_init(struct tcpsm_events *es, FILE *out)
 void tcpsm_events_free(struct tcpsm_events *es)
 {
 	tcpsm_seq_free(&es->seq);
+	tcpsm_netns_names_free(&es->names);
 }
 
 static void print_lost(struct tcpsm_events *es, const struct tcpsm_lost *l)
@@ -136,6 +139,10 @@ static int handle_one(struct tcpsm_events *es, struct nlattr *nest)
 	}
 	if (!tcpsm_event_match(&es->filter, &ev))
 		return 0;
+	if (es->all) {
+		ev.with_name = true;
+		ev.netns_name = tcpsm_netns_name(&es->names, ev.netns);
+	}
 	print_event(es, &ev);
 	es->printed++;
 	return es->limit && es->printed >= es->limit;
@@ -208,13 +215,15 @@ static void on_events_read(void *arg, int rc)
 
 void cmd_events_help(FILE *f)
 {
-	fputs("Usage: tcpsm events [--json] [--state S[,S...]] [--port P[,P...]]\n"
-	      "                    [--family inet|inet6] [-4] [-6] [--count N]\n"
+	fputs("Usage: tcpsm events [--all-netns] [--json] [--state S[,S...]]\n"
+	      "                    [--port P[,P...]] [--family inet|inet6] [-4] [-6]\n"
+	      "                    [--count N]\n"
 	      "\n"
 	      "Print each TCP state transition of this network namespace as it\n"
 	      "happens, one line each, until interrupted. Needs CAP_NET_ADMIN.\n"
 	      "\n"
 	      "Options:\n"
+	      TCPSM_ALLNS_HELP
 	      "  -s, --state S    only transitions from or to state S: CLOSED, LISTEN,\n"
 	      "                   SYN_SENT, SYN_RCVD, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2,\n"
 	      "                   CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT; any case,\n"
@@ -232,6 +241,7 @@ void cmd_events_help(FILE *f)
 	      "\n"
 	      "Output, one line per transition (TIME: CLOCK_MONOTONIC seconds):\n"
 	      "  TIME netns INODE seq N FROM -> TO local ADDR:PORT remote ADDR:PORT sk:COOKIE\n"
+	      "(with --all-netns: netns INODE (NAME), '-' for a namespace without one)\n"
 	      "and one line where events were lost (filters never hide it):\n"
 	      "  lost N events (seq A..B) in netns INODE\n", f);
 }
@@ -282,8 +292,31 @@ static int events_opt(void *ctx, int c, char *arg)
 		return 0;
 	case 'n':
 		return parse_count(arg, &es->limit) ? 0 : bad_value("invalid count", arg);
+	case 'a':
+		es->all = true;
+		return 0;
 	}
 	return -1;
+}
+
+/*
+ * --all-netns: the kernel lets anyone with CAP_NET_ADMIN over their own
+ * namespace join events-all, but sends it in the initial namespace only;
+ * an all-netns dump tells, with its reason, whether we would get any.
+ * The alarms' is the cheapest (GET_STATS would walk every namespace's
+ * socket tables).
+ */
+static int events_all_allowed(struct tcpsm_nl *nl)
+{
+	struct tcpsm_alarm_set set;
+	int r = tcpsm_alarms_request(nl, true, &set);
+
+	tcpsm_alarm_set_free(&set);
+	if (r >= 0)
+		return 0;
+	tcpsm_nl_perror(nl, r, "events --all-netns refused",
+			tcpsm_allns_hint(r, true, "events"));
+	return TCPSM_EXIT_ERROR;
 }
 
 int cmd_events(int argc, char **argv)
@@ -293,6 +326,7 @@ int cmd_events(int argc, char **argv)
 		{ "port",	required_argument,	NULL, 'p' },
 		{ "family",	required_argument,	NULL, 'f' },
 		{ "count",	required_argument,	NULL, 'n' },
+		{ "all-netns",	no_argument,		NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tcpsm_events es;
@@ -312,7 +346,7 @@ int cmd_events(int argc, char **argv)
 	struct tcpsm_nl nl;
 	const struct tcpsm_cmd_spec spec = {
 		.name = "events", .help = cmd_events_help, .flags = TCPSM_OPT_JSON,
-		.shorts = "s:p:f:n:46", .longs = opts, .opt = events_opt, .ctx = &es,
+		.shorts = "s:p:f:n:46a", .longs = opts, .opt = events_opt, .ctx = &es,
 	};
 	int rc;
 
@@ -321,11 +355,15 @@ int cmd_events(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 
+	if (es.all)
+		sub.group = TCPSM_MCGRP_EVENTS_ALL;
 	tcpsm_sub_signals_on(&sub);
 	rc = tcpsm_nl_open(&nl);
 	if (rc)
 		return tcpsm_sub_stopped() ? TCPSM_EXIT_OK : rc;
-	rc = tcpsm_sub_join(&sub, &nl);
+	rc = es.all ? events_all_allowed(&nl) : 0;
+	if (!rc)
+		rc = tcpsm_sub_join(&sub, &nl);
 	if (tcpsm_sub_stopped())
 		rc = TCPSM_EXIT_OK;	/* stopped while subscribing */
 	else if (!rc)

@@ -119,6 +119,38 @@ static char *put_endpoint(char *p, uint16_t family, const uint8_t *a,
 	return put_u64(p, port);
 }
 
+/* the name for a text line: one word */
+static char *put_word(char *p, const char *s)
+{
+	for (; *s; s++)
+		*p++ = *s > ' ' && *s < 0x7f ? *s : '?';
+	return p;
+}
+
+/* a JSON string: quotes, backslashes, controls escaped; not ASCII: U+FFFD */
+static char *put_json_str(char *p, const char *s)
+{
+	*p++ = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else if (c < 0x20) {
+			p = put_str(p, "\\u00");
+			*p++ = "0123456789abcdef"[c >> 4];
+			*p++ = "0123456789abcdef"[c & 15];
+		} else if (c >= 0x80) {
+			p = put_str(p, "\\ufffd");
+		} else {
+			*p++ = (char)c;
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
 size_t tcpsm_evline_text(char *buf, const struct tcpsm_event *ev)
 {
 	char *p = buf;
@@ -128,6 +160,11 @@ size_t tcpsm_evline_text(char *buf, const struct tcpsm_event *ev)
 	*p++ = '.';
 	p = put_u64w(p, ev->ts % 1000000000 / 1000, 6);
 	p = put_u64(put_str(p, " netns "), ev->netns);
+	if (ev->with_name) {
+		p = put_str(p, " (");
+		p = ev->netns_name ? put_word(p, ev->netns_name) : put_str(p, "-");
+		*p++ = ')';
+	}
 	p = put_u64(put_str(p, " seq "), ev->seq);
 	*p++ = ' ';
 	for (n = state_len(ev->from); n < NAME_W; n++)
@@ -153,6 +190,11 @@ size_t tcpsm_evline_json(char *buf, const struct tcpsm_event *ev)
 	p = put_u64(put_str(p, "{\"seq\": "), ev->seq);
 	p = put_u64(put_str(p, ", \"ts\": "), ev->ts);
 	p = put_u64(put_str(p, ", \"netns\": "), ev->netns);
+	if (ev->with_name) {
+		p = put_str(p, ", \"netns_name\": ");
+		p = ev->netns_name ? put_json_str(p, ev->netns_name) :
+				     put_str(p, "null");
+	}
 	p = put_str(p, ev->family == AF_INET6 ? ", \"family\": \"inet6\"" :
 						", \"family\": \"inet\"");
 	p = put_addr(put_str(p, ", \"saddr\": \""), ev->family, ev->saddr);

@@ -15,15 +15,20 @@
 #include "events.h"
 
 /* Longest line either function writes, newline and NUL included. */
-#define TCPSM_EVLINE_MAX	512
+#define TCPSM_EVLINE_MAX	2048	/* a name: 255 bytes, escaped */
 
 /*
  * "TIME netns INODE seq N FROM -> TO local ADDR:PORT remote ADDR:PORT
  * sk:COOKIE\n" into buf (TCPSM_EVLINE_MAX bytes); returns its length.
+ * With ev->with_name, "netns INODE (NAME)" (or "netns INODE (-)"), the
+ * name's blanks and odd bytes as '?'.
  */
 size_t tcpsm_evline_text(char *buf, const struct tcpsm_event *ev);
 
-/* {"seq": N, ..., "cookie": N}\n into buf; returns its length. */
+/*
+ * {"seq": N, ..., "cookie": N}\n into buf; returns its length. With
+ * ev->with_name, "netns_name": "NAME" or null after "netns".
+ */
 size_t tcpsm_evline_json(char *buf, const struct tcpsm_event *ev);
 
 #endif /* TCPSM_EVLINE_H */

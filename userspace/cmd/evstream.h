@@ -15,6 +15,7 @@
 
 #include "events.h"
 #include "json.h"
+#include "netns.h"
 
 /* One line each, no newline for JSON (the caller adds it). */
 void tcpsm_lost_print_text(FILE *f, const struct tcpsm_lost *l);
@@ -27,6 +28,8 @@ struct tcpsm_events {
 	uint64_t limit;			/* stop after this many events; 0: never */
 	struct tcpsm_event_filter filter;
 	struct tcpsm_seq_track seq;
+	bool all;			/* --all-netns: every namespace's */
+	struct tcpsm_netns_names names;	/* with all: their names */
 
 	uint64_t printed;		/* events printed */
 	uint64_t lost;			/* events lost (all gaps, any filter) */

@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/tcpsm.h>
 
+#include "allns.h"
 #include "cli.h"
 #include "json.h"
 #include "listener.h"
@@ -76,9 +78,23 @@ static void print_row(FILE *f, const char *const *cell, const int *w)
 	}
 }
 
+static void print_body(FILE *f, const struct tcpsm_syncnt *c,
+		       const struct tcpsm_listener_set *set);
+
 void tcpsm_listeners_print_text(FILE *f, int64_t netns,
 				const struct tcpsm_syncnt *c,
 				const struct tcpsm_listener_set *set)
+{
+	if (netns >= 0)
+		fprintf(f, "netns %" PRId64 "  ", netns);
+	else
+		fputs("netns ?  ", f);
+	print_body(f, c, set);
+}
+
+/* The counters' rates, then a blank line and the table. */
+static void print_body(FILE *f, const struct tcpsm_syncnt *c,
+		       const struct tcpsm_listener_set *set)
 {
 	const char *cell[NCOLS];
 	int w[NCOLS];
@@ -86,10 +102,6 @@ void tcpsm_listeners_print_text(FILE *f, int64_t netns,
 	size_t i;
 	int k;
 
-	if (netns >= 0)
-		fprintf(f, "netns %" PRId64 "  ", netns);
-	else
-		fputs("netns ?  ", f);
 	tcpsm_syncnt_print_text(f, c, true);
 	fputs("\n\n", f);
 	if (!set->n) {
@@ -113,6 +125,9 @@ void tcpsm_listeners_print_text(FILE *f, int64_t netns,
 	}
 }
 
+static void print_members(struct json *j, const struct tcpsm_syncnt *c,
+			  const struct tcpsm_listener_set *set);
+
 void tcpsm_listeners_print_json(struct json *j, int64_t netns,
 				const struct tcpsm_syncnt *c,
 				const struct tcpsm_listener_set *set)
@@ -123,6 +138,14 @@ void tcpsm_listeners_print_json(struct json *j, int64_t netns,
 		json_u64(j, (uint64_t)netns);
 	else
 		json_null(j);
+	print_members(j, c, set);
+	json_object_end(j);
+}
+
+/* Members "counters" and "listeners". */
+static void print_members(struct json *j, const struct tcpsm_syncnt *c,
+			  const struct tcpsm_listener_set *set)
+{
 	json_key(j, "counters");
 	tcpsm_syncnt_json(j, c);
 	json_key(j, "listeners");
@@ -130,14 +153,13 @@ void tcpsm_listeners_print_json(struct json *j, int64_t netns,
 	for (size_t i = 0; i < set->n; i++)
 		tcpsm_listener_json(j, &set->v[i]);
 	json_array_end(j);
-	json_object_end(j);
 }
 
 /* ---- the subcommand ------------------------------------------------------- */
 
 void cmd_listeners_help(FILE *f)
 {
-	fputs("Usage: tcpsm listeners [--json]\n"
+	fputs("Usage: tcpsm listeners [--all-netns] [--json]\n"
 	      "\n"
 	      "Show the TCP listeners of this network namespace, as of the\n"
 	      "module's last one-second sample, by port: their queues, the\n"
@@ -146,8 +168,10 @@ void cmd_listeners_help(FILE *f)
 	      "Anyone may run it.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -j, --json   one JSON document\n"
-	      "  -h, --help   show this help\n"
+	      TCPSM_ALLNS_HELP
+	      "  -j, --json       one JSON document (an array with --all-netns: one\n"
+	      "                   object per namespace)\n"
+	      "  -h, --help       show this help\n"
 	      "\n"
 	      "Columns: ADDR:PORT local address and port; SYNQ/MAX half-open\n"
 	      "connections and the SYN queue's limit; ACCEPTQ/MAX connections\n"
@@ -174,42 +198,110 @@ static int64_t listeners_netns(const struct tcpsm_stats_set *rs,
 
 /* The failure of a request, on one line; returns the exit code. */
 static int listeners_err(struct tcpsm_nl *nl, int r, const char *cmd,
-			 const char *what)
+			 const char *what, bool all)
 {
 	if (nl->reply_err == -EBADMSG)
 		tcpsm_err("malformed %s reply from the kernel (module and tool out of step?)",
 			  cmd);
 	else
 		tcpsm_nl_perror(nl, r, what,
-				r == -EOPNOTSUPP ? "the loaded module is older than this tcpsm" : NULL);
+				tcpsm_allns_hint(r, all, "listeners"));
 	return TCPSM_EXIT_ERROR;
+}
+
+/*
+ * --all-netns: every namespace GET_STATS named, in its order, with its
+ * counters and its listeners (by port); one block or object each.
+ */
+static int print_all(const struct tcpsm_stats_set *rs,
+		     const struct tcpsm_listener_set *set, bool json)
+{
+	struct tcpsm_netns_names nn = { 0 };
+	struct tcpsm_listener_set sub;
+	struct json j;
+
+	sub.v = calloc(set->n ? set->n : 1, sizeof(*sub.v));
+	if (!sub.v)
+		return -ENOMEM;
+	sub.cap = set->n;
+	if (json) {
+		json_init(&j, stdout);
+		json_array_begin(&j);
+	}
+	for (size_t k = 0; k < rs->n; k++) {
+		const struct tcpsm_stats *st = &rs->v[k];
+
+		if (!st->has_netns)
+			continue;
+		sub.n = 0;
+		for (size_t i = 0; i < set->n; i++)
+			if (set->v[i].has_netns && set->v[i].netns == st->netns)
+				sub.v[sub.n++] = set->v[i];
+		tcpsm_listener_sort(&sub);
+		if (json) {
+			json_object_begin(&j);
+			tcpsm_allns_json(&j, &nn, st->netns);
+			print_members(&j, &st->syn, &sub);
+			json_object_end(&j);
+		} else {
+			if (k)
+				fputc('\n', stdout);
+			tcpsm_allns_text(stdout, &nn, st->netns);
+			fputs("  ", stdout);
+			print_body(stdout, &st->syn, &sub);
+		}
+	}
+	if (json) {
+		json_array_end(&j);
+		fputc('\n', stdout);
+	}
+	free(sub.v);
+	tcpsm_netns_names_free(&nn);
+	return 0;
 }
 
 int cmd_listeners(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "all-netns",	no_argument,	NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct tcpsm_listener_set set = { NULL, 0, 0 };
 	struct tcpsm_stats_set rs = { NULL, 0, 0 };
 	struct tcpsm_syncnt none;
 	const struct tcpsm_syncnt *cnt = &none;
+	bool json = false, all = false;
 	struct tcpsm_nl nl;
 	const struct tcpsm_cmd_spec spec = {
 		.name = "listeners", .help = cmd_listeners_help,
-		.flags = TCPSM_OPT_JSON, .nl = &nl,
+		.flags = TCPSM_OPT_JSON, .shorts = "a", .longs = opts,
+		.opt = tcpsm_allns_opt, .ctx = &all, .nl = &nl,
 	};
-	bool json = false;
 	int r, rc;
 
 	rc = tcpsm_cmd_getopt(&spec, argc, argv, &json);
 	if (rc >= 0)
 		return rc;
-	r = tcpsm_listeners_request(&nl, &set);
+	r = tcpsm_listeners_request(&nl, all, &set);
 	if (r < 0) {
-		rc = listeners_err(&nl, r, "GET_LISTENERS", "reading the listeners failed");
+		rc = listeners_err(&nl, r, "GET_LISTENERS",
+				   "reading the listeners failed", all);
 		goto out;
 	}
-	r = tcpsm_stats_request(&nl, false, &rs);
+	r = tcpsm_stats_request(&nl, all, &rs);
 	if (r < 0) {
-		rc = listeners_err(&nl, r, "GET_STATS", "reading statistics failed");
+		rc = listeners_err(&nl, r, "GET_STATS",
+				   "reading statistics failed", all);
+		goto out;
+	}
+	if (all) {
+		r = print_all(&rs, &set, json);
+		if (r < 0) {
+			tcpsm_err("listeners: %s", strerror(-r));
+			rc = TCPSM_EXIT_ERROR;
+			goto out;
+		}
+		rc = tcpsm_finish_stdout(TCPSM_EXIT_OK);
 		goto out;
 	}
 	memset(&none, 0, sizeof(none));

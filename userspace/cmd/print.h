@@ -59,6 +59,10 @@ void tcpsm_cw_print_json(struct json *j, int64_t netns,
 			 const struct tcpsm_cw_set *set,
 			 const struct tcpsm_owners *owners);
 
+/* Its member "ports": [...], inside an object the caller opened. */
+void tcpsm_cw_print_ports_json(struct json *j, const struct tcpsm_cw_set *set,
+			       const struct tcpsm_owners *owners);
+
 /* ---- alarms (alerts) ---- */
 
 /*

@@ -7,6 +7,7 @@
 #include <linux/tcpsm.h>
 
 #include "alarm.h"
+#include "allns.h"
 #include "cwsock.h"
 #include "json.h"
 #include "listener.h"
@@ -44,6 +45,8 @@ void tcpsm_alarm_print_text(FILE *f, const struct tcpsm_alarm *a)
 
 	fprintf(f, "%s %s netns %" PRIu32, tcpsm_alarm_is_raise(a) ? "RAISE" : "CLEAR",
 		tcpsm_alarm_kind_name(a->kind, kind, sizeof(kind)), a->netns);
+	if (a->with_name)
+		tcpsm_allns_name(f, a->netns_name);
 	if (a->has_listener) {
 		tcpsm_listener_endpoint(&a->listener, list, sizeof(list));
 		fprintf(f, " listener %s", list);
@@ -86,6 +89,8 @@ void tcpsm_alarm_print_json(struct json *j, const struct tcpsm_alarm *a)
 	json_u64(j, a->ts);
 	json_key(j, "netns");
 	json_u64(j, a->netns);
+	if (a->with_name)
+		tcpsm_allns_json_name(j, a->netns_name);
 	json_key(j, "port");
 	if (a->has_port)
 		json_u64(j, a->port);

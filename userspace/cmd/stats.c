@@ -11,6 +11,7 @@
 
 #include <linux/tcpsm.h>
 
+#include "allns.h"
 #include "cli.h"
 #include "json.h"
 #include "nl.h"
@@ -53,9 +54,12 @@ void tcpsm_stats_print_text(FILE *f, const struct tcpsm_stats *st)
 		}
 
 	if (st->has_netns)
-		fprintf(f, "netns %" PRIu32 "\n\n", st->netns);
+		fprintf(f, "netns %" PRIu32, st->netns);
 	else
-		fprintf(f, "netns unknown\n\n");
+		fprintf(f, "netns unknown");
+	if (st->with_name)
+		tcpsm_allns_name(f, st->netns_name);
+	fputs("\n\n", f);
 
 	fprintf(f, "%-*s  %*s\n", NAME_W, "STATE", gw, "SOCKETS");
 	for (i = 0; i < TCPSM_NUM_GAUGES; i++) {
@@ -113,6 +117,8 @@ void tcpsm_stats_print_json(struct json *j, const struct tcpsm_stats *st)
 		json_u64(j, st->netns);
 	else
 		json_null(j);
+	if (st->with_name)
+		tcpsm_allns_json_name(j, st->netns_name);
 
 	json_key(j, "states");
 	json_object_begin(j);
@@ -174,19 +180,9 @@ void cmd_stats_help(FILE *f)
 	      "each state transition was taken since the module was loaded.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -a, --all-netns  every network namespace (needs CAP_NET_ADMIN)\n"
+	      TCPSM_ALLNS_HELP
 	      "  -j, --json       one line of JSON (an array with --all-netns)\n"
 	      "  -h, --help       show this help\n", f);
-}
-
-/* -a, --all-netns */
-static int stats_opt(void *all, int c, char *arg)
-{
-	(void)arg;
-	if (c != 'a')
-		return -1;
-	*(bool *)all = true;
-	return 0;
 }
 
 int cmd_stats(int argc, char **argv)
@@ -196,12 +192,13 @@ int cmd_stats(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tcpsm_stats_set rs = { NULL, 0, 0 };
+	struct tcpsm_netns_names nn = { 0 };
 	bool all = false, json = false;
 	struct tcpsm_nl nl;
 	const struct tcpsm_cmd_spec spec = {
 		.name = "stats", .help = cmd_stats_help,
 		.flags = TCPSM_OPT_JSON, .shorts = "a", .longs = opts,
-		.opt = stats_opt, .ctx = &all, .nl = &nl,
+		.opt = tcpsm_allns_opt, .ctx = &all, .nl = &nl,
 	};
 	int r, rc;
 
@@ -219,11 +216,18 @@ int cmd_stats(int argc, char **argv)
 		const char *hint = NULL;
 
 		if (r == -EPERM || r == -EACCES)
-			hint = all ? "--all-netns needs CAP_NET_ADMIN; try: sudo tcpsm stats --all-netns"
+			hint = all ? tcpsm_allns_hint(r, true, "stats")
 				   : "try: sudo tcpsm stats";
 		tcpsm_nl_perror(&nl, r, "reading statistics failed", hint);
 		rc = TCPSM_EXIT_ERROR;
 		goto out;
+	}
+	if (all) {
+		for (size_t i = 0; i < rs.n; i++) {
+			rs.v[i].with_name = true;
+			if (rs.v[i].has_netns)
+				rs.v[i].netns_name = tcpsm_netns_name(&nn, rs.v[i].netns);
+		}
 	}
 	if (!all && rs.n == 0) {
 		tcpsm_err("the kernel sent no statistics");
@@ -252,6 +256,7 @@ int cmd_stats(int argc, char **argv)
 	rc = tcpsm_finish_stdout(TCPSM_EXIT_OK);
 out:
 	tcpsm_stats_set_free(&rs);
+	tcpsm_netns_names_free(&nn);
 	tcpsm_nl_close(&nl);
 	return rc;
 }

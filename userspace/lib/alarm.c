@@ -184,7 +184,7 @@ void tcpsm_alarm_short(const struct tcpsm_alarm *a, char *buf, size_t size)
 enum {
 	ENV_ALARM, ENV_STATE, ENV_REPLAYED, ENV_NETNS, ENV_PORT, ENV_COUNT,
 	ENV_OLDEST_AGE_MS, ENV_GROWTH, ENV_TS, ENV_UIDS, ENV_INODES,
-	ENV_SCORE, ENV_ADDR,
+	ENV_SCORE, ENV_ADDR, ENV_NETNS_NAME,
 };
 
 static const char *const env_names[TCPSM_ALARM_ENV_N] = {
@@ -201,6 +201,7 @@ static const char *const env_names[TCPSM_ALARM_ENV_N] = {
 	[ENV_INODES]		= "TCPSM_INODES",
 	[ENV_SCORE]		= "TCPSM_SCORE",
 	[ENV_ADDR]		= "TCPSM_ADDR",
+	[ENV_NETNS_NAME]	= "TCPSM_NETNS_NAME",
 };
 
 void tcpsm_alarm_env(const struct tcpsm_alarm *a, struct tcpsm_alarm_env *env)
@@ -234,6 +235,8 @@ void tcpsm_alarm_env(const struct tcpsm_alarm *a, struct tcpsm_alarm_env *env)
 		snprintf(v[ENV_SCORE], sizeof(v[0]), "%" PRIu32, a->score);
 	if (a->has_listener)
 		tcpsm_listener_addr(&a->listener, v[ENV_ADDR], sizeof(v[0]));
+	if (a->netns_name)
+		snprintf(v[ENV_NETNS_NAME], sizeof(v[0]), "%s", a->netns_name);
 }
 
 /* ---- seen twice --------------------------------------------------------- */
@@ -324,11 +327,13 @@ static void reset_alarms(void *set)
 	tcpsm_alarm_set_free(set);
 }
 
-int tcpsm_alarms_request(struct tcpsm_nl *nl, struct tcpsm_alarm_set *set)
+int tcpsm_alarms_request(struct tcpsm_nl *nl, bool all,
+			 struct tcpsm_alarm_set *set)
 {
 	memset(set, 0, sizeof(*set));
-	return tcpsm_nl_dump(nl, TCPSM_CMD_GET_ALARMS, on_alarm_reply, set,
-			     reset_alarms);
+	return tcpsm_nl_dump(nl, TCPSM_CMD_GET_ALARMS,
+			     all ? TCPSM_A_ALARM_ALL_NETNS : 0,
+			     on_alarm_reply, set, reset_alarms);
 }
 
 void tcpsm_alarm_set_free(struct tcpsm_alarm_set *set)

@@ -39,6 +39,10 @@ struct tcpsm_alarm {
 	bool has_listener;
 	struct tcpsm_listener listener;	/* and the signals behind the score */
 	bool replayed;			/* from the dump, not a notification */
+	/* Set by the reader, not the parser: with_name once it looked the
+	 * namespace's name up (--all-netns); netns_name NULL: none. */
+	bool with_name;
+	const char *netns_name;
 };
 
 /*
@@ -77,7 +81,7 @@ void tcpsm_alarm_short(const struct tcpsm_alarm *a, char *buf, size_t size);
  * The environment of an --exec command: TCPSM_ALARM ... TCPSM_INODES,
  * TCPSM_SCORE, TCPSM_ADDR.
  */
-#define TCPSM_ALARM_ENV_N	13
+#define TCPSM_ALARM_ENV_N	14
 #define TCPSM_ALARM_ENV_LEN	200
 
 struct tcpsm_alarm_env {
@@ -129,12 +133,14 @@ struct tcpsm_alarm_set {
 struct tcpsm_nl;
 
 /*
- * Dump the active alarms of the caller's namespace into set (cleared
+ * Dump the active alarms of the caller's namespace (all: of every
+ * namespace) into set (cleared
  * first; free it with tcpsm_alarm_set_free even on failure), each marked
  * replayed. Malformed replies are counted and skipped. Returns what
  * tcpsm_nl_request() returns.
  */
-int tcpsm_alarms_request(struct tcpsm_nl *nl, struct tcpsm_alarm_set *set);
+int tcpsm_alarms_request(struct tcpsm_nl *nl, bool all,
+			 struct tcpsm_alarm_set *set);
 void tcpsm_alarm_set_free(struct tcpsm_alarm_set *set);
 
 #endif /* TCPSM_ALARM_H */

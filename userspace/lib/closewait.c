@@ -124,10 +124,11 @@ static void reset_cw(void *set)
 	tcpsm_cw_set_free(set);
 }
 
-int tcpsm_cw_request(struct tcpsm_nl *nl, struct tcpsm_cw_set *set)
+int tcpsm_cw_request(struct tcpsm_nl *nl, bool all, struct tcpsm_cw_set *set)
 {
-	return tcpsm_nl_dump(nl, TCPSM_CMD_GET_CLOSEWAIT, on_cw_reply, set,
-			     reset_cw);
+	return tcpsm_nl_dump(nl, TCPSM_CMD_GET_CLOSEWAIT,
+			     all ? TCPSM_A_CLOSEWAIT_ALL_NETNS : 0,
+			     on_cw_reply, set, reset_cw);
 }
 
 int64_t tcpsm_cw_netns(const struct tcpsm_cw_set *set)

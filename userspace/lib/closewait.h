@@ -52,10 +52,11 @@ void tcpsm_cw_sort(struct tcpsm_cw_set *set);
 struct tcpsm_nl;
 
 /*
- * Dump GET_CLOSEWAIT into set (cleared first; read again if a sample cut
- * it in two). Returns what tcpsm_nl_dump() returns.
+ * Dump GET_CLOSEWAIT of the caller's namespace, or (all) of every
+ * namespace, into set (cleared first; read again if a sample cut it in
+ * two). Returns what tcpsm_nl_dump() returns.
  */
-int tcpsm_cw_request(struct tcpsm_nl *nl, struct tcpsm_cw_set *set);
+int tcpsm_cw_request(struct tcpsm_nl *nl, bool all, struct tcpsm_cw_set *set);
 
 /* The namespace: as the kernel said, else our own (/proc/self/ns/net); -1. */
 int64_t tcpsm_cw_netns(const struct tcpsm_cw_set *set);

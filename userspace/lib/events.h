@@ -30,6 +30,10 @@ struct tcpsm_event {
 	uint32_t to;			/* ones this build knows */
 	bool has_cookie;
 	uint64_t cookie;
+	/* Set by the reader, not the parser: with_name once it looked the
+	 * namespace's name up (--all-netns); netns_name NULL: none. */
+	bool with_name;
+	const char *netns_name;
 };
 
 /*

@@ -185,11 +185,13 @@ static void reset_listeners(void *set)
 	tcpsm_listener_set_free(set);
 }
 
-int tcpsm_listeners_request(struct tcpsm_nl *nl, struct tcpsm_listener_set *set)
+int tcpsm_listeners_request(struct tcpsm_nl *nl, bool all,
+			    struct tcpsm_listener_set *set)
 {
 	memset(set, 0, sizeof(*set));
-	return tcpsm_nl_dump(nl, TCPSM_CMD_GET_LISTENERS, on_listener_reply, set,
-			     reset_listeners);
+	return tcpsm_nl_dump(nl, TCPSM_CMD_GET_LISTENERS,
+			     all ? TCPSM_A_LISTENERS_ALL_NETNS : 0,
+			     on_listener_reply, set, reset_listeners);
 }
 
 void tcpsm_listener_set_free(struct tcpsm_listener_set *set)

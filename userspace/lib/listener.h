@@ -68,12 +68,14 @@ struct tcpsm_listener_set {
 struct tcpsm_nl;
 
 /*
- * Dump the listeners of the caller's namespace into set (cleared first;
+ * Dump the listeners of the caller's namespace (all: of every
+ * namespace) into set (cleared first;
  * free it with tcpsm_listener_set_free even on failure). A dump a sample
  * cut in two is read again, a few times. Returns what tcpsm_nl_request()
  * returns; a malformed reply is -EBADMSG in nl->reply_err.
  */
-int tcpsm_listeners_request(struct tcpsm_nl *nl, struct tcpsm_listener_set *set);
+int tcpsm_listeners_request(struct tcpsm_nl *nl, bool all,
+			    struct tcpsm_listener_set *set);
 void tcpsm_listener_set_free(struct tcpsm_listener_set *set);
 
 /* By port, then family, then address. */

@@ -344,14 +344,22 @@ out:
 
 #define TCPSM_NL_DUMP_TRIES	4
 
-int tcpsm_nl_dump(struct tcpsm_nl *nl, uint8_t cmd, tcpsm_nl_reply_fn reply,
-		  void *reply_arg, void (*reset)(void *reply_arg))
+/* The request's only attribute: the flag of type *(int *)arg. */
+static int fill_flag(struct nl_msg *msg, void *arg)
+{
+	return nla_put_flag(msg, *(int *)arg) < 0 ? -EMSGSIZE : 0;
+}
+
+int tcpsm_nl_dump(struct tcpsm_nl *nl, uint8_t cmd, int flag,
+		  tcpsm_nl_reply_fn reply, void *reply_arg,
+		  void (*reset)(void *reply_arg))
 {
 	int r, tries = 0;
 
 	do {
 		reset(reply_arg);
-		r = tcpsm_nl_request(nl, cmd, NLM_F_DUMP, NULL, NULL, reply,
+		r = tcpsm_nl_request(nl, cmd, NLM_F_DUMP,
+				     flag ? fill_flag : NULL, &flag, reply,
 				     reply_arg);
 	} while (r == 0 && nl->dump_intr && ++tries < TCPSM_NL_DUMP_TRIES);
 	return r;

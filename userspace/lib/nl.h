@@ -68,14 +68,16 @@ int tcpsm_nl_request(struct tcpsm_nl *nl, uint8_t cmd, int flags,
 		     tcpsm_nl_reply_fn reply, void *reply_arg);
 
 /*
- * A dump of cmd (no request attributes), each reply fed to reply(). A
+ * A dump of cmd, each reply fed to reply(); the request carries the flag
+ * attribute of type flag (all-netns), or nothing when flag is 0. A
  * dump that a sample of the module cut in two (NLM_F_DUMP_INTR: it may
  * list an entry twice or miss one) is read again, a few times, reset()
  * called with reply_arg before each try to forget what the last one
  * gathered. Returns what tcpsm_nl_request() returns.
  */
-int tcpsm_nl_dump(struct tcpsm_nl *nl, uint8_t cmd, tcpsm_nl_reply_fn reply,
-		  void *reply_arg, void (*reset)(void *reply_arg));
+int tcpsm_nl_dump(struct tcpsm_nl *nl, uint8_t cmd, int flag,
+		  tcpsm_nl_reply_fn reply, void *reply_arg,
+		  void (*reset)(void *reply_arg));
 
 /*
  * Print the failure of the last request as one line:

@@ -27,6 +27,10 @@ struct tcpsm_stats {
 	bool has_alarms_active;
 	uint32_t alarms_active;			/* raised and not cleared */
 	struct tcpsm_syncnt syn;		/* modules before listeners: none */
+	/* Set by the reader, not the parser: with_name once it looked the
+	 * namespace's name up (--all-netns); netns_name NULL: none. */
+	bool with_name;
+	const char *netns_name;
 };
 
 /*

@@ -83,7 +83,7 @@ int top_src_alarms(struct top_src *src, struct tcpsm_alarm_set *set)
 		memset(set, 0, sizeof(*set));
 		return -ENOENT;
 	}
-	return tcpsm_alarms_request(&src->nl, set);
+	return tcpsm_alarms_request(&src->nl, false, set);
 }
 
 uint32_t top_src_pressure(struct top_src *src)
@@ -93,7 +93,7 @@ uint32_t top_src_pressure(struct top_src *src)
 
 	if (src->follow)
 		return 0;
-	if (tcpsm_listeners_request(&src->nl, &set) == 0)
+	if (tcpsm_listeners_request(&src->nl, false, &set) == 0)
 		max = tcpsm_listener_max_score(&set);
 	tcpsm_listener_set_free(&set);
 	return max;

@@ -436,7 +436,7 @@ static void test_alarm_render(void)
 			{ "TCPSM_OLDEST_AGE_MS", "31250" }, { "TCPSM_GROWTH", "50" },
 			{ "TCPSM_TS", "123456789" }, { "TCPSM_UIDS", "0 1000" },
 			{ "TCPSM_INODES", "4567 4568 0" }, { "TCPSM_SCORE", "" },
-			{ "TCPSM_ADDR", "" },
+			{ "TCPSM_ADDR", "" }, { "TCPSM_NETNS_NAME", "" },
 		};
 		bool ok = true;
 
@@ -447,6 +447,23 @@ static void test_alarm_render(void)
 			}
 		check(ok, "alarm: --exec environment", "");
 	}
+
+	/* --all-netns: the namespace's name after its inode, or none */
+	a.with_name = true;
+	a.netns_name = "web 1";
+	check_str("alarm: text, named", alarm_text(&a),
+		  "RAISE CLOSE_WAIT_LEAK netns 4026531840 (web?1) port 8080 count 50 "
+		  "oldest 31.2s growth +50 uid 0,1000 inodes 4567,4568,0 (replayed)\n");
+	check(strstr(alarm_json(&a), "\"netns\": 4026531840, \"netns_name\": \"web 1\", "
+		     "\"port\": 8080") != NULL, "alarm: json, named", alarm_json(&a));
+	tcpsm_alarm_env(&a, &env);
+	check_str("alarm: --exec TCPSM_NETNS_NAME", env.value[TCPSM_ALARM_ENV_N - 1], "web 1");
+	a.netns_name = NULL;
+	check(strstr(alarm_json(&a), "\"netns_name\": null, ") != NULL,
+	      "alarm: json, unnamed", alarm_json(&a));
+	check(strstr(alarm_text(&a), "netns 4026531840 (-) port") != NULL,
+	      "alarm: text, unnamed", alarm_text(&a));
+	a.with_name = false;
 
 	/* a clear: shrinking, no sockets left */
 	a.replayed = false;
