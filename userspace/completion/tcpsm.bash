@@ -20,7 +20,7 @@ _tcpsm()
 	done
 
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "stats events top closewait listeners alerts config help --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "stats events top closewait listeners alerts exporter config help --help --version" -- "$cur"))
 		return
 	fi
 
@@ -32,18 +32,23 @@ _tcpsm()
 		-f | --family) COMPREPLY=($(compgen -W "inet inet6" -- "$cur")); return ;;
 		-p | --port | -n | --count) return ;;
 		esac
-		opts="--state --port --family -4 -6 --count --json --help" ;;
+		opts="--all-netns --state --port --family -4 -6 --count --json --help" ;;
 	top)
 		case $prev in
 		-d | --delay | -n | --iterations) return ;;
 		esac
 		opts="--delay --iterations --batch --ascii --help" ;;
-	closewait | listeners)	opts="--json --help" ;;
+	closewait | listeners)	opts="--all-netns --json --help" ;;
+	exporter)
+		case $prev in
+		-l | --listen) return ;;
+		esac
+		opts="--listen --all-netns --help" ;;
 	alerts)
 		case $prev in
 		-e | --exec) COMPREPLY=($(compgen -c -- "$cur")); return ;;
 		esac
-		opts="--json --exec --help" ;;
+		opts="--all-netns --json --exec --help" ;;
 	config)
 		if [[ $prev == config ]]; then
 			COMPREPLY=($(compgen -W "get set --help" -- "$cur"))
@@ -56,7 +61,7 @@ _tcpsm()
 		fi
 		opts="--json --help" ;;
 	help)
-		COMPREPLY=($(compgen -W "stats events top closewait listeners alerts config" -- "$cur"))
+		COMPREPLY=($(compgen -W "stats events top closewait listeners alerts exporter config" -- "$cur"))
 		return ;;
 	*)	return ;;
 	esac

@@ -37,12 +37,14 @@
 #include "evstream.h"
 #include "evline.h"
 #include "json.h"
+#include "netns.h"
 #include "nl.h"
 #include "print.h"
 #include "states.h"
 #include "stats.h"
 #include "unit_cw.h"
 #include "unit_syn.h"
+#include "../../exporter/tests/unit_metrics.h"
 
 /* ---- JSON ---------------------------------------------------------------- */
 
@@ -859,6 +861,102 @@ static void test_evline_numbers(void)
 	      "%.40s", line);
 }
 
+/* --all-netns: the name after the inode, escaped (JSON) or one word */
+static void test_evline_names(void)
+{
+	struct tcpsm_event ev = { .seq = 1, .netns = 42, .family = AF_INET,
+				  .from = 1, .to = 2, .with_name = true };
+	char line[TCPSM_EVLINE_MAX], name[300];
+
+	ev.netns_name = "web";
+	tcpsm_evline_json(line, &ev);
+	check(strstr(line, "\"netns\": 42, \"netns_name\": \"web\", \"family\"") != NULL,
+	      "evline: json name", "%s", line);
+	tcpsm_evline_text(line, &ev);
+	check(strstr(line, " netns 42 (web) seq 1 ") != NULL, "evline: text name",
+	      "%s", line);
+	ev.netns_name = NULL;
+	tcpsm_evline_json(line, &ev);
+	check(strstr(line, "\"netns_name\": null, ") != NULL, "evline: json no name",
+	      "%s", line);
+	tcpsm_evline_text(line, &ev);
+	check(strstr(line, " netns 42 (-) seq") != NULL, "evline: text no name",
+	      "%s", line);
+	ev.netns_name = "a\"b\\c\n\xc3\xa9 d";
+	tcpsm_evline_json(line, &ev);
+	check(strstr(line, "\"netns_name\": \"a\\\"b\\\\c\\u000a\\ufffd\\ufffd d\"") != NULL,
+	      "evline: json name escaped", "%s", line);
+	tcpsm_evline_text(line, &ev);
+	check(strstr(line, "(a\"b\\c???\?d)") != NULL, "evline: text name one word",
+	      "%s", line);
+	/* the longest name a file can have, every byte escaped: it fits */
+	memset(name, '\x01', 255);
+	name[255] = '\0';
+	ev.netns_name = name;
+	check(tcpsm_evline_json(line, &ev) < TCPSM_EVLINE_MAX, "evline: longest name fits", "");
+	ev.with_name = false;
+	tcpsm_evline_json(line, &ev);
+	check(!strstr(line, "netns_name"), "evline: no name without --all-netns", "%s", line);
+}
+
+/* names from a directory of files on one device (nsfs in real life) */
+static void test_netns_names(void)
+{
+	char dir[] = "/tmp/tcpsm-netns.XXXXXX", path[300];
+	const char *dirs[2] = { dir, NULL };
+	struct tcpsm_netns_names nn = { .dirs = dirs };
+	struct stat st_a, st_b, st_d;
+	const char *n;
+	int fd;
+
+	if (!mkdtemp(dir)) {
+		check(false, "netns: tmp dir", "%s", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/web", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	stat(path, &st_a);
+	snprintf(path, sizeof(path), "%s/.hidden", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	stat(dir, &st_d);
+	nn.dev = st_d.st_dev;
+
+	n = tcpsm_netns_name(&nn, st_a.st_ino);
+	check(n && strcmp(n, "web") == 0 && nn.scans == 1, "netns: named", "%s", n ? n : "(null)");
+	n = tcpsm_netns_name(&nn, 1);
+	check(!n && nn.scans == 1, "netns: unknown: no rescan within a second",
+	      "scans %d", nn.scans);
+	stat(path, &st_b);
+	n = tcpsm_netns_name(&nn, st_b.st_ino);
+	check(!n, "netns: dot files are not names", "%s", n ? n : "");
+
+	/* a name added later is found after a second */
+	snprintf(path, sizeof(path), "%s/db", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	stat(path, &st_b);
+	nn.loaded.tv_sec -= 2;
+	n = tcpsm_netns_name(&nn, st_b.st_ino);
+	check(n && strcmp(n, "db") == 0 && nn.scans == 2, "netns: rescan finds a new name",
+	      "%s scans %d", n ? n : "(null)", nn.scans);
+
+	/* another device: not a namespace file */
+	nn.dev = st_d.st_dev + 1;
+	tcpsm_netns_scan(&nn);
+	check(nn.n == 0, "netns: files of another device ignored", "%zu", nn.n);
+
+	tcpsm_netns_names_free(&nn);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/web", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.hidden", dir);
+	unlink(path);
+	rmdir(dir);
+	(void)st_b;
+}
+
 static void test_event_filter_parse(void)
 {
 	struct tcpsm_event_filter f;
@@ -1498,7 +1596,7 @@ static void test_cli(const char *tool)
 	check_str("cli: config set: bad value message names the key", r.err,
 		  "tcpsm: config set: invalid value '1e3' for closewait.age (a whole number) (see 'tcpsm config --help')\n");
 	expect_usage(tool, "cli: closewait: stray argument", ARGS("closewait", "extra"));
-	expect_usage(tool, "cli: closewait: unknown option", ARGS("closewait", "--all"));
+	expect_usage(tool, "cli: closewait: unknown option", ARGS("closewait", "--bogus"));
 	expect_usage(tool, "cli: alerts: --exec needs a value", ARGS("alerts", "--exec"));
 	expect_usage(tool, "cli: alerts: empty --exec", ARGS("alerts", "--exec", ""));
 	expect_usage(tool, "cli: alerts: stray argument", ARGS("alerts", "extra"));
@@ -1522,7 +1620,7 @@ static void test_cli(const char *tool)
 	      strstr(r.out, "TCPSM_SCORE") && strstr(r.out, "TCPSM_ADDR"),
 	      "cli: alerts --help: the new kinds and variables", "");
 	expect_usage(tool, "cli: listeners: stray argument", ARGS("listeners", "extra"));
-	expect_usage(tool, "cli: listeners: unknown option", ARGS("listeners", "--all-netns"));
+	expect_usage(tool, "cli: listeners: unknown option", ARGS("listeners", "--bogus"));
 	expect_usage(tool, "cli: listeners: value for a flag", ARGS("listeners", "--json=1"));
 	run(tool, ARGS("config", "set", "synflood.raise=high"), &r);
 	check_str("cli: config set: bad synflood value names the key", r.err,
@@ -1590,6 +1688,8 @@ int main(int argc, char **argv)
 	test_event_parse();
 	test_event_render();
 	test_evline_numbers();
+	test_evline_names();
+	test_netns_names();
 	test_event_filter_parse();
 	test_event_filter_match();
 	test_event_seq();
@@ -1597,6 +1697,7 @@ int main(int argc, char **argv)
 	test_extack();
 	unit_cw_tests();
 	unit_syn_tests();
+	unit_metrics_tests();
 	if (argc > 1)
 		test_cli(argv[1]);
 
