@@ -65,7 +65,7 @@ CHECKPATCH := build/checkpatch/checkpatch.pl
 # not the generated tcpsm_nl.[ch] (the kernel does not checkpatch its own either)
 LINT_FILES = $(filter-out %.mod.c kmod/tcpsm_nl.%,$(wildcard kmod/*.c kmod/*.h))
 
-.PHONY: all module cli tests kselftest ynl uapi check vm-test vm demo bench lint \
+.PHONY: all module cli tests kselftest ynl uapi check vm-test vm demo bench lint lint-contrib \
 	checkpatch lint-w1 lint-sparse install install-module install-cli \
 	install-dkms uninstall deb version deps clean
 
@@ -138,7 +138,11 @@ bench:
 	$(MAKE) cli tests
 	KERNEL=$(VM_KERNEL) scripts/bench.sh
 
-lint: checkpatch lint-w1 lint-sparse
+lint: checkpatch lint-w1 lint-sparse lint-contrib
+
+# the shipped Prometheus rules and Grafana dashboard (promtool, jq)
+lint-contrib:
+	scripts/contrib-check.sh
 
 checkpatch: kselftest
 	$(CHECKPATCH) --no-tree --strict --terse --show-types -f $(LINT_FILES)
@@ -173,8 +177,12 @@ install-cli: cli
 	$(MAKE) -C userspace install PREFIX=$(PREFIX) BINDIR=$(BINDIR) DESTDIR=$(DESTDIR) VERSION=$(VERSION)
 	$(INSTALL) -D -m 0755 scripts/tcpsm-alert-syslog $(DESTDIR)$(BINDIR)/tcpsm-alert-syslog
 	$(INSTALL) -d $(DESTDIR)$(UNITDIR)
-	sed 's|@BINDIR@|$(BINDIR)|g' systemd/tcpsm-alerts.service.in > $(DESTDIR)$(UNITDIR)/tcpsm-alerts.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/tcpsm-alerts.service
+	$(INSTALL) -D -m 0644 contrib/prometheus/tcpsm.rules.yml $(DESTDIR)$(PREFIX)/share/tcpsm/prometheus/tcpsm.rules.yml
+	$(INSTALL) -D -m 0644 contrib/grafana/tcpsm.json $(DESTDIR)$(PREFIX)/share/tcpsm/grafana/tcpsm.json
+	for u in tcpsm-alerts tcpsm-exporter; do \
+		sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u.service.in > $(DESTDIR)$(UNITDIR)/$$u.service && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; \
+	done
 
 # The DKMS source tree: the module's sources, its one UAPI header, and the
 # full version written into VERSION and dkms.conf. The modules-load.d
@@ -193,7 +201,10 @@ uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KREL)/updates/tcpsm.ko
 	if [ -z "$(DESTDIR)" ] && [ -d /lib/modules/$(KREL) ]; then depmod -a $(KREL); fi
 	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX) BINDIR=$(BINDIR) DESTDIR=$(DESTDIR)
-	rm -f $(DESTDIR)$(BINDIR)/tcpsm-alert-syslog $(DESTDIR)$(UNITDIR)/tcpsm-alerts.service
+	rm -f $(DESTDIR)$(BINDIR)/tcpsm-alert-syslog $(DESTDIR)$(UNITDIR)/tcpsm-alerts.service \
+		$(DESTDIR)$(UNITDIR)/tcpsm-exporter.service \
+		$(DESTDIR)$(PREFIX)/share/tcpsm/prometheus/tcpsm.rules.yml \
+		$(DESTDIR)$(PREFIX)/share/tcpsm/grafana/tcpsm.json
 
 deb:
 	scripts/deb.sh
