@@ -18,6 +18,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 PKGS=(
 	build-essential pkg-config libnl-3-dev libnl-genl-3-dev libncurses-dev
+	libmicrohttpd-dev
+	# the exporter's tests: the real Prometheus, promtool, Alertmanager
+	prometheus prometheus-alertmanager
 	sparse linux-source-6.1
 	linux-source-6.12 python3-yaml python3-jsonschema
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
