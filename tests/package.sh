@@ -20,8 +20,10 @@
 #   4 modprobe -r / modprobe
 #   5 the unit passes systemd-analyze verify; its ExecStart, run as the
 #     unit runs it (a non-root user, no capability), logs an alarm
-#   6 (with K) the kernel upgrade: DKMS builds it for K too
-#   6 or 7 apt purge leaves no file behind
+#   6 tcpsm-exporter.service verifies; its ExecStart, as a non-root user
+#     with CAP_NET_ADMIN alone, serves every namespace, a named one too
+#   7 (with K) the kernel upgrade: DKMS builds it for K too
+#   7 or 8 apt purge leaves no file behind
 set -u
 
 export DEBIAN_FRONTEND=noninteractive
@@ -176,6 +178,37 @@ time.sleep(6)
 	grep -q 'CLOSE_WAIT_LEAK raised on port 8097' "$log"
 }
 check "package: tcpsm-alerts.service verifies; its ExecStart, unprivileged, logs a leak" t_unit
+
+# tcpsm-exporter.service: its checks, then its ExecStart as the unit runs
+# it: a user that is not root, with CAP_NET_ADMIN alone (ambient), serves
+# every namespace, its own and a new one.
+t_exporter_unit() {
+	local unit=/lib/systemd/system/tcpsm-exporter.service out pid i ok=
+	systemd-analyze verify "$unit" || return 1
+	grep -qx 'CapabilityBoundingSet=CAP_NET_ADMIN' "$unit" &&
+		grep -qx 'AmbientCapabilities=CAP_NET_ADMIN' "$unit" &&
+		grep -qx 'DynamicUser=yes' "$unit" || { echo "the unit is not as confined as it says"; return 1; }
+	grep -qx 'ExecStart=/usr/bin/tcpsm exporter $TCPSM_EXPORTER_ARGS' "$unit" || return 1
+	ip netns add tcpsm-pkg-exp || return 1
+	out=$(mktemp)
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+net_admin \
+		--ambient-caps=-all,+net_admin --bounding-set=-all,+net_admin \
+		/usr/bin/tcpsm exporter --all-netns --listen 127.0.0.1:9477 > "$out.log" 2>&1 &
+	pid=$!
+	for i in $(seq 100); do
+		python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9477/metrics", timeout=5).read().decode())' \
+			> "$out" 2>/dev/null && { ok=1; break; }
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	ip netns del tcpsm-pkg-exp
+	cat "$out.log"
+	grep -E '^tcpsm_(up|build_info)' "$out"
+	[ -n "$ok" ] && grep -qx 'tcpsm_up 1' "$out" &&
+		grep -q 'netns_name="tcpsm-pkg-exp",state="LISTEN"' "$out"
+}
+check "package: tcpsm-exporter.service verifies; its ExecStart, CAP_NET_ADMIN alone, serves every namespace" t_exporter_unit
 
 t_upgrade() {
 	local ko
