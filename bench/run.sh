@@ -12,18 +12,18 @@
 # part failed. The table is also saved to $TCPSM_RESULTS/table (on the
 # host: build/bench/table), the parts' results to $TCPSM_RESULTS/PART.env.
 #
-# Environment: TCPSM_BENCH_PARTS (default "stats overhead events"), and
+# Environment: TCPSM_BENCH_PARTS (default "stats overhead events scrape"), and
 # those of the parts.
 set -uo pipefail
 DIR=$(cd "$(dirname "$0")" && pwd)
 BENCH_OUT=${TCPSM_RESULTS:-/tmp/bench}
 export BENCH_OUT
 mkdir -p "$BENCH_OUT"
-PARTS=${TCPSM_BENCH_PARTS:-stats overhead events}
+PARTS=${TCPSM_BENCH_PARTS:-stats overhead events scrape}
 TABLE=$BENCH_OUT/table
 : > "$TABLE"
 
-declare -A script=([overhead]=overhead.sh [events]=events_rate.sh [stats]=stats_vs_ss.sh)
+declare -A script=([overhead]=overhead.sh [events]=events_rate.sh [stats]=stats_vs_ss.sh [scrape]=scrape.sh)
 failed=()
 
 {
@@ -85,6 +85,11 @@ target() {
 	if [[ " $PARTS " == *" stats "* ]]; then
 		r=$(get stats ratio)
 		target "stats >= 20x faster than ss" "${r:+$r >= 20}" "${r:-n/a}${r:+x}"
+	fi
+	if [[ " $PARTS " == *" scrape "* ]]; then
+		m=$(get scrape scrape_ms)
+		[ -z "$m" ] || m="$(calc "$m" %.1f) ms"
+		printf '  %-5s %-38s %s\n' "" "one scrape, $(get scrape netns) namespaces" "${m:-n/a}"
 	fi
 	if [ "${#failed[@]}" -gt 0 ]; then
 		echo

@@ -20,7 +20,7 @@
 # (default: built by scripts/module.sh), TCPSM_OUT (default
 # <repo>/build/bench: the VM's logs, the table in table, the parts' results
 # in *.env), TCPSM_VM_SMP (vCPUs, default 2), and for the guest:
-#   TCPSM_BENCH_PARTS     default "stats overhead events"
+#   TCPSM_BENCH_PARTS     default "stats overhead events scrape"
 #   TCPSM_BENCH_ROUNDS    rounds of A B C D (default 7)
 #   TCPSM_BENCH_SECONDS   seconds per run (default 8)
 #   TCPSM_BENCH_CONFIGS   default "A B C D"
