@@ -1,24 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcpsm: the exporter subcommand: a Prometheus endpoint (exporter/).
- * Each scrape reads the kernel at that moment: no cache, nothing that
- * could be stale.
+ * tcpsm: the exporter subcommand: its help, and the exec of the program
+ * that serves it, tcpsm-exporter (exporter/main.c): beside this tcpsm
+ * (a build tree), else in ../lib/tcpsm/ from it (installed).
  */
 #include <errno.h>
-#include <getopt.h>
-#include <stdbool.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "allns.h"
 #include "cli.h"
-#include "metrics.h"
-#include "netns.h"
-#include "nl.h"
-#include "server.h"
-
-#define TCPSM_EXPORTER_LISTEN	":9477"
+#include "exporter.h"
 
 void cmd_exporter_help(FILE *f)
 {
@@ -48,71 +44,36 @@ void cmd_exporter_help(FILE *f)
 	      "tcpsm_exporter_scrape_errors_total.\n", f);
 }
 
-struct exporter_opts {
-	struct tcpsm_server_cfg cfg;
-	bool all;
-};
-
-static int exporter_opt(void *ctx, int c, char *arg)
-{
-	struct exporter_opts *o = ctx;
-
-	switch (c) {
-	case 'l':
-		if (tcpsm_server_parse_listen(arg, &o->cfg))
-			return tcpsm_usage_err("exporter: invalid --listen '%s': ADDR:PORT, [ADDR6]:PORT or :PORT (see 'tcpsm exporter --help')",
-					       arg);
-		return 0;
-	case 'a':
-		o->all = true;
-		return 0;
-	}
-	return -1;
-}
-
 int cmd_exporter(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "listen",	required_argument,	NULL, 'l' },
-		{ "all-netns",	no_argument,		NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
+	static const char *const where[] = {
+		"/tcpsm-exporter", "/../lib/tcpsm/tcpsm-exporter",
 	};
-	struct exporter_opts o = {
-		.cfg = { .timeout_s = 10, .max_conns = 64 },
-	};
-	struct tcpsm_netns_names names = { 0 };
-	struct tcpsm_scrape s = { 0 };
-	struct tcpsm_nl nl;
-	const struct tcpsm_cmd_spec spec = {
-		.name = "exporter", .help = cmd_exporter_help,
-		.shorts = "l:a", .longs = opts, .opt = exporter_opt, .ctx = &o,
-		.nl = &nl,
-	};
-	struct utsname u;
-	int r, rc;
+	char self[PATH_MAX], path[PATH_MAX + 32];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *dir;
+	size_t i;
 
-	tcpsm_server_parse_listen(TCPSM_EXPORTER_LISTEN, &o.cfg);
-	rc = tcpsm_cmd_getopt(&spec, argc, argv, NULL);
-	if (rc >= 0)
-		return rc;
-
-	s.all = o.all;
-	s.names = o.all ? &names : NULL;
-	s.version = TCPSM_VERSION;
-	if (uname(&u) == 0)
-		snprintf(s.kernel, sizeof(s.kernel), "%s", u.release);
-	/* a first read: refused now, rather than at every scrape */
-	r = tcpsm_scrape_read(&nl, &s);
-	if (r < 0) {
-		tcpsm_nl_perror(&nl, r, "exporter: reading from the module failed",
-				tcpsm_allns_hint(r, o.all, "exporter"));
-		rc = TCPSM_EXIT_ERROR;
-	} else {
-		s.scrapes = 0;
-		rc = tcpsm_server_run(&o.cfg, &nl, &s);
+	(void)argc;
+	if (n <= 0) {
+		tcpsm_err("exporter: cannot find tcpsm's own path: %s",
+			  strerror(errno));
+		return TCPSM_EXIT_ERROR;
 	}
-	tcpsm_scrape_free(&s);
-	tcpsm_netns_names_free(&names);
-	tcpsm_nl_close(&nl);
-	return rc;
+	self[n] = '\0';
+	dir = dirname(self);
+	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", dir, where[i]);
+		if (access(path, X_OK) == 0)
+			break;
+	}
+	if (i == sizeof(where) / sizeof(where[0])) {
+		tcpsm_err("exporter: tcpsm-exporter is not installed beside %s (nor in %s/../lib/tcpsm)",
+			  dir, dir);
+		return TCPSM_EXIT_ERROR;
+	}
+	argv[0] = path;
+	execv(path, argv);
+	tcpsm_err("exporter: %s: %s", path, strerror(errno));
+	return TCPSM_EXIT_ERROR;
 }
