@@ -162,9 +162,12 @@ check "--all-netns: no netns listed twice" \
 	"$(jq '[.[].netns] | unique | length' <<< "$all")"
 jA=$(ns_json "$NSA")
 jB=$(ns_json "$NSB")
-check "--all-netns entry of $NSA = tcpsm stats in $NSA" "$(jq -cS . <<< "$jA")" \
+# an --all-netns entry is the namespace's own stats plus its netns_name
+check "--all-netns entry of $NSA = tcpsm stats in $NSA, named" \
+	"$(jq -cS --arg n "$NSA" '. + {netns_name: $n}' <<< "$jA")" \
 	"$(jq -cS ".[] | select(.netns == $inoA)" <<< "$all")"
-check "--all-netns entry of $NSB = tcpsm stats in $NSB" "$(jq -cS . <<< "$jB")" \
+check "--all-netns entry of $NSB = tcpsm stats in $NSB, named" \
+	"$(jq -cS --arg n "$NSB" '. + {netns_name: $n}' <<< "$jB")" \
 	"$(jq -cS ".[] | select(.netns == $inoB)" <<< "$all")"
 check "--all-netns entry of init: same gauges as tcpsm stats" \
 	"$(jq -cS .states <<< "$init_after")" \
