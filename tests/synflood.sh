@@ -48,7 +48,10 @@ FLOOD=$BUILD/syn_flood
 TRAFFIC=$BUILD/syn_traffic
 PHASES=${TCPSM_SF_PHASES:-flood legit noaccept cookies2}
 if [ "$K" != 1 ]; then		# the debug kernel
-	FLOOD_RATE=${TCPSM_SF_FLOOD_RATE:-300}
+	# the flood is 200 SYNs/s there: 300/s reached 233/s once beside
+	# the 6.12-rt guest (the check asks 80% of it); 64 of the backlog
+	# fill in a third of a second either way, and the score reached 100
+	FLOOD_RATE=${TCPSM_SF_FLOOD_RATE:-200}
 	LEGIT_FLOOR=${TCPSM_SF_RATE_FLOOR:-30}
 else
 	FLOOD_RATE=${TCPSM_SF_FLOOD_RATE:-1000}
