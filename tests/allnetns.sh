@@ -66,27 +66,8 @@ inoN=$(ns_ino "$NSN")
 init_ino=$(stat -L -c %i /proc/self/ns/net)
 
 # the unnamed namespace: a process that holds it, lo up, a listener
-cat > "$RUN/unnamed.py" <<'EOF'
-import os, signal, socket, subprocess, sys
-subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-l = socket.socket()
-l.bind(("127.0.0.1", 0))
-l.listen(16)
-with open(sys.argv[1] + ".tmp", "w") as f:
-    f.write("%d\n" % l.getsockname()[1])
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-keep = []
-signal.signal(signal.SIGUSR1, lambda *a: None)
-while True:
-    signal.pause()			# SIGUSR1: M connections, kept open
-    for _ in range(int(sys.argv[2])):
-        c = socket.create_connection(l.getsockname())
-        s, _ = l.accept()
-        keep += [c, s]
-    with open(sys.argv[1] + ".done", "w") as f:
-        f.write("done\n")
-EOF
-unshare --net python3 "$RUN/unnamed.py" "$RUN/unnamed.port" $M 2> "$RUN/unnamed.err" &
+unshare --net python3 "$PWD/hold_conns.py" "$RUN/unnamed.port" 0 $M up \
+	2> "$RUN/unnamed.err" &
 holder=$!
 for ((i = 0; i < 100 * K; i++)); do [ -e "$RUN/unnamed.port" ] && break; sleep 0.1; done
 [ -e "$RUN/unnamed.port" ] || { fail "unnamed namespace: $(cat "$RUN/unnamed.err")"; exit 1; }
@@ -106,8 +87,8 @@ tcpsm_agent srv listen 4 $PORT > /dev/null || { fail "listen"; exit 1; }
 tcpsm_agent cli leak 4 $PORT $N > /dev/null || { fail "leak"; exit 1; }
 tcpsm_agent srv waitaccept $PORT $N > /dev/null || fail "the server did not accept $N"
 kill -USR1 "$holder"
-for ((i = 0; i < 100 * K; i++)); do [ -e "$RUN/unnamed.port.done" ] && break; sleep 0.1; done
-[ -e "$RUN/unnamed.port.done" ] || fail "unnamed namespace: no connections"
+for ((i = 0; i < 100 * K; i++)); do [ -e "$RUN/unnamed.port.n" ] && break; sleep 0.1; done
+[ -e "$RUN/unnamed.port.n" ] || fail "unnamed namespace: no connections"
 check "ss: $N CLOSE_WAIT on port $PORT in $NSN" "$PORT $N" "$(tcpsm_ss_cw_ports "$NSN")"
 
 raise=$(tcpsm_wait_alarm "$RUN/al.out" $PORT raise $((AGE + 30 * K))) ||

@@ -79,32 +79,10 @@ scrape_after() {
 # ---- the namespaces and their held connections ------------------------------------
 tcpsm_fresh_ns "$NSN" || { fail "ip netns add"; exit 1; }
 inoN=$(ns_ino "$NSN")
-cat > "$RUN/hold.py" <<'EOF'
-import os, signal, socket, subprocess, sys
-if len(sys.argv) > 3:
-    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-n = int(sys.argv[2])
-l = socket.socket()
-l.bind(("127.0.0.1", 0))
-l.listen(64)
-keep = []
-for _ in range(n):
-    c = socket.create_connection(l.getsockname())
-    s, _ = l.accept()
-    keep += [c, s]
-open(sys.argv[1], "w").write("%d\n" % l.getsockname()[1])
-signal.signal(signal.SIGUSR1, lambda *a: None)
-while True:
-    signal.pause()		# SIGUSR1: one more connection, kept
-    c = socket.create_connection(l.getsockname())
-    s, _ = l.accept()
-    keep += [c, s]
-    open(sys.argv[1] + ".n", "a").write("1\n")
-EOF
-ip netns exec "$NSN" python3 "$RUN/hold.py" "$RUN/named" $HOLD &
+ip netns exec "$NSN" python3 "$PWD/hold_conns.py" "$RUN/named" $HOLD 1 &
 pids+=($!)
 named_pid=$!
-unshare --net python3 "$RUN/hold.py" "$RUN/unnamed" 2 up &
+unshare --net python3 "$PWD/hold_conns.py" "$RUN/unnamed" 2 1 up &
 holder=$!
 for ((i = 0; i < 100 * K; i++)); do
 	[ -e "$RUN/named" ] && [ -e "$RUN/unnamed" ] && break
