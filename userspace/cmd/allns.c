@@ -93,3 +93,38 @@ void tcpsm_allns_list_free(struct tcpsm_allns_list *l)
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
+
+int tcpsm_allns_print(const struct tcpsm_allns_print *p,
+		      const uint32_t *netns, size_t n)
+{
+	struct tcpsm_netns_names nn = { 0 };
+	struct json j;
+	int r = 0;
+
+	if (p->json) {
+		json_init(&j, stdout);
+		json_array_begin(&j);
+	} else if (!n && p->none) {
+		fputs(p->none, stdout);
+	}
+	for (size_t k = 0; k < n && !r; k++) {
+		if (p->json) {
+			json_object_begin(&j);
+			tcpsm_allns_json(&j, &nn, netns[k]);
+			r = p->body(p->ctx, netns[k], &j);
+			json_object_end(&j);
+		} else {
+			if (k)
+				fputc('\n', stdout);
+			tcpsm_allns_text(stdout, &nn, netns[k]);
+			fputs(p->sep, stdout);
+			r = p->body(p->ctx, netns[k], NULL);
+		}
+	}
+	if (p->json) {
+		json_array_end(&j);
+		fputc('\n', stdout);
+	}
+	tcpsm_netns_names_free(&nn);
+	return r;
+}

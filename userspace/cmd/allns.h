@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tcpsm: --all-netns, shared by the subcommands that have it (stats,
- * events, alerts, closewait, listeners): the option's help and hint, the
- * namespace's name in text and JSON, and the list of the namespaces a
- * reply named.
+ * events, alerts, closewait, listeners, latency): the option's help and
+ * hint, the namespace's name in text and JSON, the list of the
+ * namespaces a reply named, and the loop that prints one block each.
  */
 #ifndef TCPSM_ALLNS_H
 #define TCPSM_ALLNS_H
@@ -49,6 +49,23 @@ struct tcpsm_allns_list {
 	uint32_t *v;
 	size_t n;
 };
+
+/*
+ * Print one block (text) or object (JSON, in an array) per namespace
+ * of netns[0..n): "netns N (NAME)" and sep, or the netns members, then
+ * body(ctx, netns, j) (j NULL: text to stdout; returns 0 or -errno).
+ * none is the text for no namespace at all (NULL: nothing).
+ */
+struct tcpsm_allns_print {
+	bool json;
+	const char *sep;
+	const char *none;
+	int (*body)(void *ctx, uint32_t netns, struct json *j);
+	void *ctx;
+};
+
+int tcpsm_allns_print(const struct tcpsm_allns_print *p,
+		      const uint32_t *netns, size_t n);
 
 int tcpsm_allns_collect(struct tcpsm_allns_list *l, const void *base,
 			size_t n, size_t stride, size_t offset);

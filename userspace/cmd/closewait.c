@@ -270,50 +270,47 @@ static int cw_subset(const struct tcpsm_cw_set *all, uint32_t netns,
 	return 0;
 }
 
+struct cw_all {
+	const struct tcpsm_cw_set *set;
+	const struct tcpsm_owners *owners;
+};
+
+/* One namespace's ports (tcpsm_allns_print()'s body). */
+static int cw_one(void *ctx, uint32_t netns, struct json *j)
+{
+	const struct cw_all *a = ctx;
+	struct tcpsm_cw_set sub;
+	int r;
+
+	r = cw_subset(a->set, netns, &sub);
+	if (r < 0)
+		return r;
+	if (j)
+		tcpsm_cw_print_ports_json(j, &sub, a->owners);
+	else
+		tcpsm_cw_print_text(stdout, &sub, a->owners);
+	free(sub.v);
+	return 0;
+}
+
 /* --all-netns: one block (text) or object (JSON) per namespace. */
 static int print_all(const struct tcpsm_cw_set *set,
 		     const struct tcpsm_owners *owners, bool json)
 {
-	struct tcpsm_netns_names nn = { 0 };
+	struct cw_all a = { set, owners };
+	struct tcpsm_allns_print p = {
+		.json = json, .sep = "\n", .none = "no sockets in CLOSE_WAIT\n",
+		.body = cw_one, .ctx = &a,
+	};
 	struct tcpsm_allns_list l;
-	struct tcpsm_cw_set sub;
-	struct json j;
 	int r;
 
 	r = tcpsm_allns_collect(&l, set->v, set->n, sizeof(*set->v),
 				offsetof(struct tcpsm_cw_port, netns));
 	if (r < 0)
 		return r;
-	if (json) {
-		json_init(&j, stdout);
-		json_array_begin(&j);
-	} else if (!l.n) {
-		fputs("no sockets in CLOSE_WAIT\n", stdout);
-	}
-	for (size_t k = 0; k < l.n && !r; k++) {
-		r = cw_subset(set, l.v[k], &sub);
-		if (r < 0)
-			break;
-		if (json) {
-			json_object_begin(&j);
-			tcpsm_allns_json(&j, &nn, l.v[k]);
-			tcpsm_cw_print_ports_json(&j, &sub, owners);
-			json_object_end(&j);
-		} else {
-			if (k)
-				fputc('\n', stdout);
-			tcpsm_allns_text(stdout, &nn, l.v[k]);
-			fputc('\n', stdout);
-			tcpsm_cw_print_text(stdout, &sub, owners);
-		}
-		free(sub.v);
-	}
-	if (json) {
-		json_array_end(&j);
-		fputc('\n', stdout);
-	}
+	r = tcpsm_allns_print(&p, l.v, l.n);
 	tcpsm_allns_list_free(&l);
-	tcpsm_netns_names_free(&nn);
 	return r;
 }
 

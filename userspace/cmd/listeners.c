@@ -209,6 +209,34 @@ static int listeners_err(struct tcpsm_nl *nl, int r, const char *cmd,
 	return TCPSM_EXIT_ERROR;
 }
 
+struct ls_all {
+	const struct tcpsm_stats_set *rs;
+	const struct tcpsm_listener_set *set;
+	struct tcpsm_listener_set sub;
+	size_t k;		/* rs->v[k] is the namespace printed */
+};
+
+/* One namespace's counters and listeners (tcpsm_allns_print()'s body). */
+static int ls_one(void *ctx, uint32_t netns, struct json *j)
+{
+	struct ls_all *a = ctx;
+	const struct tcpsm_stats *st;
+
+	while (!a->rs->v[a->k].has_netns || a->rs->v[a->k].netns != netns)
+		a->k++;
+	st = &a->rs->v[a->k++];
+	a->sub.n = 0;
+	for (size_t i = 0; i < a->set->n; i++)
+		if (a->set->v[i].has_netns && a->set->v[i].netns == netns)
+			a->sub.v[a->sub.n++] = a->set->v[i];
+	tcpsm_listener_sort(&a->sub);
+	if (j)
+		print_members(j, &st->syn, &a->sub);
+	else
+		print_body(stdout, &st->syn, &a->sub);
+	return 0;
+}
+
 /*
  * --all-netns: every namespace GET_STATS named, in its order, with its
  * counters and its listeners (by port); one block or object each.
@@ -216,48 +244,29 @@ static int listeners_err(struct tcpsm_nl *nl, int r, const char *cmd,
 static int print_all(const struct tcpsm_stats_set *rs,
 		     const struct tcpsm_listener_set *set, bool json)
 {
-	struct tcpsm_netns_names nn = { 0 };
-	struct tcpsm_listener_set sub;
-	struct json j;
+	struct ls_all a = { .rs = rs, .set = set };
+	struct tcpsm_allns_print p = {
+		.json = json, .sep = "  ", .body = ls_one, .ctx = &a,
+	};
+	uint32_t *ns;
+	size_t n = 0;
+	int r;
 
-	sub.v = calloc(set->n ? set->n : 1, sizeof(*sub.v));
-	if (!sub.v)
+	a.sub.v = calloc(set->n ? set->n : 1, sizeof(*a.sub.v));
+	ns = calloc(rs->n ? rs->n : 1, sizeof(*ns));
+	if (!a.sub.v || !ns) {
+		free(a.sub.v);
+		free(ns);
 		return -ENOMEM;
-	sub.cap = set->n;
-	if (json) {
-		json_init(&j, stdout);
-		json_array_begin(&j);
 	}
-	for (size_t k = 0; k < rs->n; k++) {
-		const struct tcpsm_stats *st = &rs->v[k];
-
-		if (!st->has_netns)
-			continue;
-		sub.n = 0;
-		for (size_t i = 0; i < set->n; i++)
-			if (set->v[i].has_netns && set->v[i].netns == st->netns)
-				sub.v[sub.n++] = set->v[i];
-		tcpsm_listener_sort(&sub);
-		if (json) {
-			json_object_begin(&j);
-			tcpsm_allns_json(&j, &nn, st->netns);
-			print_members(&j, &st->syn, &sub);
-			json_object_end(&j);
-		} else {
-			if (k)
-				fputc('\n', stdout);
-			tcpsm_allns_text(stdout, &nn, st->netns);
-			fputs("  ", stdout);
-			print_body(stdout, &st->syn, &sub);
-		}
-	}
-	if (json) {
-		json_array_end(&j);
-		fputc('\n', stdout);
-	}
-	free(sub.v);
-	tcpsm_netns_names_free(&nn);
-	return 0;
+	a.sub.cap = set->n;
+	for (size_t k = 0; k < rs->n; k++)
+		if (rs->v[k].has_netns)
+			ns[n++] = rs->v[k].netns;
+	r = tcpsm_allns_print(&p, ns, n);
+	free(ns);
+	free(a.sub.v);
+	return r;
 }
 
 int cmd_listeners(int argc, char **argv)
