@@ -42,6 +42,7 @@
 #include <net/tcp.h>
 
 #include "tcpsm_cw.h"
+#include "tcpsm_hooks.h"
 
 static unsigned int closewait_max = 65536;
 module_param(closewait_max, uint, 0444);
@@ -106,8 +107,7 @@ void tcpsm_cw_note(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
 	u16 port;
 
 	sock_diag_save_cookie(sk, cookie);
-	/* X -> CLOSE comes after the port was released */
-	port = sk->sk_num ? sk->sk_num : ntohs(inet_sk(sk)->inet_sport);
+	port = tcpsm_sk_port(sk);
 
 	local_irq_save(flags);
 	cc = this_cpu_ptr(tcpsm_cw_cpu);
