@@ -51,6 +51,7 @@
 
 #include "tcpsm_events.h"
 #include "tcpsm_genl.h"
+#include "tcpsm_hooks.h"
 #include "tcpsm_stats.h"
 
 #define TCPSM_EV_DELAY		msecs_to_jiffies(50)
@@ -58,13 +59,14 @@
 static unsigned int event_buffer = 4096;
 module_param(event_buffer, uint, 0444);
 MODULE_PARM_DESC(event_buffer,
-		 "Events buffered per CPU between two sends to subscribers (64-65536, default 4096; memory: 2 x 64 bytes each, per CPU)");
+		 "Events buffered per CPU between two sends to subscribers (64-65536, default 4096; memory: 2 x 72 bytes each, per CPU)");
 
 /* One edge, as the worker needs it. */
 struct tcpsm_event {
 	struct tcpsm_net *tn;
 	u64 ts;
 	u64 cookie;
+	u64 tis;			/* time in @from, ns; U64_MAX: unknown */
 	struct in6_addr saddr;		/* AF_INET: the first 4 bytes */
 	struct in6_addr daddr;
 	u16 sport;
@@ -109,20 +111,18 @@ static void tcpsm_event_fill(struct tcpsm_event *ev, struct sock *sk)
 		ev->saddr.s6_addr32[0] = sk->sk_rcv_saddr;
 		ev->daddr.s6_addr32[0] = sk->sk_daddr;
 	}
-	/* a full socket's X -> CLOSE comes after its port was released */
-	ev->sport = sk->sk_num;
-	if (!ev->sport && sk_fullsock(sk))
-		ev->sport = ntohs(inet_sk(sk)->inet_sport);
+	ev->sport = tcpsm_sk_port(sk);
 	ev->dport = ntohs(sk->sk_dport);
 }
 
 /*
- * Record edge @from -> @to of @sk (a full, request or timewait socket)
- * for the subscribers of @tn, whose counters are @pc. Called by the
- * hooks: preemption off, any context but hard interrupts.
+ * Record edge @from -> @to of @sk (a full, request or timewait socket),
+ * @tis ns after @sk entered @from (U64_MAX: unknown), for the
+ * subscribers of @tn, whose counters are @pc. Called by the hooks:
+ * preemption off, any context but hard interrupts.
  */
 void tcpsm_event_add(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
-		     int from, int to, struct sock *sk)
+		     int from, int to, struct sock *sk, u64 tis)
 {
 	struct tcpsm_evcpu *ec;
 	struct tcpsm_event *ev;
@@ -152,6 +152,7 @@ void tcpsm_event_add(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
 	ev->cookie = (u64)cookie[1] << 32 | cookie[0];
 	ev->from = from;
 	ev->to = to;
+	ev->tis = tis;
 	tcpsm_event_fill(ev, sk);
 	ec->n[g] = ++n;
 	raw_spin_unlock(&ec->lock);
@@ -185,7 +186,10 @@ static int tcpsm_event_put(struct sk_buff *skb, const struct tcpsm_event *ev,
 	    nla_put_u32(skb, TCPSM_A_EVENT_FROM, ev->from) ||
 	    nla_put_u32(skb, TCPSM_A_EVENT_TO, ev->to) ||
 	    nla_put_u64_64bit(skb, TCPSM_A_EVENT_COOKIE, ev->cookie,
-			      TCPSM_A_EVENT_PAD)) {
+			      TCPSM_A_EVENT_PAD) ||
+	    (ev->tis != U64_MAX &&
+	     nla_put_u64_64bit(skb, TCPSM_A_EVENT_TIME_IN_FROM_NS, ev->tis,
+			       TCPSM_A_EVENT_PAD))) {
 		if (nest)
 			nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

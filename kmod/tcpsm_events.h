@@ -12,6 +12,6 @@ void tcpsm_events_stop(void);
 void tcpsm_events_free(void);
 void tcpsm_events_flush(void);
 void tcpsm_event_add(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
-		     int from, int to, struct sock *sk);
+		     int from, int to, struct sock *sk, u64 tis);
 
 #endif /* _TCPSM_EVENTS_H */

@@ -43,6 +43,12 @@
  * are ignored, as is X -> CLOSE of a socket replaced by a timewait
  * socket, or of a connect() that failed before sending its SYN.
  *
+ * Each edge also carries the time the socket spent in its from-state
+ * (tcpsm_tis.c): from the table of entry times, where the edge that
+ * took it there wrote it; for SYN_RCVD from the request socket's first
+ * SYN-ACK time, which a child takes over when it is cloned. Edges that
+ * begin a socket (from CLOSED, LISTEN -> SYN_RCVD) carry none.
+ *
  * Context: every handler runs with preemption disabled, in process or
  * softirq context (set_state also from timers); none sleeps. Counting
  * takes no lock; recording an event takes this CPU's buffer lock.
@@ -66,6 +72,7 @@
 #include "tcpsm_hooks.h"
 #include "tcpsm_listen.h"
 #include "tcpsm_pernet.h"
+#include "tcpsm_tis.h"
 
 /* kernel TCP_* state -> operator state; -1: not a state tcpsm shows */
 int tcpsm_state_of(int tcp_state)
@@ -94,24 +101,39 @@ static int tcpsm_tw_state(const struct inet_timewait_sock *tw)
 		TCPSM_STATE_FIN_WAIT_2 : TCPSM_STATE_TIME_WAIT;
 }
 
+/* The port of @sk that @from's per-port histograms are kept by. */
+static u16 tcpsm_tis_port_of(const struct sock *sk, int from)
+{
+	return from == TCPSM_STATE_SYN_SENT ? ntohs(sk->sk_dport) :
+					      tcpsm_sk_port(sk);
+}
+
 /*
  * Edge @from -> @to was taken in @net by @sk (a full, request or timewait
- * socket: their addresses share struct sock_common). Count it, and record
- * it for the events group if anyone in @net listens. A no-op while @net
- * has no counters (being created or torn down). this_cpu_inc() is safe
- * against a softirq probe interrupting a process-context one.
+ * socket: their addresses share struct sock_common), @sk having entered
+ * @from at @since (ns, or TCPSM_TIS_UNKNOWN, or TCPSM_TIS_NONE for an
+ * edge that begins a socket); it is @now. Count it and its time in
+ * @from, and record it for the events group if anyone in @net listens.
+ * A no-op while @net has no counters (being created or torn down).
+ * this_cpu_inc() is safe against a softirq probe interrupting a
+ * process-context one.
  */
 static void tcpsm_edge(const struct net *net, int from, int to,
-		       struct sock *sk)
+		       struct sock *sk, u64 since, u64 now)
 {
 	struct tcpsm_pcpu __percpu *pc;
+	u64 tis = U64_MAX;
 
 	rcu_read_lock();
 	pc = tcpsm_counters(net);
 	if (pc) {
 		this_cpu_inc(pc->edge[from][to]);
+		if (since != TCPSM_TIS_NONE && tcpsm_tis_on)
+			tis = tcpsm_tis_add(tcpsm_net(net), pc, from,
+					    tcpsm_tis_port_of(sk, from),
+					    since, now);
 		if (tcpsm_events_wanted(net))
-			tcpsm_event_add(tcpsm_net(net), pc, from, to, sk);
+			tcpsm_event_add(tcpsm_net(net), pc, from, to, sk, tis);
 		/* only full sockets are ever in CLOSE_WAIT */
 		if (unlikely(from == TCPSM_STATE_CLOSE_WAIT ||
 			     to == TCPSM_STATE_CLOSE_WAIT))
@@ -163,9 +185,34 @@ static bool tcpsm_closes(const struct sock *sk, int from)
 	}
 }
 
+/*
+ * A child's SYN_RCVD began with its request socket's: tcpsm_child()
+ * leaves the time here for the LISTEN -> SYN_RECV that the clone
+ * reports next, on this CPU, with the listener's namespace and port.
+ */
+struct tcpsm_child_since {
+	const struct net *net;
+	u64 since;
+	u16 port;
+};
+
+static DEFINE_PER_CPU(struct tcpsm_child_since, tcpsm_child_since);
+
+static void tcpsm_child_start(const struct sock *sk)
+{
+	struct tcpsm_child_since *c = this_cpu_ptr(&tcpsm_child_since);
+	u64 since = TCPSM_TIS_UNKNOWN;
+
+	if (c->net == sock_net(sk) && c->port == sk->sk_num)
+		since = c->since;
+	c->net = NULL;
+	tcpsm_tis_start(sk, since);
+}
+
 static void tcpsm_set_state(void *data, const struct sock *sk,
 			    const int oldstate, const int newstate)
 {
+	u64 since = TCPSM_TIS_NONE, now;
 	int from, to;
 
 	/* SCTP, DCCP and MPTCP (connection level) fire it too */
@@ -177,16 +224,30 @@ static void tcpsm_set_state(void *data, const struct sock *sk,
 	if (from < 0 || to < 0 || from == to)
 		return;
 	/* taken where the addresses are known: see the table above */
-	if ((from == TCPSM_STATE_LISTEN && to == TCPSM_STATE_SYN_RCVD) ||
-	    (from == TCPSM_STATE_CLOSED && to == TCPSM_STATE_SYN_SENT))
+	if (from == TCPSM_STATE_LISTEN && to == TCPSM_STATE_SYN_RCVD) {
+		tcpsm_child_start(sk);
 		return;
+	}
+	/* SYN_SENT begins here, before connect() looks for a local port */
+	if (from == TCPSM_STATE_CLOSED && to == TCPSM_STATE_SYN_SENT) {
+		tcpsm_tis_start(sk, ktime_get_ns());
+		return;
+	}
 	/* X -> CLOSE is not an edge when the connection lives on, or never was */
-	if (to == TCPSM_STATE_CLOSED && !tcpsm_closes(sk, from))
+	if (to == TCPSM_STATE_CLOSED && !tcpsm_closes(sk, from)) {
+		if (from == TCPSM_STATE_SYN_SENT)	/* connect() failed */
+			tcpsm_tis_start(sk, TCPSM_TIS_UNKNOWN);
 		return;
+	}
 	/* a listener came or went: tcpsm_listen.c holds or lets go of it */
 	if (from == TCPSM_STATE_LISTEN || to == TCPSM_STATE_LISTEN)
 		tcpsm_ls_note();
-	tcpsm_edge(sock_net(sk), from, to, (struct sock *)sk);
+	now = ktime_get_ns();
+	if (from == TCPSM_STATE_CLOSED)
+		tcpsm_tis_start(sk, now);	/* CLOSED -> LISTEN */
+	else
+		since = tcpsm_tis_take(sk, now, to != TCPSM_STATE_CLOSED);
+	tcpsm_edge(sock_net(sk), from, to, (struct sock *)sk, since, now);
 }
 
 static struct tracepoint *tcpsm_tp_set_state;
@@ -211,8 +272,16 @@ static int tcpsm_reqsk_hashed(struct kprobe *p, struct pt_regs *regs)
 
 	if (sk->sk_protocol == IPPROTO_TCP)
 		tcpsm_edge(sock_net(sk), TCPSM_STATE_LISTEN,
-			   TCPSM_STATE_SYN_RCVD, req);
+			   TCPSM_STATE_SYN_RCVD, req, TCPSM_TIS_NONE, 0);
 	return 0;
+}
+
+/* When request socket @req's SYN_RCVD began: its first SYN-ACK, in ns. */
+static u64 tcpsm_req_since(const struct sock *req)
+{
+	u64 us = READ_ONCE(tcp_rsk(inet_reqsk(req))->snt_synack);
+
+	return us ? us * NSEC_PER_USEC : TCPSM_TIS_UNKNOWN;
 }
 
 /*
@@ -229,7 +298,8 @@ static int tcpsm_reqsk_dropped(struct kprobe *p, struct pt_regs *regs)
 
 	if (sk->sk_protocol == IPPROTO_TCP && sk_hashed(req))
 		tcpsm_edge(sock_net(sk), TCPSM_STATE_SYN_RCVD,
-			   TCPSM_STATE_CLOSED, req);
+			   TCPSM_STATE_CLOSED, req, tcpsm_req_since(req),
+			   ktime_get_ns());
 	return 0;
 }
 
@@ -241,27 +311,45 @@ static int tcpsm_reqsk_dropped(struct kprobe *p, struct pt_regs *regs)
  * never was (a SYN cookie, a Fast Open request) is counted now. (A
  * request dropped by its timer at the very moment its ACK is processed
  * is unhashed here and counted twice: once per arrival, at worst.)
+ *
+ * The child's SYN_RCVD began with the request's first SYN-ACK; a Fast
+ * Open child's begins now (its SYN-ACK is not sent yet); a SYN cookie's
+ * is not known.
  */
 static int tcpsm_child(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
 	struct sock *req = (void *)regs_get_kernel_argument(regs, 1);
+	struct tcpsm_child_since *c;
+	u64 since;
 
-	if (sk->sk_protocol == IPPROTO_TCP && !sk_hashed(req))
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return 0;
+	since = tcpsm_req_since(req);
+	if (since == TCPSM_TIS_UNKNOWN && tcp_rsk(inet_reqsk(req))->tfo_listener)
+		since = ktime_get_ns();
+	c = this_cpu_ptr(&tcpsm_child_since);
+	c->net = sock_net(sk);
+	c->port = req->sk_num;
+	c->since = since;
+	if (!sk_hashed(req))
 		tcpsm_edge(sock_net(sk), TCPSM_STATE_LISTEN,
-			   TCPSM_STATE_SYN_RCVD, req);
+			   TCPSM_STATE_SYN_RCVD, req, TCPSM_TIS_NONE, 0);
 	return 0;
 }
 
 /*
  * tcp_connect(sk): connect() has hashed the socket with its local port
- * and is about to send the SYN (where TcpActiveOpens is counted).
+ * and is about to send the SYN (where TcpActiveOpens is counted). Its
+ * SYN_SENT began at the set_state before the port search, which
+ * tcpsm_set_state() timed.
  */
 static int tcpsm_connect(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
 
-	tcpsm_edge(sock_net(sk), TCPSM_STATE_CLOSED, TCPSM_STATE_SYN_SENT, sk);
+	tcpsm_edge(sock_net(sk), TCPSM_STATE_CLOSED, TCPSM_STATE_SYN_SENT, sk,
+		   TCPSM_TIS_NONE, 0);
 	return 0;
 }
 
@@ -270,19 +358,27 @@ static int tcpsm_connect(struct kprobe *p, struct pt_regs *regs)
 /*
  * inet_twsk_hashdance(tw, sk, hashinfo): @tw takes over from full socket
  * @sk, which then reports X -> CLOSE from tcp_done() (see tcpsm_closes).
+ * @tw takes over @sk's entry time too: now, or, when both are in
+ * FIN_WAIT_2, @sk's.
  */
 static int tcpsm_tw_enter(struct kprobe *p, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)regs_get_kernel_argument(regs, 0);
 	struct sock *sk = (void *)regs_get_kernel_argument(regs, 1);
 	int from, to = tcpsm_tw_state(tw);
+	u64 since, now;
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
 	tcpsm_tw_mark(sk);
 	from = tcpsm_state_of(READ_ONCE(sk->sk_state));
-	if (from >= 0 && from != to)
-		tcpsm_edge(sock_net(sk), from, to, sk);
+	now = ktime_get_ns();
+	since = tcpsm_tis_take(sk, now, false);
+	if (from >= 0 && from != to) {
+		tcpsm_edge(sock_net(sk), from, to, sk, since, now);
+		since = now;
+	}
+	tcpsm_tis_start(tw, since);
 	return 0;
 }
 
@@ -316,9 +412,13 @@ static int tcpsm_tw_rearm(struct kprobe *p, struct pt_regs *regs)
 	if (!rearm || this_cpu_read(tcpsm_tw_in_fw2) != tw)
 		return 0;
 	this_cpu_write(tcpsm_tw_in_fw2, NULL);
-	if (tcpsm_tw_state(tw) == TCPSM_STATE_TIME_WAIT)
+	if (tcpsm_tw_state(tw) == TCPSM_STATE_TIME_WAIT) {
+		u64 now = ktime_get_ns();
+
 		tcpsm_edge(twsk_net(tw), TCPSM_STATE_FIN_WAIT_2,
-			   TCPSM_STATE_TIME_WAIT, (struct sock *)tw);
+			   TCPSM_STATE_TIME_WAIT, (struct sock *)tw,
+			   tcpsm_tis_take(tw, now, true), now);
+	}
 	return 0;
 }
 
@@ -326,9 +426,10 @@ static int tcpsm_tw_rearm(struct kprobe *p, struct pt_regs *regs)
 static int tcpsm_tw_end(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	u64 now = ktime_get_ns();
 
 	tcpsm_edge(sock_net(sk), tcpsm_tw_state(inet_twsk(sk)),
-		   TCPSM_STATE_CLOSED, sk);
+		   TCPSM_STATE_CLOSED, sk, tcpsm_tis_take(sk, now, false), now);
 	return 0;
 }
 

@@ -3,7 +3,8 @@
  * tcpsm: live TCP connection-lifecycle telemetry.
  *
  * Init builds from the bottom up so that each step can unwind the ones
- * before it: the CLOSE_WAIT record rings, per-namespace counters, the
+ * before it: the CLOSE_WAIT record rings, the table of sockets' entry
+ * times into their state, per-namespace counters, the
  * event buffers, the netlink family that reads the ones and sends the
  * other, the hooks that fill them all (they test the family's events
  * group for listeners), the listener tracker (after the hook, so that a
@@ -25,6 +26,7 @@
 #include "tcpsm_listen.h"
 #include "tcpsm_pernet.h"
 #include "tcpsm_settings.h"
+#include "tcpsm_tis.h"
 
 static int __init tcpsm_init(void)
 {
@@ -36,9 +38,12 @@ static int __init tcpsm_init(void)
 	err = tcpsm_cw_init();
 	if (err)
 		return err;
-	err = tcpsm_pernet_register();
+	err = tcpsm_tis_init();
 	if (err)
 		goto err_cw;
+	err = tcpsm_pernet_register();
+	if (err)
+		goto err_tis;
 	err = tcpsm_events_init();
 	if (err)
 		goto err_pernet;
@@ -64,6 +69,8 @@ err_events:
 	tcpsm_events_free();
 err_pernet:
 	tcpsm_pernet_unregister();
+err_tis:
+	tcpsm_tis_free();
 err_cw:
 	tcpsm_cw_free();
 	return err;
@@ -78,6 +85,7 @@ static void __exit tcpsm_exit(void)
 	tcpsm_genl_unregister();
 	tcpsm_pernet_unregister();
 	tcpsm_events_free();
+	tcpsm_tis_free();
 	tcpsm_cw_free();
 }
 

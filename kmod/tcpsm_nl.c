@@ -55,8 +55,13 @@ static const struct nla_policy tcpsm_get_listeners_nl_policy[TCPSM_A_LISTENERS_A
 	[TCPSM_A_LISTENERS_ALL_NETNS] = { .type = NLA_FLAG, },
 };
 
+/* TCPSM_CMD_GET_LATENCY - dump */
+static const struct nla_policy tcpsm_get_latency_nl_policy[TCPSM_A_LATENCY_ALL_NETNS + 1] = {
+	[TCPSM_A_LATENCY_ALL_NETNS] = { .type = NLA_FLAG, },
+};
+
 /* Ops table for tcpsm */
-const struct genl_split_ops tcpsm_nl_ops[7] = {
+const struct genl_split_ops tcpsm_nl_ops[8] = {
 	{
 		.cmd		= TCPSM_CMD_GET_STATS,
 		.doit		= tcpsm_nl_get_stats_doit,
@@ -102,6 +107,13 @@ const struct genl_split_ops tcpsm_nl_ops[7] = {
 		.dumpit		= tcpsm_nl_get_listeners_dumpit,
 		.policy		= tcpsm_get_listeners_nl_policy,
 		.maxattr	= TCPSM_A_LISTENERS_ALL_NETNS,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= TCPSM_CMD_GET_LATENCY,
+		.dumpit		= tcpsm_nl_get_latency_dumpit,
+		.policy		= tcpsm_get_latency_nl_policy,
+		.maxattr	= TCPSM_A_LATENCY_ALL_NETNS,
 		.flags		= GENL_CMD_CAP_DUMP,
 	},
 };

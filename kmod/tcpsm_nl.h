@@ -12,7 +12,7 @@
 #include <uapi/linux/tcpsm.h>
 
 /* Ops table for tcpsm */
-extern const struct genl_split_ops tcpsm_nl_ops[7];
+extern const struct genl_split_ops tcpsm_nl_ops[8];
 
 int tcpsm_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info);
 int tcpsm_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
@@ -24,6 +24,8 @@ int tcpsm_nl_get_alarms_dumpit(struct sk_buff *skb,
 			       struct netlink_callback *cb);
 int tcpsm_nl_get_listeners_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb);
+int tcpsm_nl_get_latency_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb);
 
 enum {
 	TCPSM_NLGRP_EVENTS,

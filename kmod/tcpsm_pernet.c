@@ -20,6 +20,7 @@
 #include "tcpsm_listen.h"
 #include "tcpsm_pernet.h"
 #include "tcpsm_settings.h"
+#include "tcpsm_tis.h"
 
 unsigned int tcpsm_net_id __read_mostly;
 
@@ -37,6 +38,10 @@ static int __net_init tcpsm_net_init(struct net *net)
 	pcpu = alloc_percpu(struct tcpsm_pcpu);
 	if (!pcpu)
 		return -ENOMEM;
+	if (tcpsm_tis_net_init(tn)) {
+		free_percpu(pcpu);
+		return -ENOMEM;
+	}
 	atomic_inc(&tcpsm_live_blocks);
 
 	tn->net = net;
@@ -87,6 +92,7 @@ static void __net_exit tcpsm_net_exit_batch(struct list_head *net_list)
 	list_for_each_entry(net, net_list, exit_list) {
 		tn = tcpsm_net(net);
 		free_percpu(tn->dead);
+		tcpsm_tis_net_free(tn);
 		atomic_dec(&tcpsm_live_blocks);
 	}
 }

@@ -19,6 +19,13 @@
 #define TCPSM_NSTATES	(TCPSM_STATE_MAX + 1)
 
 /*
+ * Time in state, log2 histograms (tcpsm_tis.h): bucket i (0 to 37)
+ * counts times over 2^(i-1) and at most 2^i microseconds, bucket 38
+ * the longer ones.
+ */
+#define TCPSM_TIS_BUCKETS	39
+
+/*
  * What the hooks counted, per CPU: each operator edge taken (see the
  * table in tcpsm_hooks.c), and the events of this namespace that could
  * not be buffered for the events group. Each field is written only by
@@ -29,7 +36,14 @@ struct tcpsm_pcpu {
 	u64 edge[TCPSM_NSTATES][TCPSM_NSTATES];
 	u64 events_dropped;
 	u64 cw_untracked;	/* entries into CLOSE_WAIT not recorded */
+	/* time in each from-state (tcpsm_tis.c) */
+	u64 tis[TCPSM_NSTATES][TCPSM_TIS_BUCKETS];
+	u64 tis_sum_ns[TCPSM_NSTATES];
+	u64 tis_unknown[TCPSM_NSTATES];	/* edges whose time is not known */
+	u64 tis_port_overflow[TCPSM_NSTATES];	/* in no port's histogram */
 };
+
+struct tcpsm_tis_ports;
 
 /* The namespace's listener SNMP counters, sampled (tcpsm_snmp.c). */
 #define TCPSM_SNMP_N		7	/* enum tcpsm_syn_counter, from 1 */
@@ -56,6 +70,8 @@ struct tcpsm_net {
 	struct net *net;
 	u64 seq;			/* order of creation, for dumps */
 	struct list_head node;		/* on tcpsm_nets, under tcpsm_nets_lock */
+	/* per-port time in state: valid while @pcpu is (tcpsm_tis.c) */
+	struct tcpsm_tis_ports *tis;
 
 	/* The events worker's, under tcpsm_events_lock (tcpsm_events.c). */
 	u64 ev_seq;			/* last event sequence number used */
