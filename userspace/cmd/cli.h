@@ -44,6 +44,8 @@ int cmd_alerts(int argc, char **argv);
 void cmd_alerts_help(FILE *f);
 int cmd_listeners(int argc, char **argv);
 void cmd_listeners_help(FILE *f);
+int cmd_latency(int argc, char **argv);
+void cmd_latency_help(FILE *f);
 int cmd_exporter(int argc, char **argv);
 void cmd_exporter_help(FILE *f);
 

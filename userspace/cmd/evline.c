@@ -178,6 +178,11 @@ size_t tcpsm_evline_text(char *buf, const struct tcpsm_event *ev)
 	p = put_endpoint(put_str(p, " remote "), ev->family, ev->daddr, ev->dport);
 	if (ev->has_cookie)
 		p = put_hex(put_str(p, " sk:"), ev->cookie);	/* as ss -e */
+	if (ev->has_tis) {	/* ms in the from-state, as tcpstates' MS */
+		p = put_u64(put_str(p, " "), ev->tis / 1000000);
+		*p++ = '.';
+		p = put_str(put_u64w(p, ev->tis % 1000000 / 1000, 3), " ms");
+	}
 	*p++ = '\n';
 	*p = '\0';
 	return (size_t)(p - buf);
@@ -206,6 +211,8 @@ size_t tcpsm_evline_json(char *buf, const struct tcpsm_event *ev)
 	*p++ = '"';
 	if (ev->has_cookie)
 		p = put_u64(put_str(p, ", \"cookie\": "), ev->cookie);
+	p = put_str(p, ", \"time_in_from_ns\": ");
+	p = ev->has_tis ? put_u64(p, ev->tis) : put_str(p, "null");
 	p = put_str(p, "}\n");
 	*p = '\0';
 	return (size_t)(p - buf);

@@ -19,14 +19,16 @@
 
 /*
  * "TIME netns INODE seq N FROM -> TO local ADDR:PORT remote ADDR:PORT
- * sk:COOKIE\n" into buf (TCPSM_EVLINE_MAX bytes); returns its length.
+ * sk:COOKIE MS ms\n" (MS: milliseconds in FROM, where known) into buf
+ * (TCPSM_EVLINE_MAX bytes); returns its length.
  * With ev->with_name, "netns INODE (NAME)" (or "netns INODE (-)"), the
  * name's blanks and odd bytes as '?'.
  */
 size_t tcpsm_evline_text(char *buf, const struct tcpsm_event *ev);
 
 /*
- * {"seq": N, ..., "cookie": N}\n into buf; returns its length. With
+ * {"seq": N, ..., "cookie": N, "time_in_from_ns": N or null}\n into
+ * buf; returns its length. With
  * ev->with_name, "netns_name": "NAME" or null after "netns".
  */
 size_t tcpsm_evline_json(char *buf, const struct tcpsm_event *ev);

@@ -36,6 +36,8 @@ static const struct tcpsm_cmd cmds[] = {
 	  cmd_closewait, cmd_closewait_help },
 	{ "listeners", "TCP listeners: queues, SYN-flood signals and scores",
 	  cmd_listeners, cmd_listeners_help },
+	{ "latency", "time in each state: histograms per state and port",
+	  cmd_latency, cmd_latency_help },
 	{ "exporter", "Prometheus endpoint: every count, port, listener and alarm",
 	  cmd_exporter, cmd_exporter_help },
 	{ "alerts", "active alarms, then each one raised or cleared",

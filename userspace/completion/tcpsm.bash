@@ -20,7 +20,7 @@ _tcpsm()
 	done
 
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "stats events top closewait listeners alerts exporter config help --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "stats events top closewait listeners latency alerts exporter config help --help --version" -- "$cur"))
 		return
 	fi
 
@@ -37,7 +37,13 @@ _tcpsm()
 		case $prev in
 		-d | --delay | -n | --iterations) return ;;
 		esac
-		opts="--delay --iterations --batch --ascii --help" ;;
+		opts="--delay --iterations --batch --ascii --time-in-state --help" ;;
+	latency)
+		case $prev in
+		-s | --state) COMPREPLY=($(compgen -W "$_tcpsm_states" -- "$cur")); return ;;
+		-p | --port) return ;;
+		esac
+		opts="--state --port --histogram --all-netns --json --help" ;;
 	closewait | listeners)	opts="--all-netns --json --help" ;;
 	exporter)
 		case $prev in
@@ -61,7 +67,7 @@ _tcpsm()
 		fi
 		opts="--json --help" ;;
 	help)
-		COMPREPLY=($(compgen -W "stats events top closewait listeners alerts exporter config" -- "$cur"))
+		COMPREPLY=($(compgen -W "stats events top closewait listeners latency alerts exporter config" -- "$cur"))
 		return ;;
 	*)	return ;;
 	esac

@@ -36,9 +36,10 @@ static struct nla_policy event_policy[TCPSM_A_EVENT_MAX + 1] = {
 	[TCPSM_A_EVENT_FROM]	= { .type = NLA_U32, .maxlen = 4 },
 	[TCPSM_A_EVENT_TO]	= { .type = NLA_U32, .maxlen = 4 },
 	[TCPSM_A_EVENT_COOKIE]	= { .type = NLA_U64, .maxlen = 8 },
+	[TCPSM_A_EVENT_TIME_IN_FROM_NS] = { .type = NLA_U64, .maxlen = 8 },
 };
 
-/* Every attribute of an event but the cookie. */
+/* Every attribute of an event but the cookie and the time in state. */
 static const int event_required[] = {
 	TCPSM_A_EVENT_SEQ, TCPSM_A_EVENT_TS, TCPSM_A_EVENT_NETNS,
 	TCPSM_A_EVENT_FAMILY, TCPSM_A_EVENT_SADDR, TCPSM_A_EVENT_DADDR,
@@ -78,6 +79,10 @@ int tcpsm_event_parse(struct nlattr *nest, struct tcpsm_event *ev)
 	if (tb[TCPSM_A_EVENT_COOKIE]) {
 		ev->has_cookie = true;
 		ev->cookie = nla_get_u64(tb[TCPSM_A_EVENT_COOKIE]);
+	}
+	if (tb[TCPSM_A_EVENT_TIME_IN_FROM_NS]) {
+		ev->has_tis = true;
+		ev->tis = nla_get_u64(tb[TCPSM_A_EVENT_TIME_IN_FROM_NS]);
 	}
 	return 0;
 }

@@ -30,6 +30,8 @@ struct tcpsm_event {
 	uint32_t to;			/* ones this build knows */
 	bool has_cookie;
 	uint64_t cookie;
+	bool has_tis;			/* time_in_from_ns known */
+	uint64_t tis;			/* ns in state from before this edge */
 	/* Set by the reader, not the parser: with_name once it looked the
 	 * namespace's name up (--all-netns); netns_name NULL: none. */
 	bool with_name;

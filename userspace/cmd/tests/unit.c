@@ -44,6 +44,7 @@
 #include "stats.h"
 #include "unit_cw.h"
 #include "unit_syn.h"
+#include "unit_lat.h"
 #include "../../exporter/tests/unit_metrics.h"
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -545,6 +546,8 @@ struct ev_spec {
 	uint32_t from, to;
 	bool has_cookie;
 	uint64_t cookie;
+	bool has_tis;
+	uint64_t tis;
 };
 
 static struct nl_msg *new_event_msg(void)
@@ -576,6 +579,8 @@ static void put_event(struct nl_msg *msg, const struct ev_spec *e)
 	nla_put_u32(msg, TCPSM_A_EVENT_TO, e->to);
 	if (e->has_cookie)
 		nla_put_u64(msg, TCPSM_A_EVENT_COOKIE, e->cookie);
+	if (e->has_tis)
+		nla_put_u64(msg, TCPSM_A_EVENT_TIME_IN_FROM_NS, e->tis);
 	nla_nest_end(msg, n);
 }
 
@@ -785,14 +790,15 @@ static const struct ev_spec sample_events[] = {
 	{ .seq = 7, .ts = 4521123456789ULL, .netns = NS1, .family = AF_INET,
 	  .saddr = "10.0.0.1", .daddr = "10.0.0.2", .sport = 43210, .dport = 80,
 	  .from = TCPSM_STATE_SYN_SENT, .to = TCPSM_STATE_ESTABLISHED,
-	  .has_cookie = true, .cookie = 0x2009 },
+	  .has_cookie = true, .cookie = 0x2009, .has_tis = true, .tis = 1234567 },
 	{ .seq = 8, .ts = 4521200000000ULL, .netns = NS1, .family = AF_INET6,
 	  .saddr = "2001:db8::1", .daddr = "2001:db8::2", .sport = 443,
 	  .dport = 50000, .from = TCPSM_STATE_LISTEN, .to = TCPSM_STATE_SYN_RCVD },
 	{ .seq = 11, .ts = 999, .netns = NS1, .family = AF_INET,
 	  .saddr = "127.0.0.1", .daddr = "127.0.0.1", .sport = 22, .dport = 5555,
 	  .from = TCPSM_STATE_TIME_WAIT, .to = 12,	/* a newer module's state */
-	  .has_cookie = true, .cookie = 18446744073709551615ULL },
+	  .has_cookie = true, .cookie = 18446744073709551615ULL,
+	  .has_tis = true, .tis = 61000000999ULL },
 };
 
 static void test_event_render(void)
@@ -808,12 +814,13 @@ static void test_event_render(void)
 	      (unsigned long long)es.printed, (unsigned long long)es.lost);
 	check_str("events: text lines", captured(&c),
 		  "4521.123456 netns 4026531840 seq 7    SYN_SENT -> ESTABLISHED "
-		  "local 10.0.0.1:43210 remote 10.0.0.2:80 sk:2009\n"
+		  "local 10.0.0.1:43210 remote 10.0.0.2:80 sk:2009 1.234 ms\n"
 		  "4521.200000 netns 4026531840 seq 8      LISTEN -> SYN_RCVD    "
 		  "local [2001:db8::1]:443 remote [2001:db8::2]:50000\n"
 		  "lost 2 events (seq 9..10) in netns 4026531840\n"
 		  "0.000000 netns 4026531840 seq 11   TIME_WAIT -> STATE_12    "
-		  "local 127.0.0.1:22 remote 127.0.0.1:5555 sk:ffffffffffffffff\n");
+		  "local 127.0.0.1:22 remote 127.0.0.1:5555 sk:ffffffffffffffff "
+		  "61000.000 ms\n");
 	es_end(&es, &c);
 
 	es_begin(&es, &c, true);
@@ -822,16 +829,17 @@ static void test_event_render(void)
 		  "{\"seq\": 7, \"ts\": 4521123456789, \"netns\": 4026531840, "
 		  "\"family\": \"inet\", \"saddr\": \"10.0.0.1\", \"sport\": 43210, "
 		  "\"daddr\": \"10.0.0.2\", \"dport\": 80, \"from\": \"SYN_SENT\", "
-		  "\"to\": \"ESTABLISHED\", \"cookie\": 8201}\n"
+		  "\"to\": \"ESTABLISHED\", \"cookie\": 8201, \"time_in_from_ns\": 1234567}\n"
 		  "{\"seq\": 8, \"ts\": 4521200000000, \"netns\": 4026531840, "
 		  "\"family\": \"inet6\", \"saddr\": \"2001:db8::1\", \"sport\": 443, "
 		  "\"daddr\": \"2001:db8::2\", \"dport\": 50000, \"from\": \"LISTEN\", "
-		  "\"to\": \"SYN_RCVD\"}\n"
+		  "\"to\": \"SYN_RCVD\", \"time_in_from_ns\": null}\n"
 		  "{\"lost\": 2, \"netns\": 4026531840, \"from_seq\": 9, \"to_seq\": 10}\n"
 		  "{\"seq\": 11, \"ts\": 999, \"netns\": 4026531840, "
 		  "\"family\": \"inet\", \"saddr\": \"127.0.0.1\", \"sport\": 22, "
 		  "\"daddr\": \"127.0.0.1\", \"dport\": 5555, \"from\": \"TIME_WAIT\", "
-		  "\"to\": \"STATE_12\", \"cookie\": 18446744073709551615}\n");
+		  "\"to\": \"STATE_12\", \"cookie\": 18446744073709551615, "
+		  "\"time_in_from_ns\": 61000000999}\n");
 	es_end(&es, &c);
 }
 
@@ -1697,6 +1705,7 @@ int main(int argc, char **argv)
 	test_extack();
 	unit_cw_tests();
 	unit_syn_tests();
+	unit_lat_tests();
 	unit_metrics_tests();
 	if (argc > 1)
 		test_cli(argv[1]);
