@@ -36,9 +36,12 @@ struct top_opts {
 	long count;			/* refreshes, 0: until stopped */
 	bool batch;
 	bool ascii;
+	bool dwell;			/* -t: start with the times in state */
 };
 
 static volatile sig_atomic_t stop;
+/* the boxes show each state's median time in it (key t), not its count */
+static bool show_dwell;
 
 static void on_signal(int sig)
 {
@@ -105,6 +108,8 @@ struct readings {
 	bool has_prev;
 	struct alarm_view alarms;
 	uint32_t pressure;		/* highest listener score, 0: none */
+	bool has_dwell;			/* dwell read (while show_dwell) */
+	char dwell[TCPSM_NUM_STATES][TOP_DWELL_MAX + 1];
 };
 
 static int cmp_alarm(const void *a, const void *b)
@@ -129,6 +134,8 @@ static void read_alarms(struct top_src *src, struct readings *rd)
 	size_t i, shown;
 
 	rd->pressure = top_src_pressure(src);
+	/* times in state: as the alarms, '-' when they cannot be read */
+	rd->has_dwell = show_dwell && top_src_dwell(src, rd->dwell) == 0;
 
 	memset(av, 0, sizeof(*av));
 	if (top_src_alarms(src, &set) < 0) {
@@ -182,6 +189,13 @@ static void frame_init(struct top_frame *f, const struct readings *rd,
 	f->nalarms = rd->alarms.n;
 	f->alarms_unknown = rd->alarms.unknown;
 	f->pressure = rd->pressure;
+	if (show_dwell) {
+		static const char none[TCPSM_NUM_STATES][TOP_DWELL_MAX + 1] = {
+			[0 ... TCPSM_NUM_STATES - 1] = "-",
+		};
+
+		f->dwell = rd->has_dwell ? rd->dwell : none;
+	}
 }
 
 /* ---- --batch --------------------------------------------------------------- */
@@ -404,6 +418,16 @@ static int run_screen(struct top_src *src, const struct top_opts *o)
 			next_netns(&s);
 			next = now_mono() + o->delay;
 			break;
+		case 't':
+		case 'T':
+			show_dwell = !show_dwell;
+			read_alarms(src, &s.rd);
+			memcpy(s.frozen.dwell, s.rd.dwell, sizeof(s.rd.dwell));
+			s.frozen.has_dwell = s.rd.has_dwell;
+			set_message(&s, show_dwell ?
+				    "boxes: the median time in each state (t: counts)" :
+				    "boxes: sockets in each state (t: median time in state)");
+			break;
 		case '?':
 		case 'h':
 			s.help = true;
@@ -442,10 +466,13 @@ void cmd_top_help(FILE *f)
 	      "                        needed when stdout is not a terminal\n"
 	      "      --ascii           draw the lines in ASCII (default: UTF-8 box\n"
 	      "                        drawing when the locale is UTF-8)\n"
+	      "  -t, --time-in-state   each box shows the median time sockets spent\n"
+	      "                        in its state before leaving it (tcpsm latency),\n"
+	      "                        not its count\n"
 	      "  -h, --help            show this help\n"
 	      "\n"
 	      "Keys: q quit, p pause/resume, n next network namespace (needs\n"
-	      "CAP_NET_ADMIN), ? help.\n"
+	      "CAP_NET_ADMIN), t counts or median times in state, ? help.\n"
 	      "\n"
 	      "Batch frames are separated by a blank line. Each starts with a line\n"
 	      "'tcpsm top  DATE TIME   frame I/N', then 'netns INODE   interval\n"
@@ -508,6 +535,9 @@ static int top_opt(void *ctx, int c, char *arg)
 	case OPT_ASCII:
 		o->ascii = true;
 		return 0;
+	case 't':
+		o->dwell = true;
+		return 0;
 	}
 	return -1;
 }
@@ -519,12 +549,13 @@ int cmd_top(int argc, char **argv)
 		{ "iterations",	required_argument,	NULL, 'n' },
 		{ "batch",	no_argument,		NULL, 'b' },
 		{ "ascii",	no_argument,		NULL, OPT_ASCII },
+		{ "time-in-state", no_argument,	NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct top_opts o = { .delay = 1.0 };
 	const struct tcpsm_cmd_spec spec = {
 		.name = "top", .help = cmd_top_help,
-		.shorts = "d:n:b", .longs = opts, .opt = top_opt, .ctx = &o,
+		.shorts = "d:n:bt", .longs = opts, .opt = top_opt, .ctx = &o,
 	};
 	struct top_src src;
 	int rc;
@@ -545,6 +576,7 @@ int cmd_top(int argc, char **argv)
 	rc = top_src_open(&src);
 	if (rc)
 		return rc;
+	show_dwell = o.dwell;
 	catch_signals();
 	rc = o.batch ? run_batch(&src, &o) : run_screen(&src, &o);
 	top_src_close(&src);

@@ -127,6 +127,19 @@ int top_diag_count_width(const uint64_t *gauge)
 	return w;
 }
 
+int top_diag_text_width(const char (*text)[TOP_DWELL_MAX + 1])
+{
+	int w = 5;
+
+	for (unsigned int s = 0; s < TCPSM_NUM_STATES; s++) {
+		int n = (int)strlen(text[s]);
+
+		if (s != TCPSM_STATE_CLOSED && n > w)
+			w = n;
+	}
+	return w;
+}
+
 /* ---- geometry ------------------------------------------------------------ */
 
 struct geo {
@@ -345,6 +358,8 @@ static void draw_box(struct canvas *cv, const struct geo *g, unsigned int s,
 
 	if (s == TCPSM_STATE_CLOSED)
 		snprintf(count, sizeof(count), "%*s", cw, "-");
+	else if (in->text)
+		snprintf(count, sizeof(count), "%*s", cw, in->text[s]);
 	else
 		snprintf(count, sizeof(count), "%*" PRIu64, cw, in->gauge[s]);
 

@@ -33,6 +33,9 @@
 /* Longest edge label drawn in full ("12345/s"), without its blanks. */
 #define TOP_LABEL_MAX		8
 
+/* Longest time in state a box shows instead of its count ("999ms"). */
+#define TOP_DWELL_MAX		7
+
 /* Longest note beside an edge ("pressure 100", at most "pressure " and a u32). */
 #define TOP_NOTE_MAX		19
 
@@ -44,6 +47,8 @@ enum top_diag_style {
 /* What to draw. */
 struct top_diag_in {
 	const uint64_t *gauge;		/* [TCPSM_NUM_STATES]; CLOSED shows "-" */
+	/* not NULL: the text each box shows instead of its count */
+	const char (*text)[TOP_DWELL_MAX + 1];
 	int count_w;			/* width of the count column in a box */
 	char label[TOP_DIAG_NEDGES][TOP_LABEL_MAX + 1];	/* by edge index */
 	bool hot[TOP_DIAG_NEDGES];	/* drawn highlighted */
@@ -63,6 +68,9 @@ int top_diag_edge_index(unsigned int from, unsigned int to);
 
 /* The width of the count column that fits every gauge (at least 5). */
 int top_diag_count_width(const uint64_t *gauge);
+
+/* The same for texts shown instead (at least 5). */
+int top_diag_text_width(const char (*text)[TOP_DWELL_MAX + 1]);
 
 /* The size the diagram takes. */
 void top_diag_size(enum top_diag_style style, int count_w, int *w, int *h);

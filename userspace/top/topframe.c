@@ -174,7 +174,9 @@ static struct view *view_new(const struct top_frame *f)
 
 	memcpy(v->gauge, f->cur->state, sizeof(v->gauge));
 	v->diag.gauge = v->gauge;
-	v->diag.count_w = top_diag_count_width(v->gauge);
+	v->diag.text = f->dwell;
+	v->diag.count_w = f->dwell ? top_diag_text_width(f->dwell) :
+				     top_diag_count_width(v->gauge);
 	for (i = 0; i < TOP_DIAG_NEDGES; i++) {
 		top_diag_edge(i, &from, &to);
 		top_fmt_rate(v->rate[from][to], v->diag.label[i],
@@ -194,7 +196,8 @@ static struct view *view_new(const struct top_frame *f)
 	/* the list view: every state, then every edge shown anywhere */
 	for (s = 0; s < NS; s++) {
 		char buf[24];
-		int n = snprintf(buf, sizeof(buf), "%" PRIu64, v->gauge[s]);
+		int n = f->dwell ? (int)strlen(f->dwell[s]) :
+			snprintf(buf, sizeof(buf), "%" PRIu64, v->gauge[s]);
 
 		if (s != TCPSM_STATE_CLOSED && n > cw)
 			cw = n;
@@ -204,6 +207,8 @@ static struct view *view_new(const struct top_frame *f)
 
 		if (s == TCPSM_STATE_CLOSED)
 			snprintf(count, sizeof(count), "-");
+		else if (f->dwell)
+			snprintf(count, sizeof(count), "%s", f->dwell[s]);
 		else
 			snprintf(count, sizeof(count), "%" PRIu64, v->gauge[s]);
 		v->state[s].w = snprintf(v->state[s].text,
@@ -467,9 +472,12 @@ static const char *const help_lines[] = {
 	"  q   quit",
 	"  p   pause / resume",
 	"  n   next network namespace (needs CAP_NET_ADMIN)",
+	"  t   boxes: counts, or the median time in each state",
 	"  ?   this help; any key closes it",
 	"",
-	"Boxes: sockets in each state now (CLOSED: none, '-').",
+	"Boxes: sockets in each state now (CLOSED: none, '-'),",
+	"or with t the median time sockets spent in it before",
+	"leaving it since the module was loaded ('-': none left).",
 	"Arrows: transitions per second over the last interval,",
 	"bright when taken; '-' until the second reading.",
 	"other edges: those the diagram does not draw,",

@@ -23,6 +23,7 @@
 
 #include "canvas.h"
 #include "stats.h"
+#include "topdiag.h"
 
 /* One active alarm, shown on the alarm line as "ALARM <text>". */
 struct top_alarm {
@@ -47,6 +48,9 @@ struct top_frame {
 	uint32_t pressure;		/* the highest listener SYN-flood score:
 					 * "pressure N" by LISTEN->SYN_RCVD when
 					 * above 0 */
+	/* each state's median time in it, shown instead of its count; NULL:
+	 * the counts */
+	const char (*dwell)[TOP_DWELL_MAX + 1];
 };
 
 enum top_mode {

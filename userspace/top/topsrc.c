@@ -10,6 +10,7 @@
 #include <linux/tcpsm.h>
 
 #include "diag.h"
+#include "latency.h"
 #include "listener.h"
 #include "topsrc.h"
 
@@ -97,6 +98,49 @@ uint32_t top_src_pressure(struct top_src *src)
 		max = tcpsm_listener_max_score(&set);
 	tcpsm_listener_set_free(&set);
 	return max;
+}
+
+void top_fmt_dwell(uint64_t us, char *buf, size_t size)
+{
+	if (us < 1000)
+		snprintf(buf, size, "%" PRIu64 "us", us);
+	else if (us < 1000000)
+		snprintf(buf, size, "%" PRIu64 "ms", us / 1000);
+	else if (us < 60000000)
+		snprintf(buf, size, "%.1fs", (double)us / 1e6);
+	else if (us < 3600000000ULL)
+		snprintf(buf, size, "%.1fm", (double)us / 60e6);
+	else if (us < 86400000000ULL)
+		snprintf(buf, size, "%.1fh", (double)us / 3600e6);
+	else
+		snprintf(buf, size, "%.1fd", (double)us / 86400e6);
+}
+
+int top_src_dwell(struct top_src *src, char out[][TOP_DWELL_MAX + 1])
+{
+	struct tcpsm_lat_set set;
+	uint32_t netns = src->follow ? src->netns : src->own;
+	unsigned int s;
+	int r;
+
+	r = tcpsm_lat_request(&src->nl, src->follow, &set);
+	if (r < 0) {
+		tcpsm_lat_set_free(&set);
+		return r;
+	}
+	for (s = 0; s < TCPSM_NUM_STATES; s++)
+		snprintf(out[s], TOP_DWELL_MAX + 1, "-");
+	for (size_t i = 0; i < set.n; i++) {
+		const struct tcpsm_lat_hist *h = &set.v[i];
+
+		if (h->has_port || h->state >= TCPSM_NUM_STATES || !h->count ||
+		    ((src->follow || src->has_own) && h->netns != netns))
+			continue;
+		top_fmt_dwell(tcpsm_lat_quantile_us(h, 0.5), out[h->state],
+			      TOP_DWELL_MAX + 1);
+	}
+	tcpsm_lat_set_free(&set);
+	return 0;
 }
 
 void top_src_perror(const struct top_src *src, int err)

@@ -14,6 +14,7 @@
 #include "alarm.h"
 #include "nl.h"
 #include "stats.h"
+#include "topdiag.h"	/* TOP_DWELL_MAX */
 
 struct top_src {
 	struct tcpsm_nl nl;
@@ -55,6 +56,18 @@ int top_src_alarms(struct top_src *src, struct tcpsm_alarm_set *set);
  * our own), or the dump failed (a module without listeners).
  */
 uint32_t top_src_pressure(struct top_src *src);
+
+/*
+ * The median time each state of the namespace shown was held before it
+ * was left (a GET_LATENCY dump; all-netns while another namespace is
+ * followed), as short text ("850us", "12ms", "3.0s", "4.1m", "2.0h",
+ * "1.5d"); "-" for a state never left, or the time of none known.
+ * Returns 0 or a negative errno (out left as it was).
+ */
+int top_src_dwell(struct top_src *src, char out[][TOP_DWELL_MAX + 1]);
+
+/* us as top_src_dwell() writes it. */
+void top_fmt_dwell(uint64_t us, char *buf, size_t size);
 
 /* Print why the last read failed, on one line, like tcpsm stats does. */
 void top_src_perror(const struct top_src *src, int err);

@@ -306,6 +306,34 @@ static void test_big_counts(void)
 	free(text);
 }
 
+/* With -t / key t: each box shows its state's median time, not its count. */
+static void test_dwell(void)
+{
+	static const char dwell[TCPSM_NUM_STATES][TOP_DWELL_MAX + 1] = {
+		[TCPSM_STATE_CLOSED] = "-", [TCPSM_STATE_LISTEN] = "1.5h",
+		[TCPSM_STATE_SYN_SENT] = "100ms", [TCPSM_STATE_SYN_RCVD] = "99ms",
+		[TCPSM_STATE_ESTABLISHED] = "3.0s", [TCPSM_STATE_FIN_WAIT_1] = "-",
+		[TCPSM_STATE_FIN_WAIT_2] = "1.5s", [TCPSM_STATE_CLOSE_WAIT] = "1.5s",
+		[TCPSM_STATE_CLOSING] = "-", [TCPSM_STATE_LAST_ACK] = "850us",
+		[TCPSM_STATE_TIME_WAIT] = "60.0s",
+	};
+	static struct tcpsm_stats a, b;
+	struct top_frame f;
+	char *text;
+
+	readings(&a, &b);
+	frame_of(&f, &b, &a);
+	f.dwell = dwell;
+	text = print(&f, true);
+	check(count_str(text, "ESTABLISHED  3.0s") == 1 &&
+	      count_str(text, "SYN_SENT    100ms") == 1 &&
+	      count_str(text, "LAST_ACK    850us") == 1 &&
+	      count_str(text, "TIME_WAIT   60.0s") == 1 &&
+	      count_str(text, "ESTABLISHED    41") == 0,
+	      "time in state: the boxes show it, not the counts", "%s", text);
+	free(text);
+}
+
 static void test_status(void)
 {
 	static const struct top_alarm al[] = { { "too many CLOSE_WAIT" }, { "b" } };
@@ -353,8 +381,8 @@ static void test_status(void)
 		free(text);
 	}
 	top_draw_help(&cv);
-	check(count_re(row(&cv, 50 / 2 - 6, false), "tcpsm top: keys") == 1,
-	      "help: overlay in the middle", "[%s]", row(&cv, 19, false));
+	check(count_re(row(&cv, 50 / 2 - 8, false), "tcpsm top: keys") == 1,
+	      "help: overlay in the middle", "[%s]", row(&cv, 17, false));
 	cv_free(&cv);
 
 	cv_init(&cv, 10, 3);	/* smaller than the help: clipped, no crash */
@@ -596,6 +624,7 @@ int main(int argc, char **argv)
 	test_frame();
 	test_labels();
 	test_big_counts();
+	test_dwell();
 	test_status();
 	test_layout();
 	test_pressure();
