@@ -34,8 +34,9 @@ n=$(jq '[.panels[] | select((.targets // []) | length == 0)] | length' "$DASH")
 # the exporter's metric names: the string literals of metrics.c
 exported=$(grep -o '"tcpsm_[a-z_]*"' "$ROOT/userspace/exporter/metrics.c" | tr -d '"' | sort -u)
 # listener families are written through a macro with the full name too
+# (a histogram's series are its name with _bucket, _sum or _count)
 used=$( { jq -r '.. | .expr? // empty' "$DASH"; grep -E '^\s+expr:' "$RULES"; } |
-	grep -o 'tcpsm_[a-z_]*' | sort -u)
+	grep -o 'tcpsm_[a-z_]*' | sed -E 's/_seconds_(bucket|sum|count)$/_seconds/' | sort -u)
 missing=$(comm -13 <(echo "$exported") <(echo "$used"))
 if [ -z "$missing" ]; then
 	ok "rules and dashboard query only metrics the exporter writes ($(echo "$used" | wc -l) names)"

@@ -38,7 +38,9 @@ void cmd_exporter_help(FILE *f)
 	      "tcpsm_closewait_sockets{port}, tcpsm_closewait_oldest_seconds{port},\n"
 	      "tcpsm_listener_{syn_queue,syn_queue_max,accept_queue,accept_queue_max,\n"
 	      "syn_flood_score,accept_score}{listener,port},\n"
-	      "tcpsm_alarm_active{alarm,port[,listener]}; then tcpsm_up,\n"
+	      "tcpsm_alarm_active{alarm,port[,listener]},\n"
+	      "tcpsm_state_duration_seconds{state[,port,side]} (a histogram),\n"
+	      "tcpsm_state_duration_unknown_total{state[,port,side]}; then tcpsm_up,\n"
 	      "tcpsm_build_info{version,module_version,kernel},\n"
 	      "tcpsm_exporter_scrape_duration_seconds, tcpsm_exporter_scrapes_total,\n"
 	      "tcpsm_exporter_scrape_errors_total.\n", f);

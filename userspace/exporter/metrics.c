@@ -95,7 +95,7 @@ static void put_value(struct tcpsm_mbuf *b, const char *v)
 
 /* ---- the families ---------------------------------------------------------- */
 
-enum mtype { GAUGE, COUNTER };
+enum mtype { GAUGE, COUNTER, HISTOGRAM };
 
 /*
  * The # HELP and # TYPE lines of family @name. A counter's samples end in
@@ -110,7 +110,8 @@ static void family(struct tcpsm_mbuf *b, bool om, const char *name,
 		n -= 6;
 	tcpsm_mbuf_printf(b, "# HELP %.*s %s\n", (int)n, name, help);
 	tcpsm_mbuf_printf(b, "# TYPE %.*s %s\n", (int)n, name,
-			  t == COUNTER ? "counter" : "gauge");
+			  t == COUNTER ? "counter" :
+			  t == HISTOGRAM ? "histogram" : "gauge");
 }
 
 /* name{netns="N",netns_name="NAME" (then the caller's labels) */
@@ -295,6 +296,83 @@ static void alarm_families(struct tcpsm_mbuf *b, const struct tcpsm_scrape *s,
 	}
 }
 
+/*
+ * Time in state: the module's log2 buckets (1 us apart by factors of 2)
+ * every other one, le = 4^k us: 19 bounds from 1 us to 19 hours, each
+ * count exact; then +Inf. A histogram of a port has the port and the
+ * side it is of (remote for SYN_SENT, local for SYN_RCVD and
+ * CLOSE_WAIT); the namespace's has neither, so {port=""} selects it.
+ */
+/* @us microseconds as seconds: decimals, no trailing zeros ("0.000004") */
+static void fmt_le(char *buf, size_t len, uint64_t us)
+{
+	size_t n;
+
+	snprintf(buf, len, "%" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
+	n = strlen(buf);
+	while (buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+}
+
+static void lat_series(struct tcpsm_mbuf *b, const struct tcpsm_scrape *s,
+		       const struct tcpsm_lat_hist *h, const char *name)
+{
+	char port[8];
+
+	open_ns(b, s, name, h->netns);
+	label(b, "state", tcpsm_state_name(h->state));
+	if (h->has_port) {
+		snprintf(port, sizeof(port), "%u", h->port);
+		label(b, "port", port);
+		label(b, "side", tcpsm_lat_port_side(h->state));
+	}
+}
+
+static void latency_families(struct tcpsm_mbuf *b,
+			     const struct tcpsm_scrape *s, bool om)
+{
+	const char *name = "tcpsm_state_duration_seconds";
+	char sname[64], le[32];
+	uint64_t cum;
+	unsigned int i;
+	size_t k;
+
+	family(b, om, name, HISTOGRAM,
+	       "Time sockets spent in a state before leaving it (edges whose time is known).");
+	for (k = 0; k < s->lat.n; k++) {
+		const struct tcpsm_lat_hist *h = &s->lat.v[k];
+
+		cum = 0;
+		snprintf(sname, sizeof(sname), "%s_bucket", name);
+		for (i = 0; i + 1 < TCPSM_LAT_BUCKETS; i++) {
+			cum += h->bucket[i];
+			if (i % 2)
+				continue;
+			fmt_le(le, sizeof(le), tcpsm_lat_le_us(i));
+			lat_series(b, s, h, sname);
+			label(b, "le", le);
+			close_u64(b, cum);
+		}
+		lat_series(b, s, h, sname);
+		label(b, "le", "+Inf");
+		close_u64(b, h->count);
+		snprintf(sname, sizeof(sname), "%s_sum", name);
+		lat_series(b, s, h, sname);
+		tcpsm_mbuf_printf(b, "} %.9f\n", (double)h->sum_ns / 1e9);
+		snprintf(sname, sizeof(sname), "%s_count", name);
+		lat_series(b, s, h, sname);
+		close_u64(b, h->count);
+	}
+	family(b, om, "tcpsm_state_duration_unknown_total", COUNTER,
+	       "Edges out of a state whose time in it is not known (the socket is older than the module, or was not tracked).");
+	for (k = 0; k < s->lat.n; k++) {
+		lat_series(b, s, &s->lat.v[k], "tcpsm_state_duration_unknown_total");
+		close_u64(b, s->lat.v[k].unknown);
+	}
+}
+
 void tcpsm_metrics_write(struct tcpsm_mbuf *b, const struct tcpsm_scrape *s,
 			 bool om)
 {
@@ -316,6 +394,7 @@ void tcpsm_metrics_write(struct tcpsm_mbuf *b, const struct tcpsm_scrape *s,
 	closewait_families(b, s, om);
 	listener_families(b, s, om);
 	alarm_families(b, s, om);
+	latency_families(b, s, om);
 
 	family(b, om, "tcpsm_exporter_scrape_duration_seconds", GAUGE,
 	       "Time this scrape spent reading the kernel.");
@@ -377,6 +456,8 @@ int tcpsm_scrape_read(struct tcpsm_nl *nl, struct tcpsm_scrape *s)
 		tcpsm_listener_set_free(&s->ls);
 	if (note(s, tcpsm_alarms_request(nl, s->all, &s->alarms), &first) < 0)
 		tcpsm_alarm_set_free(&s->alarms);
+	if (note(s, tcpsm_lat_request(nl, s->all, &s->lat), &first) < 0)
+		tcpsm_lat_set_free(&s->lat);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	s->duration_s = (double)(t1.tv_sec - t0.tv_sec) +
 			(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -389,6 +470,7 @@ void tcpsm_scrape_free(struct tcpsm_scrape *s)
 	tcpsm_cw_set_free(&s->cw);
 	tcpsm_listener_set_free(&s->ls);
 	tcpsm_alarm_set_free(&s->alarms);
+	tcpsm_lat_set_free(&s->lat);
 }
 
 /* ---- content negotiation --------------------------------------------------- */

@@ -7,7 +7,9 @@
  * The metric names and labels are a contract (Documentation/exporter.md);
  * label cardinality is bounded by what the kernel reports: namespaces
  * (one set per namespace), states (10) and edges taken (at most 121),
- * ports with sockets in CLOSE_WAIT, listeners, and active alarms.
+ * ports with sockets in CLOSE_WAIT, listeners, active alarms, and the
+ * time-in-state histograms (states left at least once, and the ports
+ * the module keeps: latency_ports per namespace), 22 series each.
  */
 #ifndef TCPSM_METRICS_H
 #define TCPSM_METRICS_H
@@ -18,6 +20,7 @@
 
 #include "alarm.h"
 #include "closewait.h"
+#include "latency.h"
 #include "listener.h"
 #include "netns.h"
 #include "stats.h"
@@ -43,6 +46,7 @@ struct tcpsm_scrape {
 	struct tcpsm_cw_set cw;
 	struct tcpsm_listener_set ls;
 	struct tcpsm_alarm_set alarms;
+	struct tcpsm_lat_set lat;
 	int failed;			/* requests of this scrape that failed */
 
 	const char *version;		/* this tcpsm's */
@@ -56,7 +60,7 @@ struct tcpsm_nl;
 
 /*
  * Read everything from the kernel into s (the sets cleared first):
- * GET_STATS, GET_CLOSEWAIT, GET_LISTENERS, GET_ALARMS, of every
+ * GET_STATS, GET_CLOSEWAIT, GET_LISTENERS, GET_ALARMS, GET_LATENCY, of every
  * namespace when s->all. A failed request counts in s->failed and
  * s->errors, and its set stays empty. Returns the first error, or 0.
  */

@@ -28,6 +28,7 @@ static void fill(struct tcpsm_scrape *s)
 	struct tcpsm_stats *st;
 	struct tcpsm_cw_port *p;
 	struct tcpsm_listener *l;
+	struct tcpsm_lat_hist *h;
 	struct tcpsm_alarm *a;
 
 	memset(s, 0, sizeof(*s));
@@ -86,6 +87,28 @@ static void fill(struct tcpsm_scrape *s)
 	a[1].listener = *l;
 	s->alarms.v = a;
 	s->alarms.n = s->alarms.cap = 2;
+
+	/* SYN_SENT: 3 at most 1 us, 2 in (64 us, 128 us], 1 past the last
+	 * bound; its port 443 (remote): the 2 */
+	h = calloc(2, sizeof(*h));
+	h[0].netns = 7;
+	h[0].state = TCPSM_STATE_SYN_SENT;
+	h[0].bucket[0] = 3;
+	h[0].bucket[7] = 2;
+	h[0].bucket[TCPSM_LAT_BUCKETS - 1] = 1;
+	h[0].count = 6;
+	h[0].sum_ns = 1500000000;
+	h[0].unknown = 4;
+	h[1] = h[0];
+	h[1].has_port = true;
+	h[1].port = 443;
+	memset(h[1].bucket, 0, sizeof(h[1].bucket));
+	h[1].bucket[7] = 2;
+	h[1].count = 2;
+	h[1].sum_ns = 200000;
+	h[1].unknown = 0;
+	s->lat.v = h;
+	s->lat.n = s->lat.cap = 2;
 }
 
 static void has(const char *what, const char *text, const char *line)
@@ -132,6 +155,25 @@ static void test_text(void)
 	    "tcpsm_alarm_active{netns=\"7\",netns_name=\"pod\\\"a\\\\b\\nc\",alarm=\"CLOSE_WAIT_LEAK\",port=\"8080\"} 1\n");
 	has("metrics: listener alarm", b.p,
 	    "tcpsm_alarm_active{netns=\"4026531840\",netns_name=\"\",alarm=\"SYN_FLOOD\",port=\"443\",listener=\"[::]:443\"} 1\n");
+	has("metrics: time in state: type", b.p,
+	    "# TYPE tcpsm_state_duration_seconds histogram\n");
+	has("metrics: time in state: first bucket", b.p,
+	    "tcpsm_state_duration_seconds_bucket{netns=\"7\",netns_name=\"pod\\\"a\\\\b\\nc\",state=\"SYN_SENT\",le=\"0.000001\"} 3\n");
+	/* (64, 128] is below le 256 us, cumulative */
+	has("metrics: time in state: cumulative", b.p,
+	    "state=\"SYN_SENT\",le=\"0.000064\"} 3\n");
+	has("metrics: time in state: le 4^k us", b.p,
+	    "state=\"SYN_SENT\",le=\"0.000256\"} 5\n");
+	has("metrics: time in state: the last bound", b.p,
+	    "state=\"SYN_SENT\",le=\"68719.476736\"} 5\n");
+	has("metrics: time in state: +Inf is the count", b.p,
+	    "state=\"SYN_SENT\",le=\"+Inf\"} 6\n");
+	has("metrics: time in state: sum", b.p,
+	    "tcpsm_state_duration_seconds_sum{netns=\"7\",netns_name=\"pod\\\"a\\\\b\\nc\",state=\"SYN_SENT\"} 1.500000000\n");
+	has("metrics: time in state: a port's", b.p,
+	    "state=\"SYN_SENT\",port=\"443\",side=\"remote\",le=\"0.000256\"} 2\n");
+	has("metrics: time in state: unknown", b.p,
+	    "tcpsm_state_duration_unknown_total{netns=\"7\",netns_name=\"pod\\\"a\\\\b\\nc\",state=\"SYN_SENT\"} 4\n");
 	has("metrics: exporter's own", b.p,
 	    "tcpsm_exporter_scrape_duration_seconds 0.000250\n");
 	has("metrics: errors", b.p, "tcpsm_exporter_scrape_errors_total 1\n");
