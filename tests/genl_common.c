@@ -205,6 +205,8 @@ int all_netns_attr(int cmd)
 		return TCPSM_A_ALARM_ALL_NETNS;
 	case TCPSM_CMD_GET_LISTENERS:
 		return TCPSM_A_LISTENERS_ALL_NETNS;
+	case TCPSM_CMD_GET_LATENCY:
+		return TCPSM_A_LATENCY_ALL_NETNS;
 	}
 	return 0;
 }

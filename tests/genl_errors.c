@@ -20,12 +20,12 @@
  * GET_CONFIG has no request attributes: it gets a reject-all policy on
  * every kernel (the core's genl_policy_reject_all on 6.1; tcpsm's own on
  * 6.2+, where split ops without a policy would not be parsed at all), so
- * any attribute is refused. GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS
- * take the all-netns flag only; with it, root of the initial namespace
+ * any attribute is refused. GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS and
+ * GET_LATENCY take the all-netns flag only; with it, root of the initial namespace
  * sees every namespace's (a listener of a child namespace), root of a
  * child namespace and the unprivileged are refused, -EPERM, with the
  * reason.
- * GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS are dumps only: a do is
+ * GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS and GET_LATENCY are dumps only: a do is
  * refused, a dump gives well-formed messages of our namespace (flags
  * NLM_F_MULTI, and NLM_F_DUMP_INTR when the sampler ran between two
  * rounds) and DONE, nothing else. Listeners the test opens (IPv4 and
@@ -438,6 +438,10 @@ B_PUT(b_attr3, nla_put_u32, 3, 1);
 
 /* the all-netns flags of the three list dumps, with a payload */
 B_PUT(b_cw_all_u32, nla_put_u32, TCPSM_A_CLOSEWAIT_ALL_NETNS, 1);
+B_PUT(b_lat_all_u32, nla_put_u32, TCPSM_A_LATENCY_ALL_NETNS, 1);
+/* attribute 2 (netns, reply only) and 11 (above its maxattr) of GET_LATENCY */
+B_PUT(b_lat_netns, nla_put_u32, TCPSM_A_LATENCY_NETNS, 1);
+B_PUT(b_lat_above, nla_put_u32, TCPSM_A_LATENCY_ALL_NETNS + 1, 1);
 B_PUT(b_alarms_all_u32, nla_put_u32, TCPSM_A_ALARM_ALL_NETNS, 1);
 B_PUT(b_ls_all_u32, nla_put_u32, TCPSM_A_LISTENERS_ALL_NETNS, 1);
 
@@ -587,6 +591,18 @@ static const struct bad_req bad_reqs[] = {
 	{ "GET_LISTENERS all-netns with a u32 payload", D, ERANGE,
 	  "Attribute failed policy validation", ATTR0_OFFS, b_ls_all_u32,
 	  TCPSM_CMD_GET_LISTENERS, .pol = POL_FLAG },
+	/* GET_LATENCY: a dump that takes all-netns only */
+	{ "GET_LATENCY as a do", 0, EOPNOTSUPP, NULL, NO_OFFS, b_none,
+	  TCPSM_CMD_GET_LATENCY, .pol = POL_NONE },
+	{ "GET_LATENCY dump with reply-only netns", D, EINVAL,
+	  "Unsupported attribute", ATTR0_OFFS, b_lat_netns,
+	  TCPSM_CMD_GET_LATENCY, .pol = POL_NONE },
+	{ "GET_LATENCY dump with an attribute past all-netns", D, EINVAL,
+	  "Unknown attribute type", ATTR0_OFFS, b_lat_above,
+	  TCPSM_CMD_GET_LATENCY, .pol = POL_NONE },
+	{ "GET_LATENCY all-netns with a u32 payload", D, ERANGE,
+	  "Attribute failed policy validation", ATTR0_OFFS, b_lat_all_u32,
+	  TCPSM_CMD_GET_LATENCY, .pol = POL_FLAG },
 };
 #undef D
 
@@ -928,6 +944,10 @@ BAD_TEST(get_stats_trailing, 39)
 BAD_TEST(get_closewait_all_u32, 40)
 BAD_TEST(get_alarms_all_u32, 41)
 BAD_TEST(get_listeners_all_u32, 42)
+BAD_TEST(get_latency_do, 43)
+BAD_TEST(get_latency_dump_netns, 44)
+BAD_TEST(get_latency_dump_above, 45)
+BAD_TEST(get_latency_all_u32, 46)
 
 /* A valid do and both dumps work (as root). */
 TEST_F(genl, valid_requests)
@@ -2143,7 +2163,10 @@ static int run_dump_of(struct __test_metadata *_metadata, struct conn *c,
 						ta[type] = a;
 					continue;
 				}
-				if (type == TCPSM_A_CLOSEWAIT_NETNS &&
+				/* GET_CLOSEWAIT, GET_LATENCY: a netns u32 */
+				if (type == (cmd == TCPSM_CMD_GET_LATENCY ?
+					     TCPSM_A_LATENCY_NETNS :
+					     TCPSM_A_CLOSEWAIT_NETNS) &&
 				    a->nla_len == NLA_HDRLEN + 4) {
 					memcpy(&ns, (const char *)a + NLA_HDRLEN, 4);
 					own = ns == c->netns;
@@ -2498,17 +2521,18 @@ static void all_refused(struct __test_metadata *_metadata, struct conn *c,
 /*
  * all-netns: from the initial namespace, root sees a listener of a child
  * namespace (with that namespace's inode) in GET_LISTENERS, and the
- * CLOSE_WAIT and alarm dumps of every namespace are well-formed; root of
- * the child namespace (CAP_NET_ADMIN over the initial user namespace,
- * all the same) is refused, naming the initial namespace, for all four
- * dumps; uid 65534 in the initial namespace is refused, naming
+ * CLOSE_WAIT, alarm and latency dumps of every namespace are well-formed;
+ * root of the child namespace (CAP_NET_ADMIN over the initial user
+ * namespace, all the same) is refused, naming the initial namespace, for
+ * all five dumps; uid 65534 in the initial namespace is refused, naming
  * CAP_NET_ADMIN.
  */
 TEST_F(genl, all_netns_dumps)
 {
 	static const int cmds[] = {
 		TCPSM_CMD_GET_STATS, TCPSM_CMD_GET_CLOSEWAIT,
-		TCPSM_CMD_GET_ALARMS, TCPSM_CMD_GET_LISTENERS,
+		TCPSM_CMD_GET_ALARMS, TCPSM_CMD_GET_LATENCY,
+		TCPSM_CMD_GET_LISTENERS,
 	};
 	static struct lsn ls[LSN_MAX];
 	int orig, fd, n, i, waited;
@@ -2545,7 +2569,7 @@ TEST_F(genl, all_netns_dumps)
 	       n, dump_others, found ? "found" : "missing", waited);
 	EXPECT_TRUE(found);
 	EXPECT_LE(1, dump_others);
-	for (i = 1; i < 3; i++) {
+	for (i = 1; i < 4; i++) {
 		n = run_dump_of(_metadata, &self->c, cmds[i], true, NULL, 0);
 		EXPECT_LE(0, n);
 		TH_LOG("all-netns cmd %d: %d messages, %d of other namespaces",

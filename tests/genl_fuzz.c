@@ -31,8 +31,8 @@
  *     net/netlink/policy.c give), then the handler: a reply (+ ACK if
  *     asked), or a dump (NLM_F_MULTI messages, DONE), or its own error;
  *   - the policies are the ones generated from the spec (kmod/tcpsm_nl.c):
- *     GET_STATS, GET_CLOSEWAIT, GET_ALARMS and GET_LISTENERS all-netns (a
- *     flag), SET_CONFIG the six settings (u32s with the spec's ranges,
+ *     GET_STATS, GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS and GET_LATENCY
+ *     all-netns (a flag), SET_CONFIG the six settings (u32s with the spec's ranges,
  *     keys[] in genl_common.c); GET_CONFIG, without one, refuses every
  *     attribute (reject-all, maxattr 1, strict: the core's
  *     genl_policy_reject_all on 6.1, tcpsm's own copy on 6.2+); an
@@ -61,8 +61,10 @@
  * GET_ALARMS: one port or alarm of our namespace each, an alarm with the
  * attributes of its kind; GET_LISTENERS: one listener of our namespace
  * each, its address as long as its family's, its percentages 0..100, the
- * SYN queue's limit the accept queue's). The one thing the model cannot
- * know is whether a GET_CLOSEWAIT, GET_ALARMS or GET_LISTENERS dump ended
+ * SYN queue's limit the accept queue's; GET_LATENCY: one histogram of
+ * our namespace each, of a state that is left, its 39 buckets adding up
+ * to its count). The one thing the model cannot
+ * know is whether a GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS or GET_LATENCY dump ended
  * in its first round (no port in CLOSE_WAIT, no listener): a dump after
  * it in the same send may get -EBUSY.
  *
@@ -358,7 +360,7 @@ enum must {
 	MUST_OK,	/* GET_STATS: our namespace, one message */
 	MUST_ALL,	/* ALL_NETNS as root: min_all messages, ours too */
 	MUST_EPERM,	/* ALL_NETNS unprivileged: DONE -EPERM, no message */
-	MUST_LIST,	/* GET_CLOSEWAIT, GET_ALARMS, GET_LISTENERS: 0 or more of ours */
+	MUST_LIST,	/* the list dumps (not GET_STATS): 0 or more of ours */
 	MUST_LIST_ALL,	/* the same with ALL_NETNS as root: of any namespace */
 };
 
@@ -491,6 +493,11 @@ static const struct policy pol_listeners = {
 	TCPSM_A_LISTENERS_ALL_NETNS, { [TCPSM_A_LISTENERS_ALL_NETNS] = P_FLAG },
 };
 
+static const struct policy pol_latency = {
+	TCPSM_A_LATENCY_ALL_NETNS, { [TCPSM_A_LATENCY_ALL_NETNS] = P_FLAG },
+};
+_Static_assert(TCPSM_A_LATENCY_ALL_NETNS <= POL_MAX, "POL_MAX");
+
 /* genl_policy_reject_all */
 static const struct policy pol_reject = { 1, { P_REJECT, P_REJECT } };
 
@@ -510,6 +517,7 @@ static const struct op_model *op_of(__u8 cmd)
 		[TCPSM_CMD_GET_CLOSEWAIT] = { false, true, false, &pol_cw },
 		[TCPSM_CMD_GET_ALARMS] = { false, true, false, &pol_alarms },
 		[TCPSM_CMD_GET_LISTENERS] = { false, true, false, &pol_listeners },
+		[TCPSM_CMD_GET_LATENCY] = { false, true, false, &pol_latency },
 	};
 
 	if (cmd >= ARRAY_SIZE(ops) || !(ops[cmd].doit || ops[cmd].dumpit))
@@ -528,6 +536,7 @@ static const char *cmd_name(unsigned int cmd)
 		[TCPSM_CMD_GET_ALARMS] = "GET_ALARMS",
 		[TCPSM_CMD_ALARM] = "ALARM",
 		[TCPSM_CMD_GET_LISTENERS] = "GET_LISTENERS",
+		[TCPSM_CMD_GET_LATENCY] = "GET_LATENCY",
 	};
 
 	return cmd < ARRAY_SIZE(names) && names[cmd] ? names[cmd] : "cmd?";
@@ -1333,6 +1342,7 @@ enum akind {
 	A_NO, A_PAD, A_FLAG, A_U16, A_U32, A_U64, A_ADDR,
 	A_NEST,		/* socket nests, any number */
 	A_LISTENER,	/* one listener nest: the caller checks it (check_listener) */
+	A_U64S,		/* u64s, any number (the latency buckets) */
 };
 
 struct aspec {
@@ -1454,6 +1464,7 @@ static bool check_set(struct fcase *fc, const char *what, const void *data,
 			ok = plen == 4;
 			break;
 		case A_U64:
+		case A_U64S:
 			ok = plen == 8;
 			break;
 		case A_ADDR:
@@ -1467,12 +1478,14 @@ static bool check_set(struct fcase *fc, const char *what, const void *data,
 			ok = false;
 			break;
 		}
-		if (!ok || (k != A_PAD && k != A_NEST && at[type])) {
+		if (!ok || (k != A_PAD && k != A_NEST && k != A_U64S && at[type])) {
 			fail(fc, "%s: attribute type %u of %u bytes%s", what,
 			     a->nla_type, a->nla_len, ok ? ", twice" : "");
 			return false;
 		}
 		at[type] = a;
+		if (k == A_U64S)
+			(*nnest)++;
 		if (k == A_NEST) {
 			const struct nlattr *sat[TCPSM_A_SOCKET_MAX + 1];
 			__u16 fam;
@@ -1577,6 +1590,66 @@ static bool check_listeners(struct fcase *fc, const struct nlmsghdr *nlh,
 			      at[TCPSM_A_LISTENERS_LISTENER], netns, NULL);
 }
 
+/* a GET_LATENCY message: one histogram */
+static const struct aspec latency_spec[TCPSM_A_LATENCY_MAX + 1] = {
+	[TCPSM_A_LATENCY_PAD] = { A_PAD, false },
+	[TCPSM_A_LATENCY_NETNS] = { A_U32, true },
+	[TCPSM_A_LATENCY_STATE] = { A_U32, true },
+	[TCPSM_A_LATENCY_PORT] = { A_U16, false },
+	[TCPSM_A_LATENCY_COUNT] = { A_U64, true },
+	[TCPSM_A_LATENCY_SUM_NS] = { A_U64, true },
+	[TCPSM_A_LATENCY_UNKNOWN] = { A_U64, true },
+	[TCPSM_A_LATENCY_BUCKET] = { A_U64S, true },
+	[TCPSM_A_LATENCY_PORT_OVERFLOW] = { A_U64, false },
+};
+
+#define LAT_BUCKETS	39	/* TCPSM_TIS_BUCKETS in kmod/tcpsm_pernet.h */
+
+/*
+ * A GET_LATENCY message: one histogram of our namespace: a state that
+ * is left (not CLOSED), its 39 buckets adding up to its count, a port
+ * only for SYN_SENT, SYN_RCVD and CLOSE_WAIT, port-overflow only in
+ * those states' namespace-wide message.
+ */
+static bool check_latency(struct fcase *fc, const struct nlmsghdr *nlh,
+			  __u32 *netns)
+{
+	const struct nlattr *at[TCPSM_A_LATENCY_MAX + 1];
+	const struct nlattr *a;
+	__u64 count, sum = 0, v;
+	int nb, rem, len = nlh->nlmsg_len - GENL_LEN;
+	bool ports;
+	__u32 state;
+
+	if (!check_set(fc, "GET_LATENCY message", (const char *)nlh + GENL_LEN,
+		       len, latency_spec, TCPSM_A_LATENCY_MAX, at, &nb))
+		return false;
+	*netns = attr_u32(at[TCPSM_A_LATENCY_NETNS]);
+	state = attr_u32(at[TCPSM_A_LATENCY_STATE]);
+	memcpy(&count, nla_data(at[TCPSM_A_LATENCY_COUNT]), 8);
+	for (a = (const void *)((const char *)nlh + GENL_LEN), rem = len;
+	     attr_ok(a, rem); a = attr_next(a, &rem)) {
+		if ((a->nla_type & NLA_TYPE_MASK) != TCPSM_A_LATENCY_BUCKET)
+			continue;
+		memcpy(&v, nla_data(a), 8);
+		sum += v;
+	}
+	ports = state == TCPSM_STATE_SYN_SENT || state == TCPSM_STATE_SYN_RCVD ||
+		state == TCPSM_STATE_CLOSE_WAIT;
+	if (state == TCPSM_STATE_CLOSED || state > TCPSM_STATE_MAX ||
+	    nb != LAT_BUCKETS || sum != count ||
+	    (at[TCPSM_A_LATENCY_PORT] && !ports) ||
+	    (!!at[TCPSM_A_LATENCY_PORT_OVERFLOW] !=
+	     (ports && !at[TCPSM_A_LATENCY_PORT]))) {
+		fail(fc, "GET_LATENCY message: state %u, %d buckets adding up to %llu of %llu, port %d, port-overflow %d",
+		     state, nb, (unsigned long long)sum,
+		     (unsigned long long)count, !!at[TCPSM_A_LATENCY_PORT],
+		     !!at[TCPSM_A_LATENCY_PORT_OVERFLOW]);
+		return false;
+	}
+	return true;
+}
+
 /* A GET_CLOSEWAIT message: one port of our namespace, as the spec says. */
 static bool check_closewait(struct fcase *fc, const struct nlmsghdr *nlh,
 			    __u32 *netns)
@@ -1672,6 +1745,8 @@ static bool check_data(struct fcase *fc, const struct nlmsghdr *nlh,
 		return check_alarm(fc, nlh, netns);
 	case TCPSM_CMD_GET_LISTENERS:
 		return check_listeners(fc, nlh, netns);
+	case TCPSM_CMD_GET_LATENCY:
+		return check_latency(fc, nlh, netns);
 	}
 	fail(fc, "internal: data expected for command %u", e->cmd);
 	return false;
