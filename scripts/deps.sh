@@ -25,6 +25,8 @@ PKGS=(
 	linux-source-6.12 python3-yaml python3-jsonschema
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	iproute2 jq tmux libbpf-tools
+	# latency.sh: how many events tcpstates itself missed (bpftool prog)
+	bpftool
 	# make deb and the package tests (tests/package.sh, tests/install.sh)
 	debhelper dh-dkms dkms lintian systemd
 )

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Connections with known times in each state, for tests/latency.sh.
+
+  lat_traffic.py server ADDR PORT N CLOSE_AFTER
+      listen on ADDR:PORT; print {"ready": true}; accept N connections;
+      each: read until the peer's FIN, then wait CLOSE_AFTER seconds in
+      CLOSE_WAIT and close. Print {"done": N} when all are closed.
+  lat_traffic.py client ADDR PORT N HOLD
+      open N connections to ADDR:PORT, 20 ms apart; once all are
+      established, hold them HOLD seconds, then close them, 20 ms apart
+      (FIN first: the client goes FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT). Print {"ports": [...]},
+      the local ports, once closed.
+  lat_traffic.py ports ADDR FIRST COUNT
+      listen on COUNT ports from FIRST and connect once to each; close
+      all. Print {"ports": COUNT}.
+
+One JSON line on stdout; errors on stderr, exit 1.
+"""
+import json
+import select
+import socket
+import sys
+import threading
+import time
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def server(addr, port, n, close_after):
+    ls = socket.socket(family(addr), socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, port))
+    ls.listen(max(n, 128))
+    print(json.dumps({"ready": True}), flush=True)
+
+    def serve(c):
+        while c.recv(4096):
+            pass
+        time.sleep(close_after)
+        c.close()
+
+    threads = []
+    for _ in range(n):
+        c, _peer = ls.accept()
+        t = threading.Thread(target=serve, args=(c,))
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    ls.close()
+    print(json.dumps({"done": n}), flush=True)
+
+
+# between two connects, and two closes: a burst of 50 handshakes or FINs
+# under TCG measures the emulator's queue, not the round trip
+SPACING = 0.02
+
+
+def client(addr, port, n, hold):
+    socks = []
+    for _ in range(n):
+        s = socket.socket(family(addr), socket.SOCK_STREAM)
+        s.setblocking(False)
+        s.connect_ex((addr, port))
+        socks.append(s)
+        time.sleep(SPACING)
+    pending = list(socks)    # a connect is done when the socket is writable
+    deadline = time.monotonic() + 30
+    while pending:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise OSError(f"{len(pending)} connections not established in 30 s")
+        _r, w, _x = select.select([], pending, [], left)
+        for s in w:
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err:
+                raise OSError(err, "connect failed")
+            pending.remove(s)
+    ports = [s.getsockname()[1] for s in socks]
+    time.sleep(hold)
+    for s in socks:
+        s.close()
+        time.sleep(SPACING)
+    print(json.dumps({"ports": ports}), flush=True)
+
+
+def ports(addr, first, count):
+    ls = []
+    for p in range(first, first + count):
+        s = socket.socket(family(addr), socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((addr, p))
+        s.listen(4)
+        ls.append(s)
+    for p in range(first, first + count):
+        c = socket.create_connection((addr, p), timeout=30)
+        a, _ = ls[p - first].accept()
+        c.close()
+        a.close()
+    for s in ls:
+        s.close()
+    print(json.dumps({"ports": count}), flush=True)
+
+
+def main(argv):
+    try:
+        if argv[1] == "server":
+            server(argv[2], int(argv[3]), int(argv[4]), float(argv[5]))
+        elif argv[1] == "client":
+            client(argv[2], int(argv[3]), int(argv[4]), float(argv[5]))
+        elif argv[1] == "ports":
+            ports(argv[2], int(argv[3]), int(argv[4]))
+        else:
+            raise ValueError("unknown mode " + argv[1])
+    except (OSError, ValueError, IndexError) as e:
+        print(f"lat_traffic.py: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
