@@ -45,8 +45,15 @@ now_us() { echo "${EPOCHREALTIME/./}"; }
 
 # ---- the module ----------------------------------------------------------
 loaded() { grep -q '^tcpsm ' /proc/modules; }
+# mod_load [PARAM=VALUE...]: tcpsm loaded with these parameters (reloaded
+# if it was loaded with others)
+MOD_ARGS=
 mod_load() {
-	loaded || insmod "$TCPSM_KO" || fatal "insmod $TCPSM_KO failed"
+	if loaded && [ "$MOD_ARGS" != "$*" ]; then
+		mod_unload
+	fi
+	loaded || insmod "$TCPSM_KO" "$@" || fatal "insmod $TCPSM_KO $* failed"
+	MOD_ARGS="$*"
 }
 mod_unload() {
 	for _ in $(seq 50); do

@@ -8,6 +8,8 @@
 #   B  tcpsm loaded, no subscriber
 #   C  tcpsm loaded, `tcpsm events --json > /dev/null` running
 #   D  no module, `tcpstates` (Debian's libbpf-tools) > /dev/null running
+#   N  tcpsm loaded without time in state (latency_sockets=0), no
+#      subscriber: B/N is what time in state costs
 # Prints the median connections/s of each, its ratio to A's median ("vs A",
 # the number the targets use), and the median of its ratios to A in the
 # same round ("paired": the same when the machine is steady; when other
@@ -16,7 +18,7 @@
 # of one vCPU: what it took from the churn's workers).
 #
 # Environment: TCPSM_BENCH_ROUNDS (default 7), TCPSM_BENCH_SECONDS per run
-# (default 8), TCPSM_BENCH_CONFIGS (default "A B C D"), TCPSM_BENCH_WORKERS
+# (default 8), TCPSM_BENCH_CONFIGS (default "A B C D N"), TCPSM_BENCH_WORKERS
 # (default: the vCPUs), TCPSM_BENCH_PAUSE seconds between runs (default 1).
 # A configuration that cannot run (no `tcpsm events` yet, tcpstates
 # cannot attach) is reported n/a with the reason; that is not an error.
@@ -27,7 +29,7 @@ PART=overhead
 
 ROUNDS=${TCPSM_BENCH_ROUNDS:-7}
 SECS=${TCPSM_BENCH_SECONDS:-8}
-CONFIGS=${TCPSM_BENCH_CONFIGS:-A B C D}
+CONFIGS=${TCPSM_BENCH_CONFIGS:-A B C D N}
 PAUSE=${TCPSM_BENCH_PAUSE:-1}
 PORT=41000
 declare -A desc=(
@@ -35,6 +37,7 @@ declare -A desc=(
 	[B]="tcpsm loaded, no subscriber"
 	[C]="tcpsm + tcpsm events --json >/dev/null"
 	[D]="no module, tcpstates >/dev/null"
+	[N]="tcpsm without time in state"
 )
 declare -A runs=() why=() val=() cpu=()
 
@@ -56,6 +59,7 @@ setup() {
 		mod_unload
 		tcpstates_start || { why[D]="tcpstates: ${tcpstates_why:-exited}"; return 1; }
 		;;
+	N) mod_load latency_sockets=0 ;;
 	*) fatal "unknown configuration $1" ;;
 	esac
 }
