@@ -9,8 +9,11 @@
   lat_traffic.py client ADDR PORT N HOLD
       open N connections to ADDR:PORT, 20 ms apart; once all are
       established, hold them HOLD seconds, then close them, 20 ms apart
-      (FIN first: the client goes FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT). Print {"ports": [...]},
-      the local ports, once closed.
+      (FIN first: the client goes FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT).
+      Print {"ports": [...], "connect_ms": [...]}: the local ports, and
+      how long each connect took as the client saw it (from before
+      connect() to writable, so never less than the kernel's SYN_SENT),
+      once closed.
   lat_traffic.py ports ADDR FIRST COUNT
       listen on COUNT ports from FIRST and connect once to each; close
       all. Print {"ports": COUNT}.
@@ -60,31 +63,43 @@ SPACING = 0.02
 
 
 def client(addr, port, n, hold):
-    socks = []
+    socks, pending, began, took = [], [], {}, []
+
+    def collect(until, pace):
+        """Note the connects done (writable) until monotonic time until,
+        or (not pace) until none is pending."""
+        while True:
+            left = until - time.monotonic()
+            if left <= 0 or not pending:
+                break
+            _r, w, _x = select.select([], pending, [], left)
+            for s in w:
+                err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                if err:
+                    raise OSError(err, "connect failed")
+                took.append(time.monotonic() - began[s])
+                pending.remove(s)
+        if pace:
+            time.sleep(max(0, until - time.monotonic()))
+
     for _ in range(n):
         s = socket.socket(family(addr), socket.SOCK_STREAM)
         s.setblocking(False)
+        began[s] = time.monotonic()
         s.connect_ex((addr, port))
         socks.append(s)
-        time.sleep(SPACING)
-    pending = list(socks)    # a connect is done when the socket is writable
-    deadline = time.monotonic() + 30
-    while pending:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise OSError(f"{len(pending)} connections not established in 30 s")
-        _r, w, _x = select.select([], pending, [], left)
-        for s in w:
-            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-            if err:
-                raise OSError(err, "connect failed")
-            pending.remove(s)
+        pending.append(s)
+        collect(time.monotonic() + SPACING, True)
+    collect(time.monotonic() + 30, False)
+    if pending:
+        raise OSError(f"{len(pending)} connections not established in 30 s")
     ports = [s.getsockname()[1] for s in socks]
     time.sleep(hold)
     for s in socks:
         s.close()
         time.sleep(SPACING)
-    print(json.dumps({"ports": ports}), flush=True)
+    print(json.dumps({"ports": ports, "connect_ms": sorted(
+        round(t * 1000, 3) for t in took)}), flush=True)
 
 
 def ports(addr, first, count):

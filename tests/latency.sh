@@ -8,7 +8,8 @@
 #
 #  netem      two namespaces, netem 50 ms each way (RTT 100 ms): N
 #             connections held HOLD s, closed by the client; the server
-#             closes CLOSE s after the client's FIN. Client: SYN_SENT and
+#             closes CLOSE s after the client's FIN. Client: SYN_SENT
+#             (but for connects the client itself saw take longer) and
 #             FIN_WAIT_1 in the bucket holding 100 ms, ESTABLISHED in the
 #             one holding HOLD s, FIN_WAIT_2 in the one holding CLOSE s;
 #             server: SYN_RCVD and LAST_ACK 100 ms, ESTABLISHED HOLD s,
@@ -90,6 +91,30 @@ all_in() {
 	fi
 }
 
+# connects_in WHAT HIST BUCKET: the client's N connects in HIST: none
+# unknown, none under BUCKET (it holds netem's round trip), all in it
+# but those the client itself saw take longer than its bound (from
+# before connect() to writable: never shorter than SYN_SENT)
+connects_in() {
+	local what=$1 h=$2 b=$3 le slow got
+	if [ -z "$h" ]; then
+		fail "$what: no histogram"
+		return
+	fi
+	le=$(jq ".buckets[$b].le_us" <<<"$h")
+	slow=$(jq --argjson le "$le" \
+		'[.connect_ms[] | select(. * 1000 > $le)] | length' "$RUN/client.out")
+	got=$(jq -c --argjson b "$b" \
+		'[.count, .unknown, ([.buckets[:$b][].count] | add), .buckets[$b].count]' <<<"$h")
+	if jq -e --argjson n "$N" --argjson s "$slow" \
+		'.[0] == $n and .[1] == 0 and .[2] == 0 and .[3] >= $n - $s' \
+		<<<"$got" > /dev/null; then
+		ok "$what: $N, none faster than the round trip, $(jq '.[3]' <<<"$got") in the bucket up to $le us (the client saw $slow take longer)"
+	else
+		fail "$what: [count, unknown, under bucket $b, in it] = $got, want [$N,0,0,>= $((N - slow))] (the client saw $slow connects over $le us); buckets: $(jq -c '[.buckets[] | select(.count > 0)]' <<<"$h")"
+	fi
+}
+
 # wait_file FILE PATTERN TIMEOUT_S
 wait_file() {
 	local end=$(( $(date +%s) + $3 ))
@@ -125,7 +150,7 @@ if phase netem; then
 	a=$(lat "$TCPSM_NS_A") || die "latency in A"
 	b=$(lat "$TCPSM_NS_B") || die "latency in B"
 	rtt=$(bucket_of 0.1) est=$(bucket_of "$HOLD") cw=$(bucket_of "$CLOSE")
-	all_in "client SYN_SENT (connect)" "$(hist "$a" SYN_SENT null)" "$N" "$rtt"
+	connects_in "client SYN_SENT (connect)" "$(hist "$a" SYN_SENT null)" "$rtt"
 	all_in "client FIN_WAIT_1" "$(hist "$a" FIN_WAIT_1 null)" "$N" "$rtt"
 	all_in "client ESTABLISHED" "$(hist "$a" ESTABLISHED null)" "$N" "$est"
 	all_in "client FIN_WAIT_2" "$(hist "$a" FIN_WAIT_2 null)" "$N" "$cw"
@@ -133,7 +158,7 @@ if phase netem; then
 	all_in "server ESTABLISHED" "$(hist "$b" ESTABLISHED null)" "$N" "$est"
 	all_in "server CLOSE_WAIT (application close)" "$(hist "$b" CLOSE_WAIT null)" "$N" "$cw"
 	all_in "server LAST_ACK" "$(hist "$b" LAST_ACK null)" "$N" "$rtt"
-	all_in "client SYN_SENT, remote port $PORT" "$(hist "$a" SYN_SENT "$PORT")" "$N" "$rtt"
+	connects_in "client SYN_SENT, remote port $PORT" "$(hist "$a" SYN_SENT "$PORT")" "$rtt"
 	all_in "server SYN_RCVD, local port $PORT" "$(hist "$b" SYN_RCVD "$PORT")" "$N" "$rtt"
 	all_in "server CLOSE_WAIT, local port $PORT" "$(hist "$b" CLOSE_WAIT "$PORT")" "$N" "$cw"
 	check "per-port histograms: the server's port only" \
