@@ -166,7 +166,7 @@ if phase netem; then
 		"$(jq -c '[.histograms[] | select(.port != null) | "\(.state) \(.port)"] | sort' <<<"$a") $(jq -c '[.histograms[] | select(.port != null) | "\(.state) \(.port)"] | sort' <<<"$b")"
 	# the text view draws it, as bcc does
 	txt=$(ip netns exec "$TCPSM_NS_B" "$CLI" latency -H --state CLOSE_WAIT --port "$PORT")
-	echo "$txt" | sed 's/^/# /'
+	printf "# %s\n" "${txt//$'\n'/$'\n'# }"
 	if grep -q "^CLOSE_WAIT local $PORT: count $N, unknown 0" <<<"$txt" &&
 	   grep -Eq "1048577 -> 2097152 +: $N +\|\*{40}\|" <<<"$txt"; then
 		ok "latency -H draws the CLOSE_WAIT histogram of port $PORT"
@@ -373,7 +373,7 @@ if phase churn; then
 	done
 	settle "$NSE" || err "connections did not end"
 	# quiet: the same histograms before and after the matrix is read
-	for i in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		l1=$(lat "$NSE") || die "latency in $NSE"
 		st=$(tcpsm_stats "$NSE") || die "stats in $NSE"
 		l2=$(lat "$NSE") || die "latency in $NSE"
