@@ -230,7 +230,7 @@ static void tcpsm_set_state(void *data, const struct sock *sk,
 	}
 	/* SYN_SENT begins here, before connect() looks for a local port */
 	if (from == TCPSM_STATE_CLOSED && to == TCPSM_STATE_SYN_SENT) {
-		tcpsm_tis_start(sk, ktime_get_ns());
+		tcpsm_tis_start(sk, tcpsm_tis_now());
 		return;
 	}
 	/* X -> CLOSE is not an edge when the connection lives on, or never was */
@@ -242,7 +242,7 @@ static void tcpsm_set_state(void *data, const struct sock *sk,
 	/* a listener came or went: tcpsm_listen.c holds or lets go of it */
 	if (from == TCPSM_STATE_LISTEN || to == TCPSM_STATE_LISTEN)
 		tcpsm_ls_note();
-	now = ktime_get_ns();
+	now = tcpsm_tis_now();
 	if (from == TCPSM_STATE_CLOSED)
 		tcpsm_tis_start(sk, now);	/* CLOSED -> LISTEN */
 	else
@@ -299,7 +299,7 @@ static int tcpsm_reqsk_dropped(struct kprobe *p, struct pt_regs *regs)
 	if (sk->sk_protocol == IPPROTO_TCP && sk_hashed(req))
 		tcpsm_edge(sock_net(sk), TCPSM_STATE_SYN_RCVD,
 			   TCPSM_STATE_CLOSED, req, tcpsm_req_since(req),
-			   ktime_get_ns());
+			   tcpsm_tis_now());
 	return 0;
 }
 
@@ -327,7 +327,7 @@ static int tcpsm_child(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	since = tcpsm_req_since(req);
 	if (since == TCPSM_TIS_UNKNOWN && tcp_rsk(inet_reqsk(req))->tfo_listener)
-		since = ktime_get_ns();
+		since = tcpsm_tis_now();
 	c = this_cpu_ptr(&tcpsm_child_since);
 	c->net = sock_net(sk);
 	c->port = req->sk_num;
@@ -372,7 +372,7 @@ static int tcpsm_tw_enter(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	tcpsm_tw_mark(sk);
 	from = tcpsm_state_of(READ_ONCE(sk->sk_state));
-	now = ktime_get_ns();
+	now = tcpsm_tis_now();
 	since = tcpsm_tis_take(sk, now, false);
 	if (from >= 0 && from != to) {
 		tcpsm_edge(sock_net(sk), from, to, sk, since, now);
@@ -413,7 +413,7 @@ static int tcpsm_tw_rearm(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	this_cpu_write(tcpsm_tw_in_fw2, NULL);
 	if (tcpsm_tw_state(tw) == TCPSM_STATE_TIME_WAIT) {
-		u64 now = ktime_get_ns();
+		u64 now = tcpsm_tis_now();
 
 		tcpsm_edge(twsk_net(tw), TCPSM_STATE_FIN_WAIT_2,
 			   TCPSM_STATE_TIME_WAIT, (struct sock *)tw,
@@ -426,7 +426,7 @@ static int tcpsm_tw_rearm(struct kprobe *p, struct pt_regs *regs)
 static int tcpsm_tw_end(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
-	u64 now = ktime_get_ns();
+	u64 now = tcpsm_tis_now();
 
 	tcpsm_edge(sock_net(sk), tcpsm_tw_state(inet_twsk(sk)),
 		   TCPSM_STATE_CLOSED, sk, tcpsm_tis_take(sk, now, false), now);

@@ -9,6 +9,7 @@
 #define _TCPSM_TIS_H
 
 #include <linux/atomic.h>
+#include <linux/timekeeping.h>
 #include <linux/types.h>
 #include <net/sock.h>
 
@@ -39,6 +40,12 @@ struct tcpsm_tis_ports {
 
 /* Time in state is kept (module parameter latency_sockets > 0). */
 extern bool tcpsm_tis_on;
+
+/* The clock of the entry times: read only when time in state is kept. */
+static inline u64 tcpsm_tis_now(void)
+{
+	return tcpsm_tis_on ? ktime_get_ns() : 0;
+}
 
 int tcpsm_tis_init(void);
 void tcpsm_tis_free(void);
