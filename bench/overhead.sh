@@ -18,8 +18,10 @@
 # of one vCPU: what it took from the churn's workers).
 #
 # Environment: TCPSM_BENCH_ROUNDS (default 7), TCPSM_BENCH_SECONDS per run
-# (default 8), TCPSM_BENCH_CONFIGS (default "A B C D N"), TCPSM_BENCH_WORKERS
-# (default: the vCPUs), TCPSM_BENCH_PAUSE seconds between runs (default 1).
+# (default 8), TCPSM_BENCH_CONFIGS (default "A B N C D"), TCPSM_BENCH_WORKERS
+# (default: the vCPUs), TCPSM_BENCH_PAUSE seconds between runs (default 1),
+# TCPSM_BENCH_SETTLE seconds of unmeasured churn before each run (default
+# 2: after insmod, TCG retranslates the patched code).
 # A configuration that cannot run (no `tcpsm events` yet, tcpstates
 # cannot attach) is reported n/a with the reason; that is not an error.
 set -euo pipefail
@@ -29,8 +31,9 @@ PART=overhead
 
 ROUNDS=${TCPSM_BENCH_ROUNDS:-7}
 SECS=${TCPSM_BENCH_SECONDS:-8}
-CONFIGS=${TCPSM_BENCH_CONFIGS:-A B C D N}
+CONFIGS=${TCPSM_BENCH_CONFIGS:-A B N C D}
 PAUSE=${TCPSM_BENCH_PAUSE:-1}
+SETTLE=${TCPSM_BENCH_SETTLE:-2}
 PORT=41000
 declare -A desc=(
 	[A]="no module"
@@ -92,6 +95,9 @@ for r in $(seq "$ROUNDS"); do
 			say "round $r: $c: n/a (${why[$c]})"
 			continue
 		fi
+		# steady state: loading the module patches kernel text, after
+		# which TCG translates the code it runs again
+		churn "$SETTLE" "$PORT" > /dev/null
 		sub=
 		case "$c" in C) sub=$events_pid ;; D) sub=$tcpstates_pid ;; esac
 		[ -z "$sub" ] || c0=$(cpu_ticks "$sub")
@@ -108,12 +114,13 @@ for r in $(seq "$ROUNDS"); do
 done
 mod_unload
 
-# paired C: the median over rounds of C's conn/s / A's in the same round
+# paired C [BASE]: the median over rounds of C's conn/s / BASE's (default
+# A) in the same round
 paired() {
-	local r p=()
+	local r p=() base=${2:-A}
 	for r in $(seq "$ROUNDS"); do
-		if [ -z "${val[$1,$r]:-}" ] || [ -z "${val[A,$r]:-}" ]; then continue; fi
-		p+=("$(calc "${val[$1,$r]} / ${val[A,$r]}")")
+		if [ -z "${val[$1,$r]:-}" ] || [ -z "${val[$base,$r]:-}" ]; then continue; fi
+		p+=("$(calc "${val[$1,$r]} / ${val[$base,$r]}")")
 	done
 	[ "${#p[@]}" -gt 0 ] || { echo -; return; }
 	median "${p[@]}" | xargs printf %.3f
@@ -156,4 +163,12 @@ for c in $CONFIGS; do
 done
 echo "  (vs A: median / A's median; paired: median of the per-round ratios to A;"
 echo "   sub%: CPU of the subscriber process during the churn, % of one vCPU)"
+if [ -n "${runs[B]:-}" ] && [ -n "${runs[N]:-}" ]; then
+	# shellcheck disable=SC2086 # lists of numbers
+	bn=$(calc "$(median ${runs[B]}) / $(median ${runs[N]})")
+	bnp=$(paired B N)
+	result "ratio_B_N" "$bn"
+	result "paired_B_N" "$bnp"
+	echo "  time in state: B/N $bn, paired $bnp (N runs next to B in each round)"
+fi
 echo
