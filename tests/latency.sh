@@ -15,7 +15,8 @@
 #             server: SYN_RCVD and LAST_ACK 100 ms, ESTABLISHED HOLD s,
 #             CLOSE_WAIT CLOSE s. Per-port histograms: the server's port
 #             only (SYN_SENT by remote port, SYN_RCVD and CLOSE_WAIT by
-#             local port), each with all N; tcpsm exporter serves the
+#             local port), each with all N; -H draws them and top -t
+#             shows the p50s as --json has them; tcpsm exporter serves the
 #             CLOSE_WAIT one as tcpsm_state_duration_seconds (promtool
 #             check metrics clean).
 #  tcpstates  loopback in a fresh namespace, tcpstates (libbpf-tools)
@@ -182,6 +183,22 @@ if phase netem; then
 		ok "latency -H draws the CLOSE_WAIT histogram of port $PORT as --json has it"
 	else
 		fail "latency -H: drew [$drawn], --json has [$want]"
+	fi
+	# tcpsm top -t: each box shows its state's p50, as --json has it
+	frame=$(ip netns exec "$TCPSM_NS_B" "$CLI" top --batch -n 1 -t) ||
+		fail "top --batch -n 1 -t: exit $?"
+	bad=
+	for s in SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK; do
+		v=$(awk -v us="$(hist "$b" "$s" null | jq .p50_us)" 'BEGIN {
+			if (us < 1000) printf "%dus", us
+			else if (us < 1000000) printf "%dms", int(us / 1000)
+			else printf "%.1fs", us / 1e6 }')
+		grep -Eq "$s +$v " <<<"$frame" || bad+=" $s:$v"
+	done
+	if [ -z "$bad" ]; then
+		ok "top -t: SYN_RCVD, ESTABLISHED, CLOSE_WAIT and LAST_ACK boxes show --json's p50"
+	else
+		fail "top -t: no box with$bad: $(grep -E 'SYN_RCVD|ESTABLISHED|CLOSE_WAIT|LAST_ACK' <<<"$frame" | head -c 600)"
 	fi
 	# the exporter serves the same histogram to Prometheus
 	ip netns exec "$TCPSM_NS_B" "$CLI" exporter --listen 127.0.0.1:9478 \
