@@ -7,6 +7,8 @@
 #                                    package), in matrix order
 #   scripts/kernel.sh upgrade NAME   the kernel NAME's package test
 #                                    upgrades to, if any
+#   scripts/kernel.sh set NAME       the tests NAME's suite runs: all,
+#                                    module or new (tests/run.sh)
 #   scripts/kernel.sh kind [NAME]    debian, or build (the debug kernel)
 #   scripts/kernel.sh kver [NAME]    the kernel release (Debian ABI) of NAME
 #   scripts/kernel.sh env [NAME]     fetch (Debian) or build (debug) NAME if
@@ -34,12 +36,13 @@ names() { awk '!/^#/ && NF { print $1 }' "$LIST"; }
 # The kernels whose TESTS column names $1 (suite, package).
 tested() { awk -v t="$1" '!/^#/ && NF && ("," $4 ",") ~ ("," t ",") { print $1 }' "$LIST"; }
 
-# The kernel NAME's package test upgrades to (upgrade=OTHER), if any.
-upgrade_of()
+# option_of NAME KEY: the value of KEY=VALUE in NAME's TESTS column
+option_of()
 {
-	awk -v n="$1" '!/^#/ && $1 == n {
+	awk -v n="$1" -v key="$2=" '!/^#/ && $1 == n {
 		k = split($4, t, ",")
-		for (i = 1; i <= k; i++) if (t[i] ~ /^upgrade=/) print substr(t[i], 9)
+		for (i = 1; i <= k; i++)
+			if (index(t[i], key) == 1) print substr(t[i], length(key) + 1)
 	}' "$LIST"
 }
 
@@ -163,7 +166,11 @@ tested)
 	tested "${2:?usage: kernel.sh tested suite|package}"
 	;;
 upgrade)
-	upgrade_of "${2:?usage: kernel.sh upgrade NAME}"
+	option_of "${2:?usage: kernel.sh upgrade NAME}" upgrade
+	;;
+set)
+	set=$(option_of "${2:?usage: kernel.sh set NAME}" set)
+	echo "${set:-all}"
 	;;
 kind)
 	lookup "${2:-$(default_name)}" | cut -d' ' -f1

@@ -234,7 +234,7 @@ boot()
 
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	qemu=(qemu-system-x86_64
-		-machine q35 -accel "tcg,thread=${TCPSM_VM_TCG_THREAD:-single}" -cpu max
+		-machine q35 -accel "tcg,thread=${TCPSM_VM_TCG_THREAD:-single}" -cpu "${TCPSM_VM_CPU:-max}"
 		-smp "${TCPSM_VM_SMP:-2}" -m "${TCPSM_VM_MEM:-2048}"
 		-nodefaults -no-reboot
 		-kernel "$vmlinuz" -initrd "$img"
