@@ -115,13 +115,14 @@ echo "# $NSB: $jB"
 check "$NSA: netns = stat -L -c %i /proc/self/ns/net" "$inoA" "$(jq .netns <<< "$jA")"
 check "$NSB: netns = stat -L -c %i /proc/self/ns/net" "$inoB" "$(jq .netns <<< "$jB")"
 
-# gauges: only their own sockets (fresh namespaces had none)
+# gauges: only their own sockets (fresh namespaces had none); compared
+# with keys sorted: the tests' jq may be gojq, which sorts them
 check "$NSA gauges: ${N}x2 ESTABLISHED, nothing else" \
-	'{"LISTEN":0,"SYN_SENT":0,"SYN_RCVD":0,"ESTABLISHED":6,"FIN_WAIT_1":0,"FIN_WAIT_2":0,"CLOSE_WAIT":0,"CLOSING":0,"LAST_ACK":0,"TIME_WAIT":0}' \
-	"$(jq -c .states <<< "$jA")"
+	"$(jq -cS . <<< '{"LISTEN":0,"SYN_SENT":0,"SYN_RCVD":0,"ESTABLISHED":6,"FIN_WAIT_1":0,"FIN_WAIT_2":0,"CLOSE_WAIT":0,"CLOSING":0,"LAST_ACK":0,"TIME_WAIT":0}')" \
+	"$(jq -cS .states <<< "$jA")"
 check "$NSB gauges: 1 LISTEN, nothing else" \
-	'{"LISTEN":1,"SYN_SENT":0,"SYN_RCVD":0,"ESTABLISHED":0,"FIN_WAIT_1":0,"FIN_WAIT_2":0,"CLOSE_WAIT":0,"CLOSING":0,"LAST_ACK":0,"TIME_WAIT":0}' \
-	"$(jq -c .states <<< "$jB")"
+	"$(jq -cS . <<< '{"LISTEN":1,"SYN_SENT":0,"SYN_RCVD":0,"ESTABLISHED":0,"FIN_WAIT_1":0,"FIN_WAIT_2":0,"CLOSE_WAIT":0,"CLOSING":0,"LAST_ACK":0,"TIME_WAIT":0}')" \
+	"$(jq -cS .states <<< "$jB")"
 
 # the matrix: A's handshakes (N active + N passive opens) are A's alone
 check "$NSA: edges into ESTABLISHED" $((2 * N)) "$(jq "$EST_IN" <<< "$jA")"
