@@ -251,8 +251,8 @@ if phase leak; then
 	e=$(port_json $P)
 	check "closewait: port $P alarm" true "$(jq .alarm <<< "$e")"
 	check "closewait: port $P owners = the server (pid $srvpid)" \
-		"[{\"pid\":$srvpid,\"comm\":\"$(cat "/proc/$srvpid/comm")\"}]" \
-		"$(jq -c '[.owners[] | {pid, comm}]' <<< "$e")"
+		"[{\"comm\":\"$(cat "/proc/$srvpid/comm")\",\"pid\":$srvpid}]" \
+		"$(jq -cS '[.owners[] | {pid, comm}]' <<< "$e")"
 	check "closewait: port $P unresolved, untracked" "0 0" "$(jq -r '"\(.unresolved) \(.untracked)"' <<< "$e")"
 	check "closewait: port $P sockets' pid" "[$srvpid]" "$(jq -c '[.sockets[].pid] | unique' <<< "$e")"
 	check "closewait: netns" "$ino" "$(jq .netns <<< "$CW")"
