@@ -65,7 +65,7 @@ CHECKPATCH := build/checkpatch/checkpatch.pl
 # not the generated tcpsm_nl.[ch] (the kernel does not checkpatch its own either)
 LINT_FILES = $(filter-out %.mod.c kmod/tcpsm_nl.%,$(wildcard kmod/*.c kmod/*.h))
 
-.PHONY: all module cli tests kselftest ynl uapi check vm-test vm demo bench lint lint-contrib \
+.PHONY: all module cli tests kselftest ynl uapi check vm-test vm demo bench lint lint-contrib lint-spec \
 	checkpatch lint-w1 lint-sparse install install-module install-cli \
 	install-dkms uninstall deb version deps clean
 
@@ -138,7 +138,12 @@ bench:
 	$(MAKE) cli tests
 	KERNEL=$(VM_KERNEL) scripts/bench.sh
 
-lint: checkpatch lint-w1 lint-sparse lint-contrib
+lint: checkpatch lint-w1 lint-sparse lint-contrib lint-spec
+
+# the generated uapi header and netlink glue are what the spec makes
+# (the VM half of tests/spec_sync.sh checks the kernel against the spec)
+lint-spec: ynl
+	tests/spec_sync.sh gen
 
 # the shipped Prometheus rules and Grafana dashboard (promtool, jq)
 lint-contrib:
