@@ -8,6 +8,7 @@
 #   scripts/kernel.sh upgrade NAME   the kernel NAME's package test
 #                                    upgrades to, if any
 #   scripts/kernel.sh set NAME       the tests NAME's suite runs: all,
+#                                    genl,
 #                                    module or new (tests/run.sh)
 #   scripts/kernel.sh kind [NAME]    debian, or build (the debug kernel)
 #   scripts/kernel.sh kver [NAME]    the kernel release (Debian ABI) of NAME
