@@ -7,9 +7,11 @@
       each: read until the peer's FIN, then wait CLOSE_AFTER seconds in
       CLOSE_WAIT and close. Print {"done": N} when all are closed.
   lat_traffic.py client ADDR PORT N HOLD
-      open N connections to ADDR:PORT, 20 ms apart; once all are
-      established, hold them HOLD seconds, then close them, 20 ms apart
-      (FIN first: the client goes FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT).
+      open N connections to ADDR:PORT, 20 ms apart; close each HOLD
+      seconds after it was established (so each is ESTABLISHED for HOLD
+      s, whatever the pace of the opening), in the order they were
+      established (FIN first: the client goes FIN_WAIT_1, FIN_WAIT_2,
+      TIME_WAIT).
       Print {"ports": [...], "connect_ms": [...]}: the local ports, and
       how long each connect took as the client saw it (from before
       connect() to writable, so never less than the kernel's SYN_SENT),
@@ -63,7 +65,7 @@ SPACING = 0.02
 
 
 def client(addr, port, n, hold):
-    socks, pending, began, took = [], [], {}, []
+    socks, pending, began, took, est = [], [], {}, [], []
 
     def collect(until, pace):
         """Note the connects done (writable) until monotonic time until,
@@ -77,7 +79,9 @@ def client(addr, port, n, hold):
                 err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                 if err:
                     raise OSError(err, "connect failed")
-                took.append(time.monotonic() - began[s])
+                t = time.monotonic()
+                took.append(t - began[s])
+                est.append((t, s))
                 pending.remove(s)
         if pace:
             time.sleep(max(0, until - time.monotonic()))
@@ -94,10 +98,12 @@ def client(addr, port, n, hold):
     if pending:
         raise OSError(f"{len(pending)} connections not established in 30 s")
     ports = [s.getsockname()[1] for s in socks]
-    time.sleep(hold)
-    for s in socks:
+    # each closed HOLD s after it was seen established: the last opened
+    # is established about N * SPACING after the first, so a common
+    # hold after the last would give the first ones that much longer
+    for t, s in est:
+        time.sleep(max(0, t + hold - time.monotonic()))
         s.close()
-        time.sleep(SPACING)
     print(json.dumps({"ports": ports, "connect_ms": sorted(
         round(t * 1000, 3) for t in took)}), flush=True)
 
