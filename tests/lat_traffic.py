@@ -5,13 +5,14 @@
   lat_traffic.py server ADDR PORT N CLOSE_AFTER
       listen on ADDR:PORT; print {"ready": true}; accept N connections;
       each: read until the peer's FIN, then wait CLOSE_AFTER seconds in
-      CLOSE_WAIT and close. Print {"done": N} when all are closed.
+      CLOSE_WAIT and close (one select loop for all). Print {"done": N}
+      when all are closed.
   lat_traffic.py client ADDR PORT N HOLD
       open N connections to ADDR:PORT, 20 ms apart; close each HOLD
       seconds after it was established (so each is ESTABLISHED for HOLD
       s, whatever the pace of the opening), in the order they were
-      established (FIN first: the client goes FIN_WAIT_1, FIN_WAIT_2,
-      TIME_WAIT).
+      established, and never two within 20 ms (FIN first: the client
+      goes FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT).
       Print {"ports": [...], "connect_ms": [...]}: the local ports, and
       how long each connect took as the client saw it (from before
       connect() to writable, so never less than the kernel's SYN_SENT),
@@ -26,7 +27,6 @@ import json
 import select
 import socket
 import sys
-import threading
 import time
 
 
@@ -35,26 +35,37 @@ def family(addr):
 
 
 def server(addr, port, n, close_after):
+    """One thread, one select loop: a close falls due CLOSE_AFTER after
+    the FIN was read, however many FINs come at once (a thread per
+    connection, on a slow guest, woke seconds late)."""
     ls = socket.socket(family(addr), socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((addr, port))
     ls.listen(max(n, 128))
     print(json.dumps({"ready": True}), flush=True)
 
-    def serve(c):
-        while c.recv(4096):
-            pass
-        time.sleep(close_after)
-        c.close()
-
-    threads = []
-    for _ in range(n):
-        c, _peer = ls.accept()
-        t = threading.Thread(target=serve, args=(c,))
-        t.start()
-        threads.append(t)
-    for t in threads:
-        t.join()
+    due = {}            # connection -> when to close it (None: no FIN yet)
+    accepted = closed = 0
+    while closed < n:
+        reading = [c for c, d in due.items() if d is None]
+        if accepted < n:
+            reading.append(ls)
+        timers = [d for d in due.values() if d is not None]
+        wait = max(0, min(timers) - time.monotonic()) if timers else None
+        r, _w, _x = select.select(reading, [], [], wait)
+        for s in r:
+            if s is ls:
+                c, _peer = ls.accept()
+                due[c] = None
+                accepted += 1
+            elif not s.recv(4096):
+                due[s] = time.monotonic() + close_after
+        now = time.monotonic()
+        for c, d in list(due.items()):
+            if d is not None and d <= now:
+                c.close()
+                del due[c]
+                closed += 1
     ls.close()
     print(json.dumps({"done": n}), flush=True)
 
@@ -100,10 +111,15 @@ def client(addr, port, n, hold):
     ports = [s.getsockname()[1] for s in socks]
     # each closed HOLD s after it was seen established: the last opened
     # is established about N * SPACING after the first, so a common
-    # hold after the last would give the first ones that much longer
+    # hold after the last would give the first ones that much longer.
+    # But never two closes within SPACING: where the client saw several
+    # established at once (a slow guest), their FINs would come as a burst
+    last = None
     for t, s in est:
-        time.sleep(max(0, t + hold - time.monotonic()))
+        at = t + hold if last is None else max(t + hold, last + SPACING)
+        time.sleep(max(0, at - time.monotonic()))
         s.close()
+        last = time.monotonic()
     print(json.dumps({"ports": ports, "connect_ms": sorted(
         round(t * 1000, 3) for t in took)}), flush=True)
 
