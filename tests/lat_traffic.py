@@ -76,7 +76,7 @@ SPACING = 0.02
 
 
 def client(addr, port, n, hold):
-    socks, pending, began, took, est = [], [], {}, [], []
+    socks, pending, began, est = [], [], {}, []
 
     def collect(until, pace):
         """Note the connects done (writable) until monotonic time until,
@@ -90,9 +90,7 @@ def client(addr, port, n, hold):
                 err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                 if err:
                     raise OSError(err, "connect failed")
-                t = time.monotonic()
-                took.append(t - began[s])
-                est.append((t, s))
+                est.append((time.monotonic(), s))
                 pending.remove(s)
         if pace:
             time.sleep(max(0, until - time.monotonic()))
@@ -114,14 +112,13 @@ def client(addr, port, n, hold):
     # hold after the last would give the first ones that much longer.
     # But never two closes within SPACING: where the client saw several
     # established at once (a slow guest), their FINs would come as a burst
-    last = None
+    last = float("-inf")
     for t, s in est:
-        at = t + hold if last is None else max(t + hold, last + SPACING)
-        time.sleep(max(0, at - time.monotonic()))
+        time.sleep(max(0, max(t + hold, last + SPACING) - time.monotonic()))
         s.close()
         last = time.monotonic()
     print(json.dumps({"ports": ports, "connect_ms": sorted(
-        round(t * 1000, 3) for t in took)}), flush=True)
+        round((t - began[s]) * 1000, 3) for t, s in est)}), flush=True)
 
 
 def ports(addr, first, count):
