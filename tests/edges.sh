@@ -109,8 +109,16 @@ check_ns() { # FAMILY NS TOOL_JSON
 	else
 		echo "ok: IPv$fam $ns nstat ActiveOpens/PassiveOpens/TW agree with the matrix"
 	fi
+	# TcpExtTWKilled, the tool's count is a most: when the ACK of an
+	# orphan's FIN comes while close() still holds the socket, the kernel
+	# keeps the full socket in FIN_WAIT_2 on its keepalive timer instead
+	# of making a timewait socket (tcp_rcv_state_process(), the
+	# sock_owned_by_user() case), and that one is not counted. The
+	# matrix's FIN_WAIT_2->CLOSED is the same either way.
 	bad=$(jq -rn --argjson t "$tool" --argjson n "$nst" --arg ns "$ns" '
-		$t.nstat[$ns] | to_entries[] | select($n[.key] != .value) |
+		$t.nstat[$ns] | to_entries[] |
+		select(if .key == "TcpExtTWKilled" then $n[.key] > .value
+		       else $n[.key] != .value end) |
 		"\(.key): observed \($n[.key]), tool expected \(.value)"')
 	if [ -n "$bad" ]; then
 		err "IPv$fam $ns: nstat deltas != the tool's expectations:"
