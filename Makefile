@@ -93,13 +93,17 @@ tests: kselftest ynl
 ynl:
 	scripts/ynl.sh
 
-# Everything generated from the spec: the uapi header, and the kernel's
-# policies, ops table and group enum (kmod/tcpsm_nl.[ch]); tests/spec_sync.sh
+# Everything generated from the spec: the uapi header (with the spec's
+# structs, which 6.12's generator leaves out: scripts/uapi-structs.py),
+# and the kernel's policies, ops table and group enum (kmod/tcpsm_nl.[ch]);
+# tests/spec_sync.sh
 # fails when a checked-in copy differs from what this makes.
 YNL_GEN = cd build/ynl && /usr/bin/python3 tools/net/ynl/ynl-gen-c.py \
 	--spec Documentation/netlink/specs/tcpsm.yaml
 uapi: ynl
 	$(YNL_GEN) --mode uapi --header -o $(CURDIR)/include/uapi/linux/tcpsm.h
+	scripts/uapi-structs.py Documentation/netlink/specs/tcpsm.yaml \
+		include/uapi/linux/tcpsm.h
 	$(YNL_GEN) --mode kernel --header -o $(CURDIR)/kmod/tcpsm_nl.h
 	$(YNL_GEN) --mode kernel --source -o $(CURDIR)/kmod/tcpsm_nl.c
 

@@ -12,8 +12,10 @@
  * the generation, waits out the hooks still writing to the old buffers
  * (taking each CPU's lock once), merges the old buffers of all CPUs by
  * time, numbers the records per namespace and multicasts them, several
- * per message: one message at a time per namespace for its group
- * events, and one for events-all with the records of all namespaces.
+ * per message (one struct tcpsm_event_record each, in attributes
+ * TCPSM_A_EVENTS_RECORD): one message at a time per namespace for its
+ * group events, and one for events-all with the records of all
+ * namespaces.
  *
  * Order: one socket's edges are taken one after the other, under its
  * lock, maybe on different CPUs. The generation a hook reads is never
@@ -41,6 +43,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/sock_diag.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
@@ -55,6 +58,13 @@
 #include "tcpsm_stats.h"
 
 #define TCPSM_EV_DELAY		msecs_to_jiffies(50)
+/*
+ * An events message: 16 KiB with the skb's overhead, about 190 records
+ * of 84 bytes, so that a busy host sends few large messages (a reader's
+ * cost is mostly per message). Readers must take datagrams this large
+ * (libnl's default buffer does: 4 pages).
+ */
+#define TCPSM_EV_MSG		SKB_WITH_OVERHEAD(SZ_16K)
 
 static unsigned int event_buffer = 4096;
 module_param(event_buffer, uint, 0444);
@@ -167,34 +177,30 @@ void tcpsm_event_add(struct tcpsm_net *tn, struct tcpsm_pcpu __percpu *pc,
 
 /* --- the worker's side ----------------------------------------------------- */
 
+/* Append @ev as record @seq to @skb: one struct event-record each. */
 static int tcpsm_event_put(struct sk_buff *skb, const struct tcpsm_event *ev,
 			   u64 seq)
 {
-	int alen = ev->family == AF_INET6 ? sizeof(struct in6_addr) :
-					    sizeof(__be32);
-	struct nlattr *nest = nla_nest_start(skb, TCPSM_A_EVENTS_EVENT);
+	struct tcpsm_event_record *rec;
+	struct nlattr *attr;
 
-	if (!nest ||
-	    nla_put_u64_64bit(skb, TCPSM_A_EVENT_SEQ, seq, TCPSM_A_EVENT_PAD) ||
-	    nla_put_u64_64bit(skb, TCPSM_A_EVENT_TS, ev->ts, TCPSM_A_EVENT_PAD) ||
-	    nla_put_u32(skb, TCPSM_A_EVENT_NETNS, ev->tn->net->ns.inum) ||
-	    nla_put_u16(skb, TCPSM_A_EVENT_FAMILY, ev->family) ||
-	    nla_put(skb, TCPSM_A_EVENT_SADDR, alen, &ev->saddr) ||
-	    nla_put(skb, TCPSM_A_EVENT_DADDR, alen, &ev->daddr) ||
-	    nla_put_u16(skb, TCPSM_A_EVENT_SPORT, ev->sport) ||
-	    nla_put_u16(skb, TCPSM_A_EVENT_DPORT, ev->dport) ||
-	    nla_put_u32(skb, TCPSM_A_EVENT_FROM, ev->from) ||
-	    nla_put_u32(skb, TCPSM_A_EVENT_TO, ev->to) ||
-	    nla_put_u64_64bit(skb, TCPSM_A_EVENT_COOKIE, ev->cookie,
-			      TCPSM_A_EVENT_PAD) ||
-	    (ev->tis != U64_MAX &&
-	     nla_put_u64_64bit(skb, TCPSM_A_EVENT_TIME_IN_FROM_NS, ev->tis,
-			       TCPSM_A_EVENT_PAD))) {
-		if (nest)
-			nla_nest_cancel(skb, nest);
+	attr = nla_reserve(skb, TCPSM_A_EVENTS_RECORD, sizeof(*rec));
+	if (!attr)
 		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
+	rec = nla_data(attr);
+	rec->seq = seq;
+	rec->ts = ev->ts;
+	rec->cookie = ev->cookie;
+	rec->time_in_from_ns = ev->tis;
+	memcpy(rec->saddr, &ev->saddr, sizeof(rec->saddr));
+	memcpy(rec->daddr, &ev->daddr, sizeof(rec->daddr));
+	rec->netns = ev->tn->net->ns.inum;
+	rec->family = ev->family;
+	rec->sport = ev->sport;
+	rec->dport = ev->dport;
+	rec->from = ev->from;
+	rec->to = ev->to;
+	memset(rec->pad, 0, sizeof(rec->pad));
 	return 0;
 }
 
@@ -234,7 +240,7 @@ static void tcpsm_events_lost(struct tcpsm_net *tn)
 static struct sk_buff *tcpsm_events_new(const struct tcpsm_event *ev, u64 seq,
 					void **hdr)
 {
-	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	struct sk_buff *skb = alloc_skb(TCPSM_EV_MSG, GFP_KERNEL);
 
 	if (!skb)
 		return NULL;

@@ -6,7 +6,8 @@
 #   - include/uapi/linux/tcpsm.h, and the module's netlink glue
 #     kmod/tcpsm_nl.h and kmod/tcpsm_nl.c (policies, ops, group enum), are
 #     exactly what the kernel's ynl-gen-c.py makes of
-#     Documentation/netlink/specs/tcpsm.yaml (--mode uapi --header; --mode
+#     Documentation/netlink/specs/tcpsm.yaml (--mode uapi --header, and
+#     the spec's structs by scripts/uapi-structs.py; --mode
 #     kernel --header and --source; regenerated into a temp dir as the
 #     Makefile's uapi target does; any difference fails: run make uapi).
 #     Under TCG the three generator runs took a minute of each kernel's
@@ -69,7 +70,9 @@ cp "$SPEC" "$tree/Documentation/netlink/specs/tcpsm.yaml"
 if [ "${1:-}" = gen ]; then
 	if (cd "$tree" && timeout 120 "$PY" "$YNL/tools/net/ynl/ynl-gen-c.py" \
 		--mode uapi --header --spec Documentation/netlink/specs/tcpsm.yaml \
-		-o "$TMP/tcpsm.h") > "$TMP/gen.log" 2>&1; then
+		-o "$TMP/tcpsm.h") > "$TMP/gen.log" 2>&1 &&
+	   "$PY" "$ROOT/scripts/uapi-structs.py" "$SPEC" "$TMP/tcpsm.h" \
+		>> "$TMP/gen.log" 2>&1; then
 		ok "ynl-gen-c.py accepts the spec"
 	else
 		fail "ynl-gen-c.py failed: $(tail -n 5 "$TMP/gen.log")"
@@ -228,7 +231,7 @@ kill $conn 2>/dev/null; wait $conn 2>/dev/null
 ip netns del $ns
 check "cli.py --subscribe events exits 0" 0 "$rc"
 [ "$rc" -eq 0 ] || echo "# $(tail -n 3 "$TMP/ntf.err")"
-evs=$(jq -c '[.[] | select(.name == "event") | .msg.event[]]' "$TMP/ntf" 2>/dev/null)
+evs=$(jq -c '[.[] | select(.name == "event") | .msg.record[]]' "$TMP/ntf" 2>/dev/null)
 echo "# ynl events: $(jq 'length' <<< "${evs:-[]}") in $(jq length "$TMP/ntf" 2>/dev/null) notifications"
 check "ynl: events with every field, from a connect to its close" true \
 	"$(jq '(length > 0) and all(.[]; has("seq") and has("ts") and has("saddr") and

@@ -3,8 +3,8 @@
  * tcpsm: the events subcommand.
  *
  * The module multicasts TCPSM_CMD_EVENT messages on the genl group
- * "events", each with one or more TCPSM_A_EVENTS_EVENT nests, oldest
- * first, and numbers the events of each namespace 1, 2, 3, ... as it
+ * "events", each with one or more TCPSM_A_EVENTS_RECORD attributes (a
+ * struct tcpsm_event_record each), oldest first, and numbers the events of each namespace 1, 2, 3, ... as it
  * sends them. A gap in those numbers is events lost, in the module or in
  * our receive buffer: it is reported as one "lost" record before the
  * event that showed it, whatever the filters say.
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <netlink/attr.h>
 #include <netlink/errno.h>
@@ -36,9 +37,6 @@
 #include "states.h"
 #include "sub.h"
 
-/* Longest state name ("ESTABLISHED"): the width of the state columns. */
-
-
 /*
  * Receive buffer asked for. SO_RCVBUF is capped at net.core.rmem_max
  * (208 KiB by default: a few thousand events); SO_RCVBUFFORCE, allowed
@@ -55,6 +53,9 @@
  * missing, ENOBUFS is still survived: see on_events_overrun().
  */
 #define TCPSM_EVENTS_RCVBUF	(16 << 20)
+
+/* Output buffer, when not a terminal: a batch's lines in one write. */
+#define TCPSM_EVENTS_OUTBUF	(256 << 10)
 
 /* ---- rendering ---------------------------------------------------------- */
 
@@ -123,12 +124,12 @@ static void print_event(struct tcpsm_events *es, const struct tcpsm_event *ev)
 }
 
 /* One event record. Returns 1 when the limit is reached. */
-static int handle_one(struct tcpsm_events *es, struct nlattr *nest)
+static int handle_one(struct tcpsm_events *es, const struct nlattr *rec)
 {
 	struct tcpsm_event ev;
 	struct tcpsm_lost lost;
 
-	if (tcpsm_event_parse(nest, &ev) < 0) {
+	if (tcpsm_event_parse(rec, &ev) < 0) {
 		es->malformed++;
 		return 0;
 	}
@@ -163,7 +164,7 @@ int tcpsm_events_handle(struct tcpsm_events *es, struct nlmsghdr *nlh)
 		return 0;
 	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
 			  genlmsg_attrlen(gnlh, 0), rem) {
-		if (nla_type(nla) != TCPSM_A_EVENTS_EVENT)
+		if (nla_type(nla) != TCPSM_A_EVENTS_RECORD)
 			continue;	/* from a newer module */
 		if (handle_one(es, nla))
 			return 1;
@@ -357,6 +358,13 @@ int cmd_events(int argc, char **argv)
 
 	if (es.all)
 		sub.group = TCPSM_MCGRP_EVENTS_ALL;
+	/*
+	 * Lines go out once per batch of reads (tcpsm_sub_loop), and to a
+	 * pipe or file in one write each: stdio's own buffer (a page) would
+	 * write every 30 lines.
+	 */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, TCPSM_EVENTS_OUTBUF);
 	tcpsm_sub_signals_on(&sub);
 	rc = tcpsm_nl_open(&nl);
 	if (rc)

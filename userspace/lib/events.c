@@ -13,7 +13,6 @@
 #include <sys/socket.h>
 
 #include <netlink/attr.h>
-#include <netlink/genl/genl.h>
 
 #include <linux/tcpsm.h>
 
@@ -23,67 +22,33 @@
 
 /* ---- parsing ------------------------------------------------------------ */
 
-/* Fixed sizes are exact: a u16 sent as 4 bytes is not ours to guess at. */
-static struct nla_policy event_policy[TCPSM_A_EVENT_MAX + 1] = {
-	[TCPSM_A_EVENT_SEQ]	= { .type = NLA_U64, .maxlen = 8 },
-	[TCPSM_A_EVENT_TS]	= { .type = NLA_U64, .maxlen = 8 },
-	[TCPSM_A_EVENT_NETNS]	= { .type = NLA_U32, .maxlen = 4 },
-	[TCPSM_A_EVENT_FAMILY]	= { .type = NLA_U16, .maxlen = 2 },
-	[TCPSM_A_EVENT_SADDR]	= { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
-	[TCPSM_A_EVENT_DADDR]	= { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 },
-	[TCPSM_A_EVENT_SPORT]	= { .type = NLA_U16, .maxlen = 2 },
-	[TCPSM_A_EVENT_DPORT]	= { .type = NLA_U16, .maxlen = 2 },
-	[TCPSM_A_EVENT_FROM]	= { .type = NLA_U32, .maxlen = 4 },
-	[TCPSM_A_EVENT_TO]	= { .type = NLA_U32, .maxlen = 4 },
-	[TCPSM_A_EVENT_COOKIE]	= { .type = NLA_U64, .maxlen = 8 },
-	[TCPSM_A_EVENT_TIME_IN_FROM_NS] = { .type = NLA_U64, .maxlen = 8 },
-};
-
-/* Every attribute of an event but the cookie and the time in state. */
-static const int event_required[] = {
-	TCPSM_A_EVENT_SEQ, TCPSM_A_EVENT_TS, TCPSM_A_EVENT_NETNS,
-	TCPSM_A_EVENT_FAMILY, TCPSM_A_EVENT_SADDR, TCPSM_A_EVENT_DADDR,
-	TCPSM_A_EVENT_SPORT, TCPSM_A_EVENT_DPORT, TCPSM_A_EVENT_FROM,
-	TCPSM_A_EVENT_TO,
-};
-
-int tcpsm_event_parse(struct nlattr *nest, struct tcpsm_event *ev)
+int tcpsm_event_parse(const struct nlattr *rec, struct tcpsm_event *ev)
 {
-	struct nlattr *tb[TCPSM_A_EVENT_MAX + 1];
-	int alen;
+	struct tcpsm_event_record r;
 
 	memset(ev, 0, sizeof(*ev));
-	if (nla_parse_nested(tb, TCPSM_A_EVENT_MAX, nest, event_policy) < 0)
+	/* a newer module may append members: the ones we know come first */
+	if (nla_len(rec) < (int)sizeof(r))
 		return -EBADMSG;
-	for (size_t i = 0; i < sizeof(event_required) / sizeof(event_required[0]); i++)
-		if (!tb[event_required[i]])
-			return -EBADMSG;
-
-	ev->family = nla_get_u16(tb[TCPSM_A_EVENT_FAMILY]);
-	alen = tcpsm_addr_len(ev->family);
-	if (alen < 0 || nla_len(tb[TCPSM_A_EVENT_SADDR]) != alen ||
-	    nla_len(tb[TCPSM_A_EVENT_DADDR]) != alen)
-		return -EBADMSG;
-	ev->seq = nla_get_u64(tb[TCPSM_A_EVENT_SEQ]);
-	if (ev->seq == 0)
+	memcpy(&r, nla_data(rec), sizeof(r));	/* attributes are 4-aligned */
+	if (tcpsm_addr_len(r.family) < 0 || r.seq == 0)
 		return -EBADMSG;
 
-	ev->ts = nla_get_u64(tb[TCPSM_A_EVENT_TS]);
-	ev->netns = nla_get_u32(tb[TCPSM_A_EVENT_NETNS]);
-	memcpy(ev->saddr, nla_data(tb[TCPSM_A_EVENT_SADDR]), (size_t)alen);
-	memcpy(ev->daddr, nla_data(tb[TCPSM_A_EVENT_DADDR]), (size_t)alen);
-	ev->sport = nla_get_u16(tb[TCPSM_A_EVENT_SPORT]);
-	ev->dport = nla_get_u16(tb[TCPSM_A_EVENT_DPORT]);
-	ev->from = nla_get_u32(tb[TCPSM_A_EVENT_FROM]);
-	ev->to = nla_get_u32(tb[TCPSM_A_EVENT_TO]);
-	if (tb[TCPSM_A_EVENT_COOKIE]) {
-		ev->has_cookie = true;
-		ev->cookie = nla_get_u64(tb[TCPSM_A_EVENT_COOKIE]);
-	}
-	if (tb[TCPSM_A_EVENT_TIME_IN_FROM_NS]) {
-		ev->has_tis = true;
-		ev->tis = nla_get_u64(tb[TCPSM_A_EVENT_TIME_IN_FROM_NS]);
-	}
+	ev->seq = r.seq;
+	ev->ts = r.ts;
+	ev->netns = r.netns;
+	ev->family = r.family;
+	memcpy(ev->saddr, r.saddr, sizeof(ev->saddr));
+	memcpy(ev->daddr, r.daddr, sizeof(ev->daddr));
+	ev->sport = r.sport;
+	ev->dport = r.dport;
+	ev->from = r.from;
+	ev->to = r.to;
+	/* the kernel's cookies start at 1 */
+	ev->has_cookie = r.cookie != 0;
+	ev->cookie = r.cookie;
+	ev->has_tis = r.time_in_from_ns != UINT64_MAX;
+	ev->tis = ev->has_tis ? r.time_in_from_ns : 0;
 	return 0;
 }
 

@@ -16,7 +16,7 @@
 
 #include "states.h"
 
-/* One TCPSM_A_EVENTS_EVENT record. */
+/* One event record (struct tcpsm_event_record), as the CLI uses it. */
 struct tcpsm_event {
 	uint64_t seq;			/* per namespace, from 1 */
 	uint64_t ts;			/* CLOCK_MONOTONIC, ns */
@@ -28,7 +28,7 @@ struct tcpsm_event {
 	uint16_t dport;			/* remote port */
 	uint32_t from;			/* enum tcpsm_state; may be past the */
 	uint32_t to;			/* ones this build knows */
-	bool has_cookie;
+	bool has_cookie;		/* cookie not 0 */
 	uint64_t cookie;
 	bool has_tis;			/* time_in_from_ns known */
 	uint64_t tis;			/* ns in state from before this edge */
@@ -39,12 +39,13 @@ struct tcpsm_event {
 };
 
 /*
- * Parse one TCPSM_A_EVENTS_EVENT nest into ev (cleared first). Unknown
- * attributes are ignored. Returns 0, or -EBADMSG when an attribute other
- * than the cookie is missing, one has the wrong size, the family is not
+ * Decode one TCPSM_A_EVENTS_RECORD attribute into ev (cleared first): a
+ * struct tcpsm_event_record, or a longer one from a newer module (the
+ * members past ours are ignored). Returns 0, or -EBADMSG when the
+ * attribute is shorter than the record, the family is not
  * AF_INET/AF_INET6 or seq is 0.
  */
-int tcpsm_event_parse(struct nlattr *nest, struct tcpsm_event *ev);
+int tcpsm_event_parse(const struct nlattr *rec, struct tcpsm_event *ev);
 
 /* Events lost in one namespace: the gap from_seq..to_seq. */
 struct tcpsm_lost {

@@ -6,8 +6,10 @@
 #ifndef _UAPI_LINUX_TCPSM_H
 #define _UAPI_LINUX_TCPSM_H
 
+#include <linux/types.h>
+
 #define TCPSM_FAMILY_NAME	"tcpsm"
-#define TCPSM_FAMILY_VERSION	1
+#define TCPSM_FAMILY_VERSION	2
 
 /**
  * enum tcpsm_state - The states of the TCP state machine as operators know it
@@ -112,25 +114,6 @@ enum {
 
 	__TCPSM_A_TRANSITION_MAX,
 	TCPSM_A_TRANSITION_MAX = (__TCPSM_A_TRANSITION_MAX - 1)
-};
-
-enum {
-	TCPSM_A_EVENT_PAD = 1,
-	TCPSM_A_EVENT_SEQ,
-	TCPSM_A_EVENT_TS,
-	TCPSM_A_EVENT_NETNS,
-	TCPSM_A_EVENT_FAMILY,
-	TCPSM_A_EVENT_SADDR,
-	TCPSM_A_EVENT_DADDR,
-	TCPSM_A_EVENT_SPORT,
-	TCPSM_A_EVENT_DPORT,
-	TCPSM_A_EVENT_FROM,
-	TCPSM_A_EVENT_TO,
-	TCPSM_A_EVENT_COOKIE,
-	TCPSM_A_EVENT_TIME_IN_FROM_NS,
-
-	__TCPSM_A_EVENT_MAX,
-	TCPSM_A_EVENT_MAX = (__TCPSM_A_EVENT_MAX - 1)
 };
 
 enum {
@@ -248,7 +231,7 @@ enum {
 };
 
 enum {
-	TCPSM_A_EVENTS_EVENT = 1,
+	TCPSM_A_EVENTS_RECORD = 2,
 
 	__TCPSM_A_EVENTS_MAX,
 	TCPSM_A_EVENTS_MAX = (__TCPSM_A_EVENTS_MAX - 1)
@@ -273,5 +256,49 @@ enum {
 #define TCPSM_MCGRP_ALERTS	"alerts"
 #define TCPSM_MCGRP_EVENTS_ALL	"events-all"
 #define TCPSM_MCGRP_ALERTS_ALL	"alerts-all"
+
+/**
+ * struct tcpsm_event_record - One edge, as group events sends it: a fixed
+ *   record, so that a busy host's stream costs one copy per edge to build and
+ *   to read.
+ * @seq: Sequence number of the event in its namespace, from 1 at load, without
+ *   gaps as sent by the module: a reader that sees a gap of N lost N events
+ *   (dropped in the module, or overrun in its own receive buffer).
+ * @ts: When the edge was taken, CLOCK_MONOTONIC, in nanoseconds.
+ * @cookie: The socket cookie, as ss -e shows it (sk:...). A connection keeps
+ *   its cookie from its full socket through TIME_WAIT; a half-open connection
+ *   (request socket) has its own.
+ * @time_in_from_ns: How long the socket was in state from, in nanoseconds:
+ *   from the edge that took it there (as tcpsm saw it; for SYN_RCVD, the
+ *   kernel's first SYN-ACK time) to this one. All ones (2^64 - 1) where that
+ *   is unknown (the socket is older than the module, the module's table of
+ *   sockets was full, a SYN-cookie connection) and on edges that begin a
+ *   socket (from CLOSED, LISTEN -> SYN_RCVD).
+ * @saddr: Local address, network order: 16 bytes for AF_INET6; for AF_INET the
+ *   first 4, the rest zero.
+ * @daddr: Remote address, as saddr.
+ * @netns: Inode number of the network namespace (as in /proc/PID/ns/net).
+ * @family: Address family of the socket, AF_INET (2) or AF_INET6 (10).
+ * @sport: Local port, host order.
+ * @dport: Remote port, host order.
+ * @from: enum tcpsm_state
+ * @to: enum tcpsm_state
+ * @pad: Zero; makes the record a multiple of 8 bytes.
+ */
+struct tcpsm_event_record {
+	__u64 seq;
+	__u64 ts;
+	__u64 cookie;
+	__u64 time_in_from_ns;
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u32 netns;
+	__u16 family;
+	__u16 sport;
+	__u16 dport;
+	__u8 from;
+	__u8 to;
+	__u8 pad[4];
+};
 
 #endif /* _UAPI_LINUX_TCPSM_H */

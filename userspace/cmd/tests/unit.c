@@ -559,29 +559,32 @@ static struct nl_msg *new_event_msg(void)
 	return msg;
 }
 
+/* The record of e, as the module builds it. */
+static struct tcpsm_event_record record_of(const struct ev_spec *e)
+{
+	struct tcpsm_event_record r;
+
+	memset(&r, 0, sizeof(r));
+	inet_pton(e->family == AF_INET6 ? AF_INET6 : AF_INET, e->saddr, r.saddr);
+	inet_pton(e->family == AF_INET6 ? AF_INET6 : AF_INET, e->daddr, r.daddr);
+	r.seq = e->seq;
+	r.ts = e->ts;
+	r.netns = e->netns;
+	r.family = e->family;
+	r.sport = e->sport;
+	r.dport = e->dport;
+	r.from = (uint8_t)e->from;
+	r.to = (uint8_t)e->to;
+	r.cookie = e->has_cookie ? e->cookie : 0;
+	r.time_in_from_ns = e->has_tis ? e->tis : UINT64_MAX;
+	return r;
+}
+
 static void put_event(struct nl_msg *msg, const struct ev_spec *e)
 {
-	int alen = e->family == AF_INET6 ? 16 : 4;
-	struct nlattr *n = nla_nest_start(msg, TCPSM_A_EVENTS_EVENT | NLA_F_NESTED);
-	uint8_t s[16], d[16];
+	struct tcpsm_event_record r = record_of(e);
 
-	inet_pton(e->family, e->saddr, s);
-	inet_pton(e->family, e->daddr, d);
-	nla_put_u64(msg, TCPSM_A_EVENT_SEQ, e->seq);
-	nla_put_u64(msg, TCPSM_A_EVENT_TS, e->ts);
-	nla_put_u32(msg, TCPSM_A_EVENT_NETNS, e->netns);
-	nla_put_u16(msg, TCPSM_A_EVENT_FAMILY, e->family);
-	nla_put(msg, TCPSM_A_EVENT_SADDR, alen, s);
-	nla_put(msg, TCPSM_A_EVENT_DADDR, alen, d);
-	nla_put_u16(msg, TCPSM_A_EVENT_SPORT, e->sport);
-	nla_put_u16(msg, TCPSM_A_EVENT_DPORT, e->dport);
-	nla_put_u32(msg, TCPSM_A_EVENT_FROM, e->from);
-	nla_put_u32(msg, TCPSM_A_EVENT_TO, e->to);
-	if (e->has_cookie)
-		nla_put_u64(msg, TCPSM_A_EVENT_COOKIE, e->cookie);
-	if (e->has_tis)
-		nla_put_u64(msg, TCPSM_A_EVENT_TIME_IN_FROM_NS, e->tis);
-	nla_nest_end(msg, n);
+	nla_put(msg, TCPSM_A_EVENTS_RECORD, sizeof(r), &r);
 }
 
 /* An IPv4 event of NS1: seq, edge, ports; the rest fixed. */
@@ -607,53 +610,31 @@ static struct nl_msg *event_msg(const struct ev_spec *e, size_t n)
 	return msg;
 }
 
-/* The first attribute of msg (the nest under test). */
+/* The first attribute of msg (the record under test). */
 static struct nlattr *first_attr(struct nl_msg *msg)
 {
 	return genlmsg_attrdata(genlmsg_hdr(nlmsg_hdr(msg)), 0);
 }
 
-/* Parse a nest of msg built by the caller after nla_nest_start(). */
-static int parse_built(struct nl_msg *msg, struct nlattr *n)
+/* Parse r as a record attribute of len bytes (len may exceed sizeof(r)). */
+static int parse_record(const struct tcpsm_event_record *r, size_t len,
+			struct tcpsm_event *ev)
 {
-	struct tcpsm_event ev;
+	struct nl_msg *msg = new_event_msg();
+	char buf[sizeof(*r) + 16];
+	int ret;
 
-	nla_nest_end(msg, n);
-	return tcpsm_event_parse(first_attr(msg), &ev);
-}
-
-/* Start a nest with every required attribute but skip (0: none). */
-static struct nlattr *start_partial(struct nl_msg *msg, int skip,
-				    uint16_t family, int alen, uint64_t seq)
-{
-	static const uint8_t addr[16] = { 10, 0, 0, 1 };
-	struct nlattr *n = nla_nest_start(msg, TCPSM_A_EVENTS_EVENT);
-
-	if (skip != TCPSM_A_EVENT_SEQ)
-		nla_put_u64(msg, TCPSM_A_EVENT_SEQ, seq);
-	if (skip != TCPSM_A_EVENT_TS)
-		nla_put_u64(msg, TCPSM_A_EVENT_TS, 1);
-	if (skip != TCPSM_A_EVENT_NETNS)
-		nla_put_u32(msg, TCPSM_A_EVENT_NETNS, NS1);
-	if (skip != TCPSM_A_EVENT_FAMILY)
-		nla_put_u16(msg, TCPSM_A_EVENT_FAMILY, family);
-	if (skip != TCPSM_A_EVENT_SADDR)
-		nla_put(msg, TCPSM_A_EVENT_SADDR, alen, addr);
-	if (skip != TCPSM_A_EVENT_DADDR)
-		nla_put(msg, TCPSM_A_EVENT_DADDR, alen, addr);
-	if (skip != TCPSM_A_EVENT_SPORT)
-		nla_put_u16(msg, TCPSM_A_EVENT_SPORT, 1);
-	if (skip != TCPSM_A_EVENT_DPORT)
-		nla_put_u16(msg, TCPSM_A_EVENT_DPORT, 2);
-	if (skip != TCPSM_A_EVENT_FROM)
-		nla_put_u32(msg, TCPSM_A_EVENT_FROM, TCPSM_STATE_LISTEN);
-	if (skip != TCPSM_A_EVENT_TO)
-		nla_put_u32(msg, TCPSM_A_EVENT_TO, TCPSM_STATE_SYN_RCVD);
-	return n;
+	memset(buf, 0x5a, sizeof(buf));
+	memcpy(buf, r, len < sizeof(*r) ? len : sizeof(*r));
+	nla_put(msg, TCPSM_A_EVENTS_RECORD, (int)len, buf);
+	ret = tcpsm_event_parse(first_attr(msg), ev);
+	nlmsg_free(msg);
+	return ret;
 }
 
 static void test_event_parse(void)
 {
+	struct ev_spec e4 = ev4(42, TCPSM_STATE_LISTEN, TCPSM_STATE_SYN_RCVD, 1, 2);
 	struct ev_spec e6 = {
 		.seq = 18446744073709551615ULL, .ts = 7, .netns = NS2,
 		.family = AF_INET6, .saddr = "2001:db8::1", .daddr = "::ffff:10.1.2.3",
@@ -661,91 +642,53 @@ static void test_event_parse(void)
 		.to = TCPSM_STATE_SYN_RCVD, .has_cookie = false,
 	};
 	static const uint8_t want6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct tcpsm_event_record r;
 	struct tcpsm_event ev;
-	struct nl_msg *msg;
-	struct nlattr *n;
-	int r;
+	int ret;
 
-	/* IPv4, with a pad and an attribute from a newer module inside */
-	msg = new_event_msg();
-	n = start_partial(msg, 0, AF_INET, 4, 42);
-	nla_put(msg, TCPSM_A_EVENT_PAD, 0, NULL);
-	nla_put_u64(msg, TCPSM_A_EVENT_COOKIE, 0x1234);
-	nla_put_u32(msg, 99, 5);
-	nla_nest_end(msg, n);
-	r = tcpsm_event_parse(first_attr(msg), &ev);
-	check(r == 0 && ev.seq == 42 && ev.ts == 1 && ev.netns == NS1 &&
+	check(sizeof(r) == 80, "events: the record is 80 bytes, as the spec lays it out",
+	      "%zu", sizeof(r));
+
+	e4.has_tis = true;
+	e4.tis = 1234;
+	r = record_of(&e4);
+	ret = parse_record(&r, sizeof(r), &ev);
+	check(ret == 0 && ev.seq == 42 && ev.ts == 42000000000ULL && ev.netns == NS1 &&
 	      ev.family == AF_INET && ev.saddr[0] == 10 && ev.saddr[3] == 1 &&
-	      ev.sport == 1 && ev.dport == 2 && ev.from == TCPSM_STATE_LISTEN &&
-	      ev.to == TCPSM_STATE_SYN_RCVD && ev.has_cookie && ev.cookie == 0x1234,
-	      "events: parse IPv4, pad and unknown attribute", "r=%d", r);
-	nlmsg_free(msg);
+	      ev.daddr[3] == 2 && ev.sport == 1 && ev.dport == 2 &&
+	      ev.from == TCPSM_STATE_LISTEN && ev.to == TCPSM_STATE_SYN_RCVD &&
+	      ev.has_cookie && ev.cookie == 0x100 + 42 && ev.has_tis && ev.tis == 1234,
+	      "events: parse IPv4", "r=%d", ret);
 
-	/* IPv6 without a cookie, largest seq and port */
-	msg = event_msg(&e6, 1);
-	r = tcpsm_event_parse(first_attr(msg), &ev);
-	check(r == 0 && ev.seq == 18446744073709551615ULL && ev.netns == NS2 &&
+	/* a newer module's longer record: our members still read */
+	ret = parse_record(&r, sizeof(r) + 8, &ev);
+	check(ret == 0 && ev.seq == 42 && ev.tis == 1234,
+	      "events: a longer record from a newer module", "r=%d", ret);
+
+	/* IPv6 without a cookie or a time in state, largest seq and port */
+	r = record_of(&e6);
+	ret = parse_record(&r, sizeof(r), &ev);
+	check(ret == 0 && ev.seq == 18446744073709551615ULL && ev.netns == NS2 &&
 	      ev.family == AF_INET6 && memcmp(ev.saddr, want6, 16) == 0 &&
 	      ev.daddr[10] == 0xff && ev.daddr[15] == 3 && ev.dport == 65535 &&
-	      !ev.has_cookie,
-	      "events: parse IPv6 without cookie", "r=%d", r);
-	nlmsg_free(msg);
+	      !ev.has_cookie && !ev.has_tis,
+	      "events: parse IPv6 without cookie or time in state", "r=%d", ret);
 
-	/* every required attribute, left out in turn */
-	for (int skip = TCPSM_A_EVENT_SEQ; skip <= TCPSM_A_EVENT_TO; skip++) {
-		char name[64];
+	r = record_of(&e6);
+	check(parse_record(&r, sizeof(r) - 4, &ev) == -EBADMSG,
+	      "events: a short record is malformed", "");
+	check(parse_record(&r, 0, &ev) == -EBADMSG,
+	      "events: an empty record is malformed", "");
 
-		msg = new_event_msg();
-		n = start_partial(msg, skip, AF_INET, 4, 1);
-		r = parse_built(msg, n);
-		snprintf(name, sizeof(name), "events: missing attribute %d is malformed", skip);
-		check(r == -EBADMSG, name, "r=%d", r);
-		nlmsg_free(msg);
-	}
+	r = record_of(&e4);
+	r.family = 99;
+	check(parse_record(&r, sizeof(r), &ev) == -EBADMSG,
+	      "events: unknown family is malformed", "");
 
-	msg = new_event_msg();
-	n = start_partial(msg, 0, AF_INET, 16, 1);
-	check(parse_built(msg, n) == -EBADMSG, "events: inet with 16-byte addresses is malformed", "");
-	nlmsg_free(msg);
-
-	msg = new_event_msg();
-	n = start_partial(msg, 0, AF_INET6, 4, 1);
-	check(parse_built(msg, n) == -EBADMSG, "events: inet6 with 4-byte addresses is malformed", "");
-	nlmsg_free(msg);
-
-	msg = new_event_msg();
-	n = start_partial(msg, 0, 99, 4, 1);
-	check(parse_built(msg, n) == -EBADMSG, "events: unknown family is malformed", "");
-	nlmsg_free(msg);
-
-	msg = new_event_msg();
-	n = start_partial(msg, 0, AF_INET, 4, 0);
-	check(parse_built(msg, n) == -EBADMSG, "events: seq 0 is malformed", "");
-	nlmsg_free(msg);
-
-	msg = new_event_msg();
-	n = start_partial(msg, TCPSM_A_EVENT_SPORT, AF_INET, 4, 1);
-	nla_put_u32(msg, TCPSM_A_EVENT_SPORT, 80);
-	check(parse_built(msg, n) == -EBADMSG, "events: u16 sent as 4 bytes is malformed", "");
-	nlmsg_free(msg);
-
-	msg = new_event_msg();
-	n = start_partial(msg, TCPSM_A_EVENT_TS, AF_INET, 4, 1);
-	nla_put_u32(msg, TCPSM_A_EVENT_TS, 80);
-	check(parse_built(msg, n) == -EBADMSG, "events: short u64 is malformed", "");
-	nlmsg_free(msg);
-
-	msg = new_event_msg();
-	n = start_partial(msg, 0, AF_INET, 4, 1);
-	nla_put_u32(msg, TCPSM_A_EVENT_COOKIE, 80);
-	check(parse_built(msg, n) == -EBADMSG, "events: short cookie is malformed", "");
-	nlmsg_free(msg);
-
-	msg = new_event_msg();
-	nla_put(msg, TCPSM_A_EVENTS_EVENT, 3, "abc");
-	r = tcpsm_event_parse(first_attr(msg), &ev);
-	check(r == -EBADMSG, "events: garbage nest is malformed", "r=%d", r);
-	nlmsg_free(msg);
+	r = record_of(&e4);
+	r.seq = 0;
+	check(parse_record(&r, sizeof(r), &ev) == -EBADMSG,
+	      "events: seq 0 is malformed", "");
 }
 
 /* Collects what a struct tcpsm_events prints. */
@@ -1156,7 +1099,8 @@ static void test_event_stream(void)
 	msg = new_event_msg();
 	e[0] = ev4(1, 0, 2, 1, 2);
 	put_event(msg, &e[0]);
-	nla_put(msg, TCPSM_A_EVENTS_EVENT, 4, "bad!");
+	nla_put(msg, TCPSM_A_EVENTS_RECORD, 4, "bad!");
+	nla_put(msg, 1, 4, "old!");	/* version 1's nest: ignored */
 	nla_put_u32(msg, 77, 1);		/* unknown: ignored */
 	e[1] = ev4(3, 0, 2, 1, 2);
 	put_event(msg, &e[1]);
@@ -1172,7 +1116,7 @@ static void test_event_stream(void)
 	es_begin(&es, &c, false);
 	msg = new_event_msg();
 	put_event(msg, &e[0]);
-	a = nla_reserve(msg, TCPSM_A_EVENTS_EVENT, 8);
+	a = nla_reserve(msg, TCPSM_A_EVENTS_RECORD, 8);
 	a->nla_len = 200;
 	r = tcpsm_events_handle(&es, nlmsg_hdr(msg));
 	nlmsg_free(msg);
@@ -1448,11 +1392,11 @@ static void put_file(const char *dir, const char *rel, const char *text)
 static void test_cli_version(const char *tool)
 {
 	const char *first = "tcpsm " TCPSM_VERSION " (netlink family \"" TCPSM_FAMILY_NAME
-			    "\" version 1)\n";
+			    "\" version 2)\n";
 	char root[] = "/tmp/tcpsm-test-sys-XXXXXX", path[512], want[256];
 	struct run r;
 
-	check(TCPSM_FAMILY_VERSION == 1, "cli: --version: family version 1 (test)", "");
+	check(TCPSM_FAMILY_VERSION == 2, "cli: --version: family version 2 (test)", "");
 	if (!mkdtemp(root)) {
 		check(0, "cli: --version: temp dir", "%s", strerror(errno));
 		return;
