@@ -170,28 +170,69 @@ int tcpsm_sub_join(struct tcpsm_sub *s, struct tcpsm_nl *nl)
 
 /* ---- the loop ----------------------------------------------------------- */
 
+/* The family's messages and nlctrl's in one datagram: as on_sub_msg(). */
+static void sub_dispatch(struct tcpsm_sub *s, struct nlmsghdr *nlh, size_t len)
+{
+	for (; NLMSG_OK(nlh, len) && !s->done && !s->unloaded;
+	     nlh = NLMSG_NEXT(nlh, len)) {
+		if (nlh->nlmsg_type == s->nl->family)
+			s->done = s->msg(nlh, s->arg) != 0;
+		else if (nlh->nlmsg_type == GENL_ID_CTRL &&
+			 family_deleted(nlh, s->nl->family))
+			s->unloaded = true;
+	}
+}
+
 /*
  * Read one datagram. Returns 0, -1 when there is none to read, or an
- * exit code (the error printed). ENOBUFS (libnl says NLE_NOMEM) is an
- * overrun: s->overrun() says what to do about it.
+ * exit code (the error printed). ENOBUFS is an overrun: s->overrun()
+ * says what to do about it.
+ *
+ * Straight from the socket into one buffer, walked in place: libnl's
+ * nl_recvmsgs() peeks at each datagram first (a second recv), allocates
+ * for it and wraps each message, which on a busy host was most of a
+ * subscriber's cost. With TCPSM_NL_DEBUG set, libnl reads (and prints).
  */
 static int sub_recv(struct tcpsm_sub *s)
 {
-	int r = nl_recvmsgs_default(s->nl->sk);
+	/* larger than any datagram of the module (16 KiB) or nlctrl */
+	static union {
+		struct nlmsghdr nlh;
+		char buf[TCPSM_SUB_BUF];
+	} u;
 	bool again;
+	ssize_t n;
+	int r;
 
-	if (r == -NLE_NOMEM) {
+	if (s->debug) {
+		r = nl_recvmsgs_default(s->nl->sk);
+		if (r == -NLE_NOMEM)
+			errno = ENOBUFS;
+		else if (r == -NLE_AGAIN)
+			errno = EAGAIN;
+		n = r >= 0 ? 0 : -1;
+		if (n < 0 && errno != ENOBUFS && errno != EAGAIN) {
+			tcpsm_err("receiving %s: %s", s->what, nl_geterror(r));
+			return TCPSM_EXIT_ERROR;
+		}
+	} else {
+		n = recv(nl_socket_get_fd(s->nl->sk), u.buf, sizeof(u.buf),
+			 MSG_DONTWAIT);
+		if (n > 0)
+			sub_dispatch(s, &u.nlh, (size_t)n);
+	}
+	if (n < 0 && errno == ENOBUFS) {
 		again = s->overrun_seen;
 		s->overrun_seen = true;
 		return s->overrun(s->arg, again);
 	}
-	if (r >= 0) {
+	if (n >= 0) {
 		s->overrun_seen = false;
 		return 0;
 	}
-	if (r == -NLE_AGAIN)
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 		return -1;
-	tcpsm_err("receiving %s: %s", s->what, nl_geterror(r));
+	tcpsm_err("receiving %s: %s", s->what, strerror(errno));
 	return TCPSM_EXIT_ERROR;
 }
 
@@ -261,7 +302,8 @@ int tcpsm_sub_loop(struct tcpsm_sub *s)
 
 	s->done = s->unloaded = s->overrun_seen = false;
 	nl_socket_modify_cb(s->nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_sub_msg, s);
-	if (getenv("TCPSM_NL_DEBUG"))
+	s->debug = getenv("TCPSM_NL_DEBUG") != NULL;
+	if (s->debug)
 		nl_socket_modify_cb(s->nl->sk, NL_CB_MSG_IN, NL_CB_DEBUG, NULL, NULL);
 	fl = tcpsm_sub_flush();	/* what came before (alerts: the replay) */
 	sigprocmask(SIG_BLOCK, &s->stop, NULL);

@@ -19,6 +19,8 @@
 
 /* The most datagrams read per wakeup, then one flush for them all. */
 #define TCPSM_SUB_BATCH		64
+/* The receive buffer: the module's datagrams are 16 KiB at most. */
+#define TCPSM_SUB_BUF		(64 << 10)
 
 struct tcpsm_sub {
 	/* What differs between subscribers: set before tcpsm_sub_join(). */
@@ -51,6 +53,7 @@ struct tcpsm_sub {
 	bool done;			/* msg() ended the stream */
 	bool unloaded;			/* the family went away */
 	bool overrun_seen;		/* the last read was an overrun */
+	bool debug;			/* TCPSM_NL_DEBUG: libnl reads, and prints */
 };
 
 /*
