@@ -93,11 +93,14 @@ bg_stop() {
 }
 
 # ---- subscribers ---------------------------------------------------------
-# events_start OUT: `tcpsm events --json > OUT` in the background ($events_pid);
-# fails (its stderr on ours) if it is gone after $SUB_WAIT s.
+# events_start OUT [text]: `tcpsm events --json > OUT` (with text: the
+# text line, no --json) in the background ($events_pid); fails (its stderr
+# on ours) if it is gone after $SUB_WAIT s.
 events_pid='' events_why=''
 events_start() {
-	bg_start "$1" "$SCRATCH/events.err" "$TCPSM" events --json
+	local fmt=(--json)
+	[ "${2:-}" != text ] || fmt=()
+	bg_start "$1" "$SCRATCH/events.err" "$TCPSM" events "${fmt[@]}"
 	events_pid=$bg_pid
 	sleep "$SUB_WAIT"
 	if ! bg_alive "$events_pid"; then

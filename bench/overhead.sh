@@ -7,18 +7,19 @@
 #   A  no module
 #   B  tcpsm loaded, no subscriber
 #   C  tcpsm loaded, `tcpsm events --json > /dev/null` running
+#   T  tcpsm loaded, `tcpsm events > /dev/null` (the text line) running
 #   D  no module, `tcpstates` (Debian's libbpf-tools) > /dev/null running
 #   N  tcpsm loaded without time in state (latency_sockets=0), no
 #      subscriber: B/N is what time in state costs
 # Prints the median connections/s of each, its ratio to A's median ("vs A",
 # the number the targets use), and the median of its ratios to A in the
 # same round ("paired": the same when the machine is steady; when other
-# load comes and goes, it is the steadier of the two), and for C and D the
+# load comes and goes, it is the steadier of the two), and for C, T and D the
 # CPU the subscriber process used during the churn ("sub%", median, percent
 # of one vCPU: what it took from the churn's workers).
 #
 # Environment: TCPSM_BENCH_ROUNDS (default 7), TCPSM_BENCH_SECONDS per run
-# (default 8), TCPSM_BENCH_CONFIGS (default "A B N C D"), TCPSM_BENCH_WORKERS
+# (default 8), TCPSM_BENCH_CONFIGS (default "A B N C T D"), TCPSM_BENCH_WORKERS
 # (default: the vCPUs), TCPSM_BENCH_PAUSE seconds between runs (default 1),
 # TCPSM_BENCH_SETTLE seconds of unmeasured churn before each run (default
 # 2: after insmod, TCG retranslates the patched code).
@@ -31,7 +32,7 @@ PART=overhead
 
 ROUNDS=${TCPSM_BENCH_ROUNDS:-7}
 SECS=${TCPSM_BENCH_SECONDS:-8}
-CONFIGS=${TCPSM_BENCH_CONFIGS:-A B N C D}
+CONFIGS=${TCPSM_BENCH_CONFIGS:-A B N C T D}
 PAUSE=${TCPSM_BENCH_PAUSE:-1}
 SETTLE=${TCPSM_BENCH_SETTLE:-2}
 PORT=41000
@@ -39,6 +40,7 @@ declare -A desc=(
 	[A]="no module"
 	[B]="tcpsm loaded, no subscriber"
 	[C]="tcpsm + tcpsm events --json >/dev/null"
+	[T]="tcpsm + tcpsm events >/dev/null (text)"
 	[D]="no module, tcpstates >/dev/null"
 	[N]="tcpsm without time in state"
 )
@@ -58,6 +60,10 @@ setup() {
 		mod_load
 		events_start /dev/null || { why[C]="tcpsm events: ${events_why:-exited}"; return 1; }
 		;;
+	T)
+		mod_load
+		events_start /dev/null text || { why[T]="tcpsm events: ${events_why:-exited}"; return 1; }
+		;;
 	D)
 		mod_unload
 		tcpstates_start || { why[D]="tcpstates: ${tcpstates_why:-exited}"; return 1; }
@@ -70,8 +76,8 @@ setup() {
 # teardown CONFIG: stop its subscriber; fails if it died during the run
 teardown() {
 	case "$1" in
-	C)
-		bg_alive "$events_pid" || { why[C]="tcpsm events died during the run"; bg_stop "$events_pid" || :; return 1; }
+	C|T)
+		bg_alive "$events_pid" || { why[$1]="tcpsm events died during the run"; bg_stop "$events_pid" || :; return 1; }
 		bg_stop "$events_pid" || :
 		;;
 	D)
@@ -99,7 +105,7 @@ for r in $(seq "$ROUNDS"); do
 		# which TCG translates the code it runs again
 		churn "$SETTLE" "$PORT" > /dev/null
 		sub=
-		case "$c" in C) sub=$events_pid ;; D) sub=$tcpstates_pid ;; esac
+		case "$c" in C|T) sub=$events_pid ;; D) sub=$tcpstates_pid ;; esac
 		[ -z "$sub" ] || c0=$(cpu_ticks "$sub")
 		v=$(churn "$SECS" "$PORT")
 		[ -z "$sub" ] || cpu[$c]="${cpu[$c]:-} $(calc "($(cpu_ticks "$sub") - $c0) * 100 / $HZ / $SECS" %.0f)"

@@ -5,6 +5,7 @@
 # runs bench/run.sh there, which prints a table:
 #   - connections/s of a loopback churn, one worker per vCPU, with (A) no
 #     module, (B) tcpsm loaded, (C) tcpsm and `tcpsm events --json` running,
+#     (T) the same with the text line,
 #     (D) no module and libbpf-tools' tcpstates running, (N) tcpsm loaded
 #     without time in state (latency_sockets=0); medians over interleaved
 #     rounds, ratios to A (bench/overhead.sh);
@@ -22,9 +23,9 @@
 # <repo>/build/bench: the VM's logs, the table in table, the parts' results
 # in *.env), TCPSM_VM_SMP (vCPUs, default 2), and for the guest:
 #   TCPSM_BENCH_PARTS     default "stats overhead events scrape"
-#   TCPSM_BENCH_ROUNDS    rounds of A B N C D (default 7)
+#   TCPSM_BENCH_ROUNDS    rounds of A B N C T D (default 7)
 #   TCPSM_BENCH_SECONDS   seconds per run (default 8)
-#   TCPSM_BENCH_CONFIGS   default "A B N C D"
+#   TCPSM_BENCH_CONFIGS   default "A B N C T D"
 #   TCPSM_BENCH_EV_RATES  the events ramp, conn/s (default "100 200 400 800
 #                         1600 3200 max"); TCPSM_BENCH_EV_SECONDS per step (5)
 #   TCPSM_BENCH_CONNS     connections for the stats part (default 10000)
