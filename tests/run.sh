@@ -64,19 +64,21 @@ fi
 #   module  all but UI_TESTS and spec_sync.sh (6.12-rt);
 #   new     NEW_TESTS (the debug kernel: KASAN, lockdep, kmemleak, three
 #           to four times slower under TCG): the tests that drive the
-#           kernel code of this phase. Time in state (tcpsm_tis*.c, the
-#           hooks, the event record): latency.sh; edges.sh, every kind of
-#           edge, so every branch where a start is taken over or
+#           kernel code of this phase. The packed event records and
+#           their 16 KiB messages (tcpsm_events.c): events.sh, with its
+#           storm and its reader; edges.sh, every kind of edge, so every
+#           branch where a start of time in state is taken over or
 #           forgotten; unload_churn.sh, the tables allocated and freed
 #           under churn with readers and two subscribers. The all-netns
-#           dumps and groups (tcpsm_genl.c, the *_nl.c files): allnetns.sh,
-#           genl_errors, genl_fuzz. The others drive code this phase left
-#           alone or changed only in passing (the port helper of
-#           closewait.sh); they ran on the debug kernel when their code
-#           was new, and run on the three Debian kernels.
+#           dumps and groups (tcpsm_genl.c, the *_nl.c files, the
+#           one-pass gauges of tcpsm_gauge.c): allnetns.sh, genl_errors,
+#           genl_fuzz. The others drive code this phase left alone or
+#           changed only in passing; they ran on the debug kernel when
+#           their code was new (latency.sh, time in state's histograms,
+#           until issue 16), and run on the three Debian kernels.
 # When an issue changes kernel code, the tests that drive it join NEW_TESTS.
 UI_TESTS="top.sh exporter.sh"
-NEW_TESTS="smoke_module.sh unload_churn.sh edges.sh allnetns.sh latency.sh genl_errors genl_fuzz"
+NEW_TESTS="smoke_module.sh unload_churn.sh edges.sh events.sh allnetns.sh genl_errors genl_fuzz"
 suite=${TCPSM_SUITE:-$("$ROOT/scripts/kernel.sh" set "${KERNEL:-6.1}")}
 not_here=()
 if [ -z "${TCPSM_TESTS:-}" ] && [ "$suite" != all ]; then
