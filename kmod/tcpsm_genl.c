@@ -28,6 +28,9 @@
  * Handlers run one at a time under genl_mutex (the family is not
  * parallel_ops), in process context, and may sleep.
  */
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -80,19 +83,27 @@ static int tcpsm_put_edge(struct sk_buff *skb, int from, int to, u64 count)
 	return 0;
 }
 
-/* One namespace's stats as a message. Caller keeps @tn alive. */
+/*
+ * One namespace's stats as a message: its gauges from @snap (read
+ * earlier in the same pass as other namespaces'), or read now when NULL.
+ * Caller keeps @tn alive. Context: process context, may sleep.
+ */
 static int tcpsm_fill_stats(struct sk_buff *skb, struct tcpsm_net *tn,
-			    u32 portid, u32 seq, int flags)
+			    const u64 *snap, u32 portid, u32 seq, int flags)
 {
 	u64 (*matrix)[TCPSM_NSTATES];
-	u64 gauge[TCPSM_NSTATES];
+	u64 now[TCPSM_NSTATES];
+	const u64 *gauge = snap;
 	int state, to, err = -EMSGSIZE;
 	void *hdr;
 
 	matrix = kmalloc_array(TCPSM_NSTATES, sizeof(*matrix), GFP_KERNEL);
 	if (!matrix)
 		return -ENOMEM;
-	tcpsm_gauges_read(tn->net, gauge);
+	if (!gauge) {
+		tcpsm_gauges_read(tn->net, now);
+		gauge = now;
+	}
 	tcpsm_matrix_read(tn, matrix);
 
 	hdr = genlmsg_put(skb, portid, seq, &tcpsm_family, flags,
@@ -148,7 +159,8 @@ int tcpsm_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(tcpsm_stats_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	err = tcpsm_fill_stats(msg, tn, info->snd_portid, info->snd_seq, 0);
+	err = tcpsm_fill_stats(msg, tn, NULL, info->snd_portid, info->snd_seq,
+			       0);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -224,7 +236,66 @@ int tcpsm_dump_netns(struct sk_buff *skb, struct netlink_callback *cb,
 	return err ? err : skb->len;
 }
 
-/* GET_STATS, dump: one message per namespace; args[0] set once sent. */
+/*
+ * GET_STATS with all-netns reads the gauges of every namespace in one
+ * walk of the socket tables (tcpsm_gauges_read_rows()), not one walk
+ * per namespace: a snapshot, taken in the dump's first round of every
+ * namespace then on tcpsm_nets, kept in cb->args[2] across rounds and
+ * freed by tcpsm_nl_get_stats_done(). Each namespace's message then
+ * carries its gauges as of that walk, and its transitions as of the
+ * message. A namespace created after the first round has no row: its
+ * gauges are read alone, when its message is built (the old way). One
+ * gone by then is skipped, as by every dump; a later namespace at the
+ * same address is told apart by its creation sequence number.
+ */
+struct tcpsm_stats_snap {
+	unsigned int n;
+	struct tcpsm_gauge_row rows[];
+};
+
+/*
+ * Context: process context, tcpsm_nets_lock held (the dump's first
+ * round), so that every namespace listed lives through the walk; sleeps.
+ */
+static struct tcpsm_stats_snap *tcpsm_stats_snap_take(void)
+{
+	struct tcpsm_stats_snap *snap;
+	struct tcpsm_net *tn;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&tcpsm_nets_lock);
+	list_for_each_entry(tn, &tcpsm_nets, node)
+		n++;
+	snap = kvmalloc(struct_size(snap, rows, n), GFP_KERNEL);
+	if (!snap)
+		return NULL;
+	snap->n = 0;
+	list_for_each_entry(tn, &tcpsm_nets, node) {
+		snap->rows[snap->n].net = tn->net;
+		snap->rows[snap->n].seq = tn->seq;
+		snap->n++;
+	}
+	tcpsm_gauges_read_rows(snap->rows, snap->n);
+	return snap;
+}
+
+/* @tn's gauges in the dump's snapshot, or NULL: read them now. */
+static const u64 *tcpsm_stats_snap_gauge(struct netlink_callback *cb,
+					 struct tcpsm_net *tn)
+{
+	struct tcpsm_stats_snap *snap = (void *)cb->args[2];
+	struct tcpsm_gauge_row *row;
+
+	if (!snap)
+		return NULL;
+	row = tcpsm_gauge_row_find(snap->rows, snap->n, tn->net);
+	return row && row->seq == tn->seq ? row->gauge : NULL;
+}
+
+/*
+ * GET_STATS, dump: one message per namespace; args[0] set once sent.
+ * Context: process context; under tcpsm_nets_lock for all-netns.
+ */
 static int tcpsm_stats_dump_ns(struct sk_buff *skb, struct netlink_callback *cb,
 			       struct tcpsm_net *tn)
 {
@@ -232,18 +303,47 @@ static int tcpsm_stats_dump_ns(struct sk_buff *skb, struct netlink_callback *cb,
 
 	if (cb->args[0])
 		return 0;
-	err = tcpsm_fill_stats(skb, tn, NETLINK_CB(cb->skb).portid,
+	err = tcpsm_fill_stats(skb, tn, tcpsm_stats_snap_gauge(cb, tn),
+			       NETLINK_CB(cb->skb).portid,
 			       cb->nlh->nlmsg_seq, NLM_F_MULTI);
 	if (!err)
 		cb->args[0] = 1;
 	return err;
 }
 
+/* The same for all-netns: the first call takes the snapshot. */
+static int tcpsm_stats_dump_all_ns(struct sk_buff *skb,
+				   struct netlink_callback *cb,
+				   struct tcpsm_net *tn)
+{
+	if (!cb->args[2]) {
+		cb->args[2] = (long)tcpsm_stats_snap_take();
+		if (!cb->args[2])
+			return -ENOMEM;
+	}
+	return tcpsm_stats_dump_ns(skb, cb, tn);
+}
+
 int tcpsm_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return tcpsm_dump_netns(skb, cb,
-				tcpsm_dump_attrs(cb)[TCPSM_A_STATS_ALL_NETNS],
-				tcpsm_stats_dump_ns);
+	const struct nlattr *all = tcpsm_dump_attrs(cb)[TCPSM_A_STATS_ALL_NETNS];
+
+	return tcpsm_dump_netns(skb, cb, all,
+				all ? tcpsm_stats_dump_all_ns :
+				      tcpsm_stats_dump_ns);
+}
+
+/*
+ * GET_STATS dump's done (the spec's post hook): frees the all-netns
+ * snapshot, if one was taken. Context: process context, under
+ * genl_mutex: at the end of the dump, or when its socket is closed
+ * midway.
+ */
+int tcpsm_nl_get_stats_done(struct netlink_callback *cb)
+{
+	kvfree((void *)cb->args[2]);
+	cb->args[2] = 0;
+	return 0;
 }
 
 /*

@@ -72,6 +72,7 @@ const struct genl_split_ops tcpsm_nl_ops[8] = {
 	{
 		.cmd		= TCPSM_CMD_GET_STATS,
 		.dumpit		= tcpsm_nl_get_stats_dumpit,
+		.done		= tcpsm_nl_get_stats_done,
 		.policy		= tcpsm_get_stats_dump_nl_policy,
 		.maxattr	= TCPSM_A_STATS_ALL_NETNS,
 		.flags		= GENL_CMD_CAP_DUMP,

@@ -14,6 +14,8 @@
 /* Ops table for tcpsm */
 extern const struct genl_split_ops tcpsm_nl_ops[8];
 
+int tcpsm_nl_get_stats_done(struct netlink_callback *cb);
+
 int tcpsm_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info);
 int tcpsm_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int tcpsm_nl_get_config_doit(struct sk_buff *skb, struct genl_info *info);
