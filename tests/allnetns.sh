@@ -19,6 +19,11 @@
 #  2. closewait, listeners and stats --all-netns --json: each namespace
 #     with its name (null where none); closewait's count for the port =
 #     ss in that namespace; the named namespace's listener is there.
+#  2b. one pass for many namespaces: MANY more named namespaces, one made
+#     with net.ipv4.tcp_child_ehash_entries set (an established hash of
+#     its own), connections held in some: stats --all-netns gives each
+#     namespace the ESTABLISHED and LISTEN counts ss shows there, also
+#     for reads made while namespaces are added and deleted.
 #  3. refused: root of a child namespace (CAP_NET_ADMIN over the initial
 #     user namespace, all the same) gets exit 1 and one line naming the
 #     initial namespace, from each of the five; uid 65534 without
@@ -38,6 +43,14 @@ NSN=tcpsm-pod-$$	# named (ip netns add)
 PORT=9301 N=5 M=3 AGE=2
 subs=()
 holder=
+MANY=24 MP=tcpsm-many-$$- CHURN=tcpsm-churn-$$-
+many=() held=() churn=
+
+# churn_del: the namespaces section 2b's churn left
+churn_del() {
+	ip netns list | awk -v c="$CHURN" 'index($1, c) == 1 { print "netns del " $1 }' |
+		ip -force -batch - > /dev/null 2>&1
+}
 
 # shellcheck disable=SC2317 # called from the trap (tcpsm_test_end)
 cleanup() {
@@ -46,7 +59,12 @@ cleanup() {
 	for p in "${subs[@]}"; do wait "$p" 2>/dev/null; done
 	tcpsm_agents_stop
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
+	[ -n "$churn" ] && kill "$churn" 2>/dev/null && wait "$churn" 2>/dev/null
+	for p in "${held[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${held[@]}"; do wait "$p" 2>/dev/null; done
 	ip netns del "$NSN" 2>/dev/null
+	for p in "${many[@]}"; do ip netns del "$p" 2>/dev/null; done
+	churn_del
 }
 
 # start NAME ARGS...: `tcpsm ARGS` in the initial namespace into
@@ -150,6 +168,64 @@ for s in ev al; do
 	check "$s: exit 0 on SIGINT, nothing on stderr" "0 " "$? $(cat "$RUN/$s.err")"
 done
 subs=()
+
+# ---- 2b. one pass for many namespaces --------------------------------------------
+# the first with an established hash of its own, if the kernel can
+ehash=$(sysctl -n net.ipv4.tcp_child_ehash_entries 2>/dev/null)
+[ -z "$ehash" ] || sysctl -qw net.ipv4.tcp_child_ehash_entries=256
+tcpsm_fresh_ns "${MP}0" || fail "ip netns add ${MP}0"
+[ -z "$ehash" ] || sysctl -qw net.ipv4.tcp_child_ehash_entries="$ehash"
+many=("${MP}0")
+for ((i = 1; i < MANY; i++)); do many+=("$MP$i"); done
+printf 'netns add %s\n' "${many[@]:1}" | ip -batch - || fail "ip netns add x$((MANY - 1))"
+for p in "${many[@]:1}"; do ip -n "$p" link set lo up; done
+[ -z "$ehash" ] || echo "# ${MP}0: tcp_ehash_entries $(ip netns exec "${MP}0" sysctl -n net.ipv4.tcp_ehash_entries) (> 0: its own)"
+# connections held in every third namespace, a different number in each
+for ((i = 0; i < MANY; i += 3)); do
+	"$BUILD/tcpsm_traffic" estab --count $((i + 2)) --ns-client "$MP$i" \
+		--port-base 9400 --hold --hold-max $((300 * K)) > "$RUN/held$i.json" 2> "$RUN/held$i.err" &
+	held+=("$!")
+done
+for ((i = 0; i < MANY; i += 3)); do
+	for ((t = 0; t < 100 * K; t++)); do [ -s "$RUN/held$i.json" ] && break; sleep 0.1; done
+	jq -e .ok "$RUN/held$i.json" > /dev/null ||
+		fail "estab in $MP$i: $(cat "$RUN/held$i.json" "$RUN/held$i.err")"
+done
+# many_ss / many_tcpsm JSON: "NAME ESTABLISHED LISTEN" for each of them
+many_ss() {
+	local p
+	for p in "${many[@]}"; do
+		echo "$p $(ss -N "$p" -Htn state established | wc -l) $(ss -N "$p" -Hltn | wc -l)"
+	done
+}
+many_tcpsm() {
+	jq -r --arg p "$MP" '[.[] | select(.netns_name // "" | startswith($p))] | sort_by(.netns_name | ltrimstr($p) | tonumber) |
+		.[] | "\(.netns_name) \(.states.ESTABLISHED) \(.states.LISTEN)"' <<< "$1"
+}
+want=$(many_ss)
+echo "# ss: $(awk '$2 > 0' <<< "$want" | tr '\n' ' ')"
+j=$("$CLI" stats --all-netns --json)
+check "stats --all-netns: $MANY namespaces' ESTABLISHED and LISTEN = ss" "$want" "$(many_tcpsm "$j")"
+# namespaces come and go while dumps run
+(
+	i=0
+	while :; do
+		ip netns add "$CHURN$i" && ip netns del "$CHURN$((i - 1))" 2>/dev/null
+		i=$((i + 1))
+	done
+) > /dev/null 2>&1 &
+churn=$!
+bad=0
+for ((r = 0; r < 5; r++)); do
+	j=$("$CLI" stats --all-netns --json) || bad=$((bad + 1))
+	[ "$(many_tcpsm "$j")" = "$want" ] || bad=$((bad + 1))
+done
+kill "$churn"; wait "$churn" 2>/dev/null; churn=
+churn_del
+check "stats --all-netns x5 while namespaces come and go: exit 0, the same counts" 0 "$bad"
+for p in "${held[@]}"; do kill "$p" 2>/dev/null; done
+for p in "${held[@]}"; do wait "$p" 2>/dev/null; done
+held=()
 
 # ---- 3. refused -------------------------------------------------------------------
 # refused WHO WHY CMD...: exit 1, nothing on stdout, one line naming WHY
