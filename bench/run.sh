@@ -7,24 +7,27 @@
 #   overhead  bench/overhead.sh     B >= 99% of A; C and T >= 95% of A; C > D;
 #                                   B >= 99% of N (time in state)
 #   events    bench/events_rate.sh  (reported, no target)
+#   allns     bench/allns.sh        stats --all-netns at 400 namespaces
+#                                   within 1.5x of at 5
 # stats runs first, on socket tables that the churns have not yet filled
 # with TIME_WAIT sockets.
 # A missed target is not an error; the exit code is non-zero only when a
 # part failed. The table is also saved to $TCPSM_RESULTS/table (on the
 # host: build/bench/table), the parts' results to $TCPSM_RESULTS/PART.env.
 #
-# Environment: TCPSM_BENCH_PARTS (default "stats overhead events scrape"), and
+# Environment: TCPSM_BENCH_PARTS (default "stats allns overhead events scrape"), and
 # those of the parts.
 set -uo pipefail
 DIR=$(cd "$(dirname "$0")" && pwd)
 BENCH_OUT=${TCPSM_RESULTS:-/tmp/bench}
 export BENCH_OUT
 mkdir -p "$BENCH_OUT"
-PARTS=${TCPSM_BENCH_PARTS:-stats overhead events scrape}
+PARTS=${TCPSM_BENCH_PARTS:-stats allns overhead events scrape}
 TABLE=$BENCH_OUT/table
 : > "$TABLE"
 
-declare -A script=([overhead]=overhead.sh [events]=events_rate.sh [stats]=stats_vs_ss.sh [scrape]=scrape.sh)
+declare -A script=([overhead]=overhead.sh [events]=events_rate.sh [stats]=stats_vs_ss.sh [scrape]=scrape.sh
+	[allns]=allns.sh)
 failed=()
 
 {
@@ -93,6 +96,11 @@ target() {
 	if [[ " $PARTS " == *" stats "* ]]; then
 		r=$(get stats ratio)
 		target "stats >= 20x faster than ss" "${r:+$r >= 20}" "${r:-n/a}${r:+x}"
+	fi
+	if [[ " $PARTS " == *" allns "* ]]; then
+		r=$(get allns ratio) f=$(get allns first) l=$(get allns last)
+		target "all-netns read at ${l:-400} ns within 1.5x of ${f:-5} ns" "${r:+$r <= 1.5}" \
+			"${r:-n/a}${r:+x} ($(get allns "tcpsm_ms_${l:-400}") ms / $(get allns "tcpsm_ms_${f:-5}") ms)"
 	fi
 	if [[ " $PARTS " == *" scrape "* ]]; then
 		m=$(get scrape scrape_ms)

@@ -12,6 +12,9 @@
 #   - events/s one subscriber gets before the first drop (bench/events_rate.sh);
 #   - `tcpsm stats` against `ss -tan state X | wc -l` over all states with
 #     20 000 established sockets (bench/stats_vs_ss.sh);
+#   - `tcpsm stats --all-netns` with the same 20 000 sockets and 5, 100 and
+#     400 namespaces, against `ss -tan` in each namespace (bench/allns.sh);
+#     one all-netns read walks the tables once, whatever the namespaces;
 #   - the targets, PASS or MISS. A miss does not fail the run: exit 1 means
 #     an error, not a slow result.
 # Under TCG, absolute numbers mean little: read the ratios.
@@ -22,7 +25,7 @@
 # (default: built by scripts/module.sh), TCPSM_OUT (default
 # <repo>/build/bench: the VM's logs, the table in table, the parts' results
 # in *.env), TCPSM_VM_SMP (vCPUs, default 2), and for the guest:
-#   TCPSM_BENCH_PARTS     default "stats overhead events scrape"
+#   TCPSM_BENCH_PARTS     default "stats allns overhead events scrape"
 #   TCPSM_BENCH_ROUNDS    rounds of A B N C T D (default 7)
 #   TCPSM_BENCH_SECONDS   seconds per run (default 8)
 #   TCPSM_BENCH_CONFIGS   default "A B N C T D"
@@ -30,6 +33,8 @@
 #                         1600 3200 max"); TCPSM_BENCH_EV_SECONDS per step (5)
 #   TCPSM_BENCH_CONNS     connections for the stats part (default 10000)
 #   TCPSM_BENCH_STATS_REPS  timed passes (default 10)
+#   TCPSM_BENCH_ALLNS_COUNTS  namespace counts of allns (default "5 100 400");
+#                         TCPSM_BENCH_ALLNS_REPS, _SS_REPS timed reads (7, 1)
 # The defaults take about 8 minutes on a 2-core host.
 set -euo pipefail
 
