@@ -9,7 +9,9 @@
  * other, the hooks that fill them all (they test the family's events
  * group for listeners), the listener tracker (after the hook, so that a
  * listener opened meanwhile is not missed), and last the CLOSE_WAIT
- * sampler. Both samplers send alarms. Exit runs in reverse: no hook
+ * sampler. Both samplers send alarms. A test build (TCPSM_INJECT) then
+ * adds its edge injector, which calls the events path like a hook, and
+ * stops it first at exit. Exit runs in reverse: no hook
  * running (tracepoint_synchronize_unregister), no listener held, no
  * sample, the events they left sent, no request, then the memory is
  * freed.
@@ -23,6 +25,7 @@
 #include "tcpsm_events.h"
 #include "tcpsm_genl.h"
 #include "tcpsm_hooks.h"
+#include "tcpsm_inject.h"
 #include "tcpsm_listen.h"
 #include "tcpsm_pernet.h"
 #include "tcpsm_settings.h"
@@ -57,6 +60,8 @@ static int __init tcpsm_init(void)
 	if (err)
 		goto err_hooks;
 	tcpsm_cw_start();
+	/* test builds only: it calls the events path, which is all up now */
+	tcpsm_inject_init();
 	return 0;
 
 err_hooks:
@@ -78,6 +83,8 @@ err_cw:
 
 static void __exit tcpsm_exit(void)
 {
+	/* test builds only: no injected edge from here on */
+	tcpsm_inject_exit();
 	tcpsm_hooks_unregister();
 	tcpsm_ls_stop();
 	tcpsm_cw_stop();
