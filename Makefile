@@ -75,7 +75,7 @@ module:
 	@[ -r "$(KDIR)/Makefile" ] || { \
 		echo "make: no headers for kernel $(KREL) ($(KDIR) is missing); install them: apt install linux-headers-$(KREL)" >&2; \
 		exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) TCPSM_VERSION=$(VERSION) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) TCPSM_INJECT= TCPSM_VERSION=$(VERSION) modules
 
 cli:
 	$(MAKE) -C userspace VERSION=$(VERSION)
@@ -156,10 +156,14 @@ lint-contrib:
 checkpatch: kselftest
 	$(CHECKPATCH) --no-tree --strict --terse --show-types -f $(LINT_FILES)
 
+# Both also build the bench's test variant (kmod/tcpsm_inject.c) in its own
+# tree, build/kernels/KERNEL-inject (scripts/module.sh --inject): it is
+# never in kmod/tcpsm.ko.
 lint-w1:
 	@mkdir -p build
-	$(MAKE) -C $(VM_KDIR) M=$(CURDIR) W=1 modules 2>&1 | tee build/lint-w1.log
+	$(MAKE) -C $(VM_KDIR) M=$(CURDIR) TCPSM_INJECT= W=1 modules 2>&1 | tee build/lint-w1.log
 	@! grep -iE 'warning:|error:' build/lint-w1.log
+	scripts/module.sh --inject $(VM_KERNEL)
 
 # The one diagnostic lint lets pass: before 6.2 struct nla_policy points to
 # a non-const range, and the generated policy's ranges are const (6.2 made
@@ -168,8 +172,12 @@ SPARSE_KNOWN = tcpsm_nl\.c:[0-9]+:[0-9]+: warning: incorrect type in initializer
 
 lint-sparse:
 	@mkdir -p build
-	$(MAKE) -C $(VM_KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee build/lint-sparse.log
+	$(MAKE) -C $(VM_KDIR) M=$(CURDIR) TCPSM_INJECT= C=2 modules 2>&1 | tee build/lint-sparse.log
 	@! grep -iE 'warning:|error:' build/lint-sparse.log | grep -vE '$(SPARSE_KNOWN)'
+	scripts/module.sh --inject $(VM_KERNEL) > /dev/null
+	$(MAKE) -C $(VM_KDIR) M=$(CURDIR)/build/kernels/$(VM_KERNEL)-inject/src TCPSM_INJECT=y C=2 modules 2>&1 | \
+		tee build/lint-sparse-inject.log
+	@! grep -iE 'warning:|error:' build/lint-sparse-inject.log | grep -vE '$(SPARSE_KNOWN)'
 
 # What the tcpsm package ships, and what tcpsm-dkms ships, are these two
 # targets with PREFIX=/usr (debian/rules); tests/install.sh compares.
@@ -193,13 +201,14 @@ install-cli: cli
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; \
 	done
 
-# The DKMS source tree: the module's sources, its one UAPI header, and the
+# The DKMS source tree: the module's sources (not the bench's test-only
+# kmod/tcpsm_inject.c), its one UAPI header, and the
 # full version written into VERSION and dkms.conf. The modules-load.d
 # snippet is shipped commented out: loading at boot is the operator's call.
 install-dkms:
 	$(INSTALL) -d $(DESTDIR)$(DKMSDIR)/kmod $(DESTDIR)$(DKMSDIR)/include/uapi/linux $(DESTDIR)$(DKMSDIR)/scripts
 	$(INSTALL) -m 0644 Kbuild $(DESTDIR)$(DKMSDIR)/
-	$(INSTALL) -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) $(DESTDIR)$(DKMSDIR)/kmod/
+	$(INSTALL) -m 0644 kmod/Kbuild $(filter-out %.mod.c kmod/tcpsm_inject.c,$(wildcard kmod/*.[ch])) $(DESTDIR)$(DKMSDIR)/kmod/
 	$(INSTALL) -m 0644 include/uapi/linux/tcpsm.h $(DESTDIR)$(DKMSDIR)/include/uapi/linux/
 	$(INSTALL) -m 0755 scripts/version.sh $(DESTDIR)$(DKMSDIR)/scripts/
 	echo "$(VERSION)" > $(DESTDIR)$(DKMSDIR)/VERSION
