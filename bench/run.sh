@@ -9,25 +9,27 @@
 #   events    bench/events_rate.sh  (reported, no target)
 #   allns     bench/allns.sh        stats --all-netns at 400 namespaces
 #                                   within 1.5x of at 5
+#   inject    bench/inject.sh       (reported, no target; needs the test
+#                                   build, TCPSM_INJECT_KO)
 # stats runs first, on socket tables that the churns have not yet filled
 # with TIME_WAIT sockets.
 # A missed target is not an error; the exit code is non-zero only when a
 # part failed. The table is also saved to $TCPSM_RESULTS/table (on the
 # host: build/bench/table), the parts' results to $TCPSM_RESULTS/PART.env.
 #
-# Environment: TCPSM_BENCH_PARTS (default "stats allns overhead events scrape"), and
-# those of the parts.
+# Environment: TCPSM_BENCH_PARTS (default "stats allns overhead events inject
+# scrape"), and those of the parts.
 set -uo pipefail
 DIR=$(cd "$(dirname "$0")" && pwd)
 BENCH_OUT=${TCPSM_RESULTS:-/tmp/bench}
 export BENCH_OUT
 mkdir -p "$BENCH_OUT"
-PARTS=${TCPSM_BENCH_PARTS:-stats allns overhead events scrape}
+PARTS=${TCPSM_BENCH_PARTS:-stats allns overhead events inject scrape}
 TABLE=$BENCH_OUT/table
 : > "$TABLE"
 
-declare -A script=([overhead]=overhead.sh [events]=events_rate.sh [stats]=stats_vs_ss.sh [scrape]=scrape.sh
-	[allns]=allns.sh)
+declare -A script=([overhead]=overhead.sh [events]=events_rate.sh [inject]=inject.sh
+	[stats]=stats_vs_ss.sh [scrape]=scrape.sh [allns]=allns.sh)
 failed=()
 
 {
@@ -91,6 +93,15 @@ target() {
 			printf '  %-5s %-38s %s\n' "" "events/s before the first drop" "$ev"
 		else
 			printf '  %-5s %-38s %s\n' "n/a" "events/s before the first drop" "$(get events why)"
+		fi
+	fi
+	if [[ " $PARTS " == *" inject "* ]]; then
+		ev=$(get inject events_per_s)
+		if [ -n "$ev" ]; then
+			[ -z "$(get inject lower_bound)" ] || ev=">= $ev"
+			printf '  %-5s %-38s %s\n' "" "injected ceiling" "$ev events/s (most delivered $(get inject max_delivered)/s)"
+		else
+			printf '  %-5s %-38s %s\n' "n/a" "injected ceiling" "$(get inject why)"
 		fi
 	fi
 	if [[ " $PARTS " == *" stats "* ]]; then

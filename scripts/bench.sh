@@ -10,6 +10,10 @@
 #     without time in state (latency_sockets=0); medians over interleaved
 #     rounds, ratios to A (bench/overhead.sh);
 #   - events/s one subscriber gets before the first drop (bench/events_rate.sh);
+#   - the same with edges injected at known rates past what the churn can
+#     make, and the drops past the ceiling (bench/inject.sh): needs the
+#     test build of the module (scripts/module.sh --inject, with
+#     kmod/tcpsm_inject.c), which this script makes for that part only;
 #   - `tcpsm stats` against `ss -tan state X | wc -l` over all states with
 #     20 000 established sockets (bench/stats_vs_ss.sh);
 #   - `tcpsm stats --all-netns` with the same 20 000 sockets and 5, 100 and
@@ -22,15 +26,19 @@
 #   scripts/bench.sh          (make bench; the CLI and build/tests first)
 #
 # Environment: KERNEL (default: the first of scripts/kernels/list), TCPSM_KO
-# (default: built by scripts/module.sh), TCPSM_OUT (default
+# (default: built by scripts/module.sh), TCPSM_INJECT_KO (the inject part's
+# test build; default: built by scripts/module.sh --inject), TCPSM_OUT (default
 # <repo>/build/bench: the VM's logs, the table in table, the parts' results
 # in *.env), TCPSM_VM_SMP (vCPUs, default 2), and for the guest:
-#   TCPSM_BENCH_PARTS     default "stats allns overhead events scrape"
+#   TCPSM_BENCH_PARTS     default "stats allns overhead events inject scrape"
 #   TCPSM_BENCH_ROUNDS    rounds of A B N C T D (default 7)
 #   TCPSM_BENCH_SECONDS   seconds per run (default 8)
 #   TCPSM_BENCH_CONFIGS   default "A B N C T D"
 #   TCPSM_BENCH_EV_RATES  the events ramp, conn/s (default "100 200 400 800
 #                         1600 3200 max"); TCPSM_BENCH_EV_SECONDS per step (5)
+#   TCPSM_BENCH_INJ_RATES the inject ramp, edges/s (default "20000 50000
+#                         100000 200000 400000 800000");
+#                         TCPSM_BENCH_INJ_SECONDS per step (3)
 #   TCPSM_BENCH_CONNS     connections for the stats part (default 10000)
 #   TCPSM_BENCH_STATS_REPS  timed passes (default 10)
 #   TCPSM_BENCH_ALLNS_COUNTS  namespace counts of allns (default "5 100 400");
@@ -54,6 +62,12 @@ command -v jq > /dev/null || die "jq missing (scripts/deps.sh)"
 
 TCPSM_KO=${TCPSM_KO:-$("$ROOT/scripts/module.sh" "$KERNEL")}
 export TCPSM_KO
+# The inject part loads a test build, with kmod/tcpsm_inject.c; only the
+# bench uses it, and it lives in its own tree (build/kernels/KERNEL-inject).
+if [[ " ${TCPSM_BENCH_PARTS:-inject} " == *" inject "* ]]; then
+	TCPSM_INJECT_KO=${TCPSM_INJECT_KO:-$("$ROOT/scripts/module.sh" --inject "$KERNEL")}
+	export TCPSM_INJECT_KO
+fi
 # The guest's clock as a server's: the TSC. Debian's 6.1 finds the TCG
 # vCPUs' TSCs unsynchronized at boot (they run in turn) and falls back
 # to the HPET, whose every read is an emulated MMIO access, far slower
