@@ -36,14 +36,14 @@
 #   TCPSM_BENCH_CONFIGS   default "A B N C T D"
 #   TCPSM_BENCH_EV_RATES  the events ramp, conn/s (default "100 200 400 800
 #                         1600 3200 max"); TCPSM_BENCH_EV_SECONDS per step (5)
-#   TCPSM_BENCH_INJ_RATES the inject ramp, edges/s (default "20000 50000
-#                         100000 200000 400000 800000");
+#   TCPSM_BENCH_INJ_RATES the inject ramp, edges/s (default "20000 30000
+#                         40000 50000 70000 100000 200000 400000 800000");
 #                         TCPSM_BENCH_INJ_SECONDS per step (3)
 #   TCPSM_BENCH_CONNS     connections for the stats part (default 10000)
 #   TCPSM_BENCH_STATS_REPS  timed passes (default 10)
 #   TCPSM_BENCH_ALLNS_COUNTS  namespace counts of allns (default "5 100 400");
 #                         TCPSM_BENCH_ALLNS_REPS, _SS_REPS timed reads (7, 1)
-# The defaults take about 8 minutes on a 2-core host.
+# The defaults take about 10 minutes on a 2-core host (inject: 2).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
