@@ -82,7 +82,15 @@ for r in $RATES; do
 		break
 	done
 	[ "$(inject_field running)" = 0 ] || fatal "injection at $r/s did not end: $inj"
-	sleep 1	# the module sends within 50 ms of the first record
+	# until the subscriber has written all it will: its file stops
+	# growing (past the ceiling it reads behind the module's sends)
+	size=-1
+	for _ in $(seq 40); do
+		sleep 0.5
+		s1=$(stat -c %s "$EV")
+		[ "$s1" != "$size" ] || break
+		size=$s1
+	done
 	d1=$(events_dropped)
 	alive=1
 	bg_alive "$events_pid" || alive=0
