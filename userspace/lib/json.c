@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tcpsm: a tiny streaming JSON writer. */
-#include <inttypes.h>
 
 #include "json.h"
 
@@ -59,16 +58,35 @@ void json_string(struct json *j, const char *s)
 	json_write_escaped(j->f, s);
 }
 
+/*
+ * A number in decimal, "-" first if neg: one write, no printf (an
+ * all-netns read writes thousands of them).
+ */
+static void json_digits(FILE *f, uint64_t v, bool neg)
+{
+	char buf[24];	/* 20 digits of UINT64_MAX, the sign */
+	char *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+}
+
 void json_u64(struct json *j, uint64_t v)
 {
 	json_sep(j);
-	fprintf(j->f, "%" PRIu64, v);
+	json_digits(j->f, v, false);
 }
 
 void json_i64(struct json *j, int64_t v)
 {
 	json_sep(j);
-	fprintf(j->f, "%" PRId64, v);
+	/* the magnitude in unsigned arithmetic: INT64_MIN too */
+	json_digits(j->f, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void json_bool(struct json *j, bool v)
@@ -122,13 +140,27 @@ static int utf8_seq_len(const unsigned char *s)
 void json_write_escaped(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *run;
 
 	fputc('"', f);
 	while (*s) {
-		unsigned char c = *s;
+		unsigned char c;
 		int n;
 
+		/* what needs no escape, up to the next byte that does: one write */
+		for (run = s; *s; s += n) {
+			c = *s;
+			if (c == '"' || c == '\\' || c < 0x20)
+				break;
+			n = utf8_seq_len(s);
+			if (n == 0)
+				break;
+		}
+		if (s > run)
+			fwrite(run, 1, (size_t)(s - run), f);
+		c = *s;
 		switch (c) {
+		case '\0': continue;
 		case '"':  fputs("\\\"", f); s++; continue;
 		case '\\': fputs("\\\\", f); s++; continue;
 		case '\b': fputs("\\b", f);  s++; continue;
@@ -139,19 +171,11 @@ void json_write_escaped(FILE *f, const char *str)
 		default:
 			break;
 		}
-		if (c < 0x20) {
+		if (c < 0x20)
 			fprintf(f, "\\u%04x", c);
-			s++;
-			continue;
-		}
-		n = utf8_seq_len(s);
-		if (n == 0) {
+		else	/* not the start of valid UTF-8 */
 			fputs("\\ufffd", f);
-			s++;
-			continue;
-		}
-		fwrite(s, 1, (size_t)n, f);
-		s += n;
+		s++;
 	}
 	fputc('"', f);
 }

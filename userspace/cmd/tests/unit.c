@@ -112,6 +112,30 @@ static void test_json_writer(void)
 		  "[{\"a\": 18446744073709551615, \"b\\\"\": [], \"c\": [-1, true, null, {}]}, \"x\"]");
 }
 
+/* numbers are written without printf: every edge of both ranges */
+static void test_json_numbers(void)
+{
+	char buf[256];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	struct json j;
+
+	json_init(&j, f);
+	json_array_begin(&j);
+	json_u64(&j, 0);
+	json_u64(&j, 9);
+	json_u64(&j, 10);
+	json_u64(&j, 4026531840ULL);
+	json_i64(&j, 0);
+	json_i64(&j, 7);
+	json_i64(&j, -10);
+	json_i64(&j, INT64_MAX);
+	json_i64(&j, INT64_MIN);
+	json_array_end(&j);
+	fclose(f);
+	check_str("json: numbers", buf,
+		  "[0, 9, 10, 4026531840, 0, 7, -10, 9223372036854775807, -9223372036854775808]");
+}
+
 /* ---- GET_STATS replies ---------------------------------------------------- */
 
 #define FAMILY 0x1f
@@ -1633,6 +1657,7 @@ int main(int argc, char **argv)
 {
 	test_json_escape();
 	test_json_writer();
+	test_json_numbers();
 	test_states();
 	test_stats_parse();
 	test_stats_json();
