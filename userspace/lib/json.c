@@ -11,6 +11,23 @@ void json_init(struct json *j, FILE *f)
 	j->after_key = false;
 }
 
+/*
+ * Output goes through putc_unlocked(), a macro that stores into the
+ * FILE's buffer: no library call per key or number (an all-netns read
+ * writes tens of thousands of them). The tool writes from one thread.
+ */
+static void json_put(FILE *f, const char *s, size_t n)
+{
+	while (n--)
+		putc_unlocked(*s++, f);
+}
+
+static void json_puts(FILE *f, const char *s)
+{
+	while (*s)
+		putc_unlocked(*s++, f);
+}
+
 /* Emit the separator before a value or key at the current level. */
 static void json_sep(struct json *j)
 {
@@ -19,14 +36,14 @@ static void json_sep(struct json *j)
 		return;
 	}
 	if (j->need_comma[j->depth])
-		fputs(", ", j->f);
+		json_puts(j->f, ", ");
 	j->need_comma[j->depth] = true;
 }
 
 static void json_open(struct json *j, char c)
 {
 	json_sep(j);
-	fputc(c, j->f);
+	putc_unlocked(c, j->f);
 	if (j->depth < JSON_MAX_DEPTH)
 		j->depth++;
 	j->need_comma[j->depth] = false;
@@ -34,7 +51,7 @@ static void json_open(struct json *j, char c)
 
 static void json_close(struct json *j, char c)
 {
-	fputc(c, j->f);
+	putc_unlocked(c, j->f);
 	if (j->depth > 0)
 		j->depth--;
 }
@@ -48,7 +65,7 @@ void json_key(struct json *j, const char *key)
 {
 	json_sep(j);
 	json_write_escaped(j->f, key);
-	fputs(": ", j->f);
+	json_puts(j->f, ": ");
 	j->after_key = true;
 }
 
@@ -73,7 +90,7 @@ static void json_digits(FILE *f, uint64_t v, bool neg)
 	} while (v);
 	if (neg)
 		*--p = '-';
-	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+	json_put(f, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void json_u64(struct json *j, uint64_t v)
@@ -92,13 +109,13 @@ void json_i64(struct json *j, int64_t v)
 void json_bool(struct json *j, bool v)
 {
 	json_sep(j);
-	fputs(v ? "true" : "false", j->f);
+	json_puts(j->f, v ? "true" : "false");
 }
 
 void json_null(struct json *j)
 {
 	json_sep(j);
-	fputs("null", j->f);
+	json_puts(j->f, "null");
 }
 
 /*
@@ -142,12 +159,12 @@ void json_write_escaped(FILE *f, const char *str)
 	const unsigned char *s = (const unsigned char *)str;
 	const unsigned char *run;
 
-	fputc('"', f);
+	putc_unlocked('"', f);
 	while (*s) {
 		unsigned char c;
 		int n;
 
-		/* what needs no escape, up to the next byte that does: one write */
+		/* what needs no escape, up to the next byte that does */
 		for (run = s; *s; s += n) {
 			c = *s;
 			if (c == '"' || c == '\\' || c < 0x20)
@@ -157,25 +174,25 @@ void json_write_escaped(FILE *f, const char *str)
 				break;
 		}
 		if (s > run)
-			fwrite(run, 1, (size_t)(s - run), f);
+			json_put(f, (const char *)run, (size_t)(s - run));
 		c = *s;
 		switch (c) {
 		case '\0': continue;
-		case '"':  fputs("\\\"", f); s++; continue;
-		case '\\': fputs("\\\\", f); s++; continue;
-		case '\b': fputs("\\b", f);  s++; continue;
-		case '\f': fputs("\\f", f);  s++; continue;
-		case '\n': fputs("\\n", f);  s++; continue;
-		case '\r': fputs("\\r", f);  s++; continue;
-		case '\t': fputs("\\t", f);  s++; continue;
+		case '"':  json_puts(f, "\\\""); s++; continue;
+		case '\\': json_puts(f, "\\\\"); s++; continue;
+		case '\b': json_puts(f, "\\b");  s++; continue;
+		case '\f': json_puts(f, "\\f");  s++; continue;
+		case '\n': json_puts(f, "\\n");  s++; continue;
+		case '\r': json_puts(f, "\\r");  s++; continue;
+		case '\t': json_puts(f, "\\t");  s++; continue;
 		default:
 			break;
 		}
 		if (c < 0x20)
 			fprintf(f, "\\u%04x", c);
 		else	/* not the start of valid UTF-8 */
-			fputs("\\ufffd", f);
+			json_puts(f, "\\ufffd");
 		s++;
 	}
-	fputc('"', f);
+	putc_unlocked('"', f);
 }
