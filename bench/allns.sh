@@ -72,16 +72,7 @@ bench_setup
 mkdir -p /run/netns
 mod_load
 say "allns: opening $CONNS loopback connections"
-bg_start "$SCRATCH/estab.json" "$SCRATCH/estab.err" \
-	"$TRAFFIC" estab --count "$CONNS" --port-base "$PORT" --hold --hold-max 3600 --timeout-ms 30000
-estab_pid=$bg_pid
-for _ in $(seq 1200); do
-	[ ! -s "$SCRATCH/estab.json" ] || break
-	bg_alive "$estab_pid" || break
-	sleep 0.5
-done
-[ -s "$SCRATCH/estab.json" ] || fatal "estab: $(cat "$SCRATCH/estab.err")"
-jq -e .ok "$SCRATCH/estab.json" > /dev/null || fatal "estab: $(cat "$SCRATCH/estab.json")"
+estab_hold "$CONNS" "$PORT"
 
 rows=()
 declare -A med=()

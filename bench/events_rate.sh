@@ -32,12 +32,7 @@ mod_load
 echo "Events delivered to one subscriber (tcpsm events --json > file) before the first drop"
 echo "paced loopback churn, $WORKERS workers, $SECS s per step"
 echo
-if ! events_start "$EV"; then
-	result why "tcpsm events: ${events_why:-exited}"
-	echo "  n/a: tcpsm events: ${events_why:-exited}"
-	echo
-	exit 0
-fi
+events_or_na "$EV"
 bg_stop "$events_pid" || :
 
 printf '  %10s %10s %12s %6s %8s\n' "conn/s" "made" "events/s" "lost" "dropped"

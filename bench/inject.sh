@@ -60,12 +60,7 @@ inject_field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<< " $inj"; }
 # stats_counts: the gauges and edge counters, which injection must not move
 stats_counts() { "$TCPSM" stats --json | jq -c '[.states, .transitions]'; }
 
-if ! events_start "$EV"; then
-	result why "tcpsm events: ${events_why:-exited}"
-	echo "  n/a: tcpsm events: ${events_why:-exited}"
-	echo
-	exit 0
-fi
+events_or_na "$EV"
 bg_stop "$events_pid" || :
 counts0=$(stats_counts)
 

@@ -92,6 +92,33 @@ bg_stop() {
 	return "$rc"
 }
 
+# estab_hold COUNT PORT: COUNT loopback connections held open by
+# tcpsm_traffic estab in the background ($estab_pid; its JSON report in
+# $SCRATCH/estab.json once they are all up); fatal if they do not come up
+estab_pid=''
+estab_hold() {
+	bg_start "$SCRATCH/estab.json" "$SCRATCH/estab.err" \
+		"$TRAFFIC" estab --count "$1" --port-base "$2" --hold --hold-max 3600 --timeout-ms 30000
+	estab_pid=$bg_pid
+	for _ in $(seq 1200); do
+		[ ! -s "$SCRATCH/estab.json" ] || break
+		bg_alive "$estab_pid" || break
+		sleep 0.5
+	done
+	[ -s "$SCRATCH/estab.json" ] || fatal "estab: $(cat "$SCRATCH/estab.err")"
+	jq -e .ok "$SCRATCH/estab.json" > /dev/null || fatal "estab: $(cat "$SCRATCH/estab.json")"
+}
+
+# events_or_na OUT: events_start OUT, or, when the subscriber cannot run,
+# say why in the part's results and table and end the part (not an error)
+events_or_na() {
+	events_start "$1" && return 0
+	result why "tcpsm events: ${events_why:-exited}"
+	echo "  n/a: tcpsm events: ${events_why:-exited}"
+	echo
+	exit 0
+}
+
 # ---- subscribers ---------------------------------------------------------
 # events_start OUT [text]: `tcpsm events --json > OUT` (with text: the
 # text line, no --json) in the background ($events_pid); fails (its stderr

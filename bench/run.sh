@@ -70,6 +70,19 @@ target() {
 	printf '  %-5s %-38s %s\n' "$v" "$name" "$shown"
 }
 
+# ceiling PART LABEL [AFTER]: PART's events/s without a loss (">=" when
+# the load could make no more), reported without a target, or why n/a
+ceiling() {
+	local ev
+	ev=$(get "$1" events_per_s)
+	if [ -z "$ev" ]; then
+		printf '  %-5s %-38s %s\n' "n/a" "$2" "$(get "$1" why)"
+		return
+	fi
+	[ -z "$(get "$1" lower_bound)" ] || ev=">= $ev"
+	printf '  %-5s %-38s %s\n' "" "$2" "$ev${3:-}"
+}
+
 {
 	echo "Targets"
 	if [[ " $PARTS " == *" overhead "* ]]; then
@@ -87,22 +100,11 @@ target() {
 			"B/N = ${bn:-n/a} (paired ${bnp:-n/a})"
 	fi
 	if [[ " $PARTS " == *" events "* ]]; then
-		ev=$(get events events_per_s)
-		if [ -n "$ev" ]; then
-			[ -z "$(get events lower_bound)" ] || ev=">= $ev"
-			printf '  %-5s %-38s %s\n' "" "events/s before the first drop" "$ev"
-		else
-			printf '  %-5s %-38s %s\n' "n/a" "events/s before the first drop" "$(get events why)"
-		fi
+		ceiling events "events/s before the first drop"
 	fi
 	if [[ " $PARTS " == *" inject "* ]]; then
-		ev=$(get inject events_per_s)
-		if [ -n "$ev" ]; then
-			[ -z "$(get inject lower_bound)" ] || ev=">= $ev"
-			printf '  %-5s %-38s %s\n' "" "injected ceiling" "$ev events/s (most delivered $(get inject max_delivered)/s)"
-		else
-			printf '  %-5s %-38s %s\n' "n/a" "injected ceiling" "$(get inject why)"
-		fi
+		ceiling inject "injected ceiling" \
+			" events/s (most delivered $(get inject max_delivered)/s)"
 	fi
 	if [[ " $PARTS " == *" stats "* ]]; then
 		r=$(get stats ratio)

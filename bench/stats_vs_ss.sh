@@ -39,16 +39,7 @@ done
 others=$(ss -Htan | wc -l)
 mod_load
 say "stats: $others sockets before; opening $CONNS loopback connections"
-bg_start "$SCRATCH/estab.json" "$SCRATCH/estab.err" \
-	"$TRAFFIC" estab --count "$CONNS" --port-base "$PORT" --hold --hold-max 3600 --timeout-ms 30000
-estab_pid=$bg_pid
-for _ in $(seq 1200); do
-	[ ! -s "$SCRATCH/estab.json" ] || break
-	bg_alive "$estab_pid" || break
-	sleep 0.5
-done
-[ -s "$SCRATCH/estab.json" ] || fatal "estab: $(cat "$SCRATCH/estab.err")"
-jq -e .ok "$SCRATCH/estab.json" > /dev/null || fatal "estab: $(cat "$SCRATCH/estab.json")"
+estab_hold "$CONNS" "$PORT"
 say "stats: $(jq -c '{setup_ms, established: .observed.ESTABLISHED}' "$SCRATCH/estab.json")"
 
 estab_tcpsm=$("$TCPSM" stats --json | jq .states.ESTABLISHED)
