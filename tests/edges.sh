@@ -167,9 +167,11 @@ run_family() { # FAMILY
 		return
 	fi
 	# The matrix is read once the scenarios are done; the first TIME_WAIT
-	# sockets expire 60 s after they were made (that would add TIME_WAIT->CLOSED).
+	# sockets expire 60 s after they were made, adding TIME_WAIT->CLOSED,
+	# which check_ns (a) counts from the TIME_WAIT gauge of the same read
+	# (the debug kernel takes 37 to 65 s here, with other guests beside).
 	if [ "$(echo "$line" | jq '.elapsed_ms')" -gt 50000 ]; then
-		err "IPv$fam: the scenarios took more than 50 s: TIME_WAIT sockets may expire before the check"
+		echo "# IPv$fam: the scenarios took more than 50 s: TIME_WAIT sockets may expire before the read"
 	fi
 	for ns in "$TCPSM_NS_A" "$TCPSM_NS_B"; do
 		check_ns "$fam" "$ns" "$line"
