@@ -43,7 +43,8 @@
 #   TCPSM_BENCH_STATS_REPS  timed passes (default 10)
 #   TCPSM_BENCH_ALLNS_COUNTS  namespace counts of allns (default "5 100 400");
 #                         TCPSM_BENCH_ALLNS_REPS, _SS_REPS timed reads (7, 1)
-# The defaults take about 10 minutes on a 2-core host (inject: 2).
+# The defaults take about 20 minutes on a 2-core host: overhead 10, allns 3,
+# inject 2, stats, events and scrape 3 together, booting and building 1.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
