@@ -96,22 +96,24 @@ static bool family_deleted(struct nlmsghdr *nlh, int family)
 	return nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == family;
 }
 
+/*
+ * One message: the family's to s->msg(), nlctrl's notice that the family
+ * is gone. Returns true when the stream ends (s->done or s->unloaded).
+ */
+static bool sub_one(struct tcpsm_sub *s, struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_type == s->nl->family)
+		s->done = s->msg(nlh, s->arg) != 0;
+	else if (nlh->nlmsg_type == GENL_ID_CTRL &&
+		 family_deleted(nlh, s->nl->family))
+		s->unloaded = true;
+	return s->done || s->unloaded;
+}
+
+/* libnl's callback, when libnl reads (TCPSM_NL_DEBUG) */
 static int on_sub_msg(struct nl_msg *msg, void *arg)
 {
-	struct tcpsm_sub *s = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-
-	if (nlh->nlmsg_type == s->nl->family) {
-		if (s->msg(nlh, s->arg)) {
-			s->done = true;
-			return NL_STOP;
-		}
-	} else if (nlh->nlmsg_type == GENL_ID_CTRL &&
-		   family_deleted(nlh, s->nl->family)) {
-		s->unloaded = true;
-		return NL_STOP;
-	}
-	return NL_OK;
+	return sub_one(arg, nlmsg_hdr(msg)) ? NL_STOP : NL_OK;
 }
 
 int tcpsm_sub_join(struct tcpsm_sub *s, struct tcpsm_nl *nl)
@@ -170,17 +172,30 @@ int tcpsm_sub_join(struct tcpsm_sub *s, struct tcpsm_nl *nl)
 
 /* ---- the loop ----------------------------------------------------------- */
 
-/* The family's messages and nlctrl's in one datagram: as on_sub_msg(). */
-static void sub_dispatch(struct tcpsm_sub *s, struct nlmsghdr *nlh, size_t len)
+/* A read found the receive buffer overrun: s->overrun() says what now. */
+static int sub_overrun(struct tcpsm_sub *s)
 {
-	for (; NLMSG_OK(nlh, len) && !s->done && !s->unloaded;
-	     nlh = NLMSG_NEXT(nlh, len)) {
-		if (nlh->nlmsg_type == s->nl->family)
-			s->done = s->msg(nlh, s->arg) != 0;
-		else if (nlh->nlmsg_type == GENL_ID_CTRL &&
-			 family_deleted(nlh, s->nl->family))
-			s->unloaded = true;
+	bool again = s->overrun_seen;
+
+	s->overrun_seen = true;
+	return s->overrun(s->arg, again);
+}
+
+/* sub_recv() through libnl, which prints each message (TCPSM_NL_DEBUG). */
+static int sub_recv_libnl(struct tcpsm_sub *s)
+{
+	int r = nl_recvmsgs_default(s->nl->sk);
+
+	if (r == -NLE_NOMEM)		/* libnl's name for ENOBUFS */
+		return sub_overrun(s);
+	if (r == -NLE_AGAIN)
+		return -1;
+	if (r < 0) {
+		tcpsm_err("receiving %s: %s", s->what, nl_geterror(r));
+		return TCPSM_EXIT_ERROR;
 	}
+	s->overrun_seen = false;
+	return 0;
 }
 
 /*
@@ -200,40 +215,26 @@ static int sub_recv(struct tcpsm_sub *s)
 		struct nlmsghdr nlh;
 		char buf[TCPSM_SUB_BUF];
 	} u;
-	bool again;
+	struct nlmsghdr *nlh = &u.nlh;
 	ssize_t n;
-	int r;
+	size_t len;
 
-	if (s->debug) {
-		r = nl_recvmsgs_default(s->nl->sk);
-		if (r == -NLE_NOMEM)
-			errno = ENOBUFS;
-		else if (r == -NLE_AGAIN)
-			errno = EAGAIN;
-		n = r >= 0 ? 0 : -1;
-		if (n < 0 && errno != ENOBUFS && errno != EAGAIN) {
-			tcpsm_err("receiving %s: %s", s->what, nl_geterror(r));
-			return TCPSM_EXIT_ERROR;
-		}
-	} else {
-		n = recv(nl_socket_get_fd(s->nl->sk), u.buf, sizeof(u.buf),
-			 MSG_DONTWAIT);
-		if (n > 0)
-			sub_dispatch(s, &u.nlh, (size_t)n);
+	if (s->debug)
+		return sub_recv_libnl(s);
+	n = recv(nl_socket_get_fd(s->nl->sk), u.buf, sizeof(u.buf), MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == ENOBUFS)
+			return sub_overrun(s);
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return -1;
+		tcpsm_err("receiving %s: %s", s->what, strerror(errno));
+		return TCPSM_EXIT_ERROR;
 	}
-	if (n < 0 && errno == ENOBUFS) {
-		again = s->overrun_seen;
-		s->overrun_seen = true;
-		return s->overrun(s->arg, again);
-	}
-	if (n >= 0) {
-		s->overrun_seen = false;
-		return 0;
-	}
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-		return -1;
-	tcpsm_err("receiving %s: %s", s->what, strerror(errno));
-	return TCPSM_EXIT_ERROR;
+	s->overrun_seen = false;
+	for (len = (size_t)n; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len))
+		if (sub_one(s, nlh))
+			break;
+	return 0;
 }
 
 /*
