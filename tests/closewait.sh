@@ -17,8 +17,9 @@
 #     The server closes them: the alarm clears; one raise and one clear in
 #     all; alarms_active 0.
 #  2. prompt: a server that closes each connection as soon as it reads its
-#     EOF serves ~1000 connections/s (asked; the achieved rate is printed
-#     and must reach a floor) for 10 s, with closewait.age=1: each client
+#     EOF serves ~1000 connections/s (asked; the achieved rate is printed)
+#     for 10 s and until it served 2000 connections (at most 40 s: fewer
+#     fail, the test proving too little), with closewait.age=1: each client
 #     waits for the server's FIN before its next connection, so at most 4
 #     (the clients) server sockets are ever in CLOSE_WAIT, fewer than the
 #     count of 16: neither rule can hold. Nothing is raised (alerts --json
@@ -38,8 +39,8 @@
 #     the overflow, stats closewait_untracked > 0. The module is reloaded
 #     with its defaults afterwards (also on any exit).
 #
-# The debug kernel (TCPSM_KERNEL_KIND=build) gets 6x the timeouts, a lower
-# rate floor in 2 and more leaks in 3. TCPSM_CW_PHASES="leak growth" runs
+# The debug kernel (TCPSM_KERNEL_KIND=build) gets 6x the timeouts, fewer
+# connections in 2 and more leaks in 3. TCPSM_CW_PHASES="leak growth" runs
 # some phases only. KTAP-ish lines on stdout; exit 0 pass, 1 fail, 4 skip.
 set -u
 
@@ -49,11 +50,17 @@ cd "$(dirname "$0")" || exit 1
 tcpsm_test_start closewait ip ss jq python3 insmod rmmod cli ko root
 
 PHASES=${TCPSM_CW_PHASES:-leak prompt growth exact cap}
+# Phase 2's load is a number of connections, not a rate: the rate under
+# TCG depends on what else the host runs (100 to 587/s on the Debian
+# kernels), and a floor on it failed runs that had served 1 260
+# connections. What the phase proves grows with the connections that
+# passed through CLOSE_WAIT: a gauge that kept one in a hundred would
+# hold 20 of 2 000, past closewait.count.
 if [ "$K" != 1 ]; then		# the debug kernel
-	RATE_FLOOR=${TCPSM_CW_RATE_FLOOR:-15}
+	CHURN_CONNS=${TCPSM_CW_CONNS:-300}
 	GROWTH_LEAKS=50
 else
-	RATE_FLOOR=${TCPSM_CW_RATE_FLOOR:-150}
+	CHURN_CONNS=${TCPSM_CW_CONNS:-2000}
 	GROWTH_LEAKS=25
 fi
 export TCPSM_AGENT_TIMEOUT=$((60 * K)) CW_TRAFFIC_TIMEOUT=$((30 * K))
@@ -289,6 +296,7 @@ if phase prompt; then
 	sub_start prompt "$NS"
 	sub=$sub_pid
 	ip netns exec "$NS" python3 ./cw_traffic.py churn --family 4 --port $P --seconds 10 \
+		--connections "$CHURN_CONNS" --max-seconds 40 \
 		--rate 1000 --workers $W > "$RUN/churn.out" 2> "$RUN/churn.err" &
 	churn=$!
 	peaks="" reads=0 badreads=0
@@ -311,11 +319,11 @@ if phase prompt; then
 	echo "# tcpsm closewait's largest count, every 2 s:$peaks (at most $W by construction, plus what a walk of a changing table may count twice)"
 	check "churn: every connection served and closed by the server" \
 		"$(jq .connections <<< "$r") 0" "$(jq -r '"\(.served) \(.errors)"' <<< "$r")"
-	rate=$(jq .rate <<< "$r")
-	if le "$RATE_FLOOR" "$rate"; then
-		ok "churn: $rate connections/s achieved (asked 1000, floor $RATE_FLOOR)"
+	made=$(jq .connections <<< "$r")
+	if [ "$made" -ge "$CHURN_CONNS" ]; then
+		ok "churn: $made connections in $(jq .seconds <<< "$r") s, $(jq .rate <<< "$r")/s (asked 1000/s and $CHURN_CONNS connections)"
 	else
-		fail "churn: $rate connections/s, under the floor $RATE_FLOOR: the test proves too little"
+		fail "churn: $made connections in 40 s, fewer than $CHURN_CONNS: the test proves too little"
 	fi
 	sleep 2		# the samples of the churn's last second
 	check "no alarm printed under the prompt server's load" "" "$(cat "$RUN/prompt.json")"

@@ -48,9 +48,11 @@ servers, their clients, and a prompt server under load. Loopback only
       Both: pid, quit.
 
   cw_traffic.py churn --family 4|6 --port P --seconds S --rate R --workers W
+                     [--connections N --max-seconds M]
       A prompt server (closes each connection as soon as it reads its EOF)
       and W client processes, paced at R connections/s in all, for S
-      seconds. Each client shuts down its sending side, waits for the
+      seconds; with N, also until the clients made N connections in all
+      (each its share), but for no more than M seconds (default 4 S). Each client shuts down its sending side, waits for the
       server's FIN, then closes and starts the next connection: at any
       moment at most W server sockets are in CLOSE_WAIT, each for as long
       as the server takes to react. One JSON line: connections made,
@@ -310,11 +312,16 @@ def churn_server(lsock, stop_fd, result_fd):
     os.write(result_fd, json.dumps({"served": served, "errors": errors}).encode())
 
 
-def churn_client(fam, port, end, rate, result_fd):
+def churn_client(fam, port, end, share, deadline, rate, result_fd):
+    """Connect and close until END, and until SHARE connections are made
+    (0: no share), but never past DEADLINE."""
     addr, af = lo(fam)
     conns = errors = 0
     start = time.monotonic()
-    while time.monotonic() < end:
+    while True:
+        now = time.monotonic()
+        if now >= deadline or (now >= end and conns >= share):
+            break
         try:
             c = socket.socket(af, socket.SOCK_STREAM)
             c.settimeout(5)
@@ -337,7 +344,7 @@ def churn_client(fam, port, end, rate, result_fd):
 
 def churn(argv):
     opts = {"--family": "4", "--port": "0", "--seconds": "10", "--rate": "1000",
-            "--workers": "4"}
+            "--workers": "4", "--connections": "0", "--max-seconds": "0"}
     for k, v in zip(argv[::2], argv[1::2]):
         if k not in opts:
             sys.exit("churn: unknown option %s" % k)
@@ -345,6 +352,8 @@ def churn(argv):
     fam, port = int(opts["--family"]), int(opts["--port"])
     seconds, rate = float(opts["--seconds"]), float(opts["--rate"])
     workers = int(opts["--workers"])
+    wanted = int(opts["--connections"])
+    most = float(opts["--max-seconds"]) or 4 * seconds
     addr, af = lo(fam)
     lsock = socket.socket(af, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -365,14 +374,15 @@ def churn(argv):
     lsock.close()
 
     t0 = time.monotonic()
-    end = t0 + seconds
+    end, deadline = t0 + seconds, t0 + max(seconds, most)
     cl = []
-    for _ in range(workers):
+    for i in range(workers):
+        share = wanted // workers + (1 if i < wanted % workers else 0)
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(r)
-            churn_client(fam, port, end, rate / workers, w)
+            churn_client(fam, port, end, share, deadline, rate / workers, w)
             os._exit(0)
         os.close(w)
         cl.append((pid, r))
@@ -394,6 +404,7 @@ def churn(argv):
         "ok": reported == workers and srv["served"] == conns,
         "family": fam, "port": port, "workers": workers,
         "rate_asked": rate, "seconds": round(elapsed, 3),
+        "connections_asked": wanted, "max_seconds": max(seconds, most),
         "connections": conns, "served": srv["served"],
         "rate": round(conns / elapsed, 1) if elapsed > 0 else 0,
         "errors": errors, "server_errors": srv["errors"]}), flush=True)
