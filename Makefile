@@ -175,7 +175,8 @@ lint-sparse:
 	$(MAKE) -C $(VM_KDIR) M=$(CURDIR) TCPSM_INJECT= C=2 modules 2>&1 | tee build/lint-sparse.log
 	@! grep -iE 'warning:|error:' build/lint-sparse.log | grep -vE '$(SPARSE_KNOWN)'
 	scripts/module.sh --inject $(VM_KERNEL) > /dev/null
-	$(MAKE) -C $(VM_KDIR) M=$(CURDIR)/build/kernels/$(VM_KERNEL)-inject/src TCPSM_INJECT=y W=1 C=2 modules 2>&1 | \
+	$(MAKE) -C $(VM_KDIR) M=$(CURDIR)/build/kernels/$(VM_KERNEL)-inject/src TCPSM_INJECT=y W=1 C=2 \
+		TCPSM_VERSION="$$(scripts/version.sh)" modules 2>&1 | \
 		tee build/lint-sparse-inject.log
 	@! grep -iE 'warning:|error:' build/lint-sparse-inject.log | grep -vE '$(SPARSE_KNOWN)'
 
