@@ -45,7 +45,9 @@ mnt tmpfs tmpfs /dev/shm
 mkdir -p /run/hosttmp
 mount --bind /tmp /run/hosttmp
 mount -t tmpfs -o mode=1777 tmpfs /tmp
-for p in "$TCPSM_ROOT" "$TCPSM_KO" "$TCPSM_CLI" "$TCPSM_MODULES" ${TCPSM_DEBS:+"$TCPSM_DEBS"}; do
+for p in "$TCPSM_ROOT" "$TCPSM_KO" "$TCPSM_CLI" "$TCPSM_MODULES" ${TCPSM_DEBS:+"$TCPSM_DEBS"} \
+	${TCPSM_OTHER_MODULES:+"$TCPSM_OTHER_MODULES"} ${TCPSM_PKG_STATE:+"$TCPSM_PKG_STATE"} \
+	${TCPSM_PKG_FROM_MODULES:+"$TCPSM_PKG_FROM_MODULES"}; do
 	case $p in
 	/tmp/?*)
 		top=${p#/tmp/}

@@ -5,16 +5,29 @@
 # the running kernel in /lib/modules, with its headers. Prints KTAP (also
 # to $TCPSM_RESULTS/tap). scripts/check-kernels.sh runs it as
 #
-#   TCPSM_VM_ROOT=overlay TCPSM_DEBS=build/deb [TCPSM_OTHER_KVER=K] \
+#   TCPSM_VM_ROOT=overlay TCPSM_DEBS=build/deb \
+#       [TCPSM_OTHER_KVER=K TCPSM_OTHER_MODULES=DIR] \
 #       scripts/vm.sh run tests/package.sh
 #
+# and, with K, boots K on what that run wrote (the reboot after the
+# upgrade), with TCPSM_PKG_FROM=its kernel, TCPSM_PKG_FROM_MODULES=that
+# kernel's modules and TCPSM_PKG_STATE=its upgrade/: both kernels in
+# /lib/modules, as on a server after an upgrade.
+#
 # TCPSM_DEBS holds tcpsm_*.deb and tcpsm-dkms_*.deb (make deb). K, if
-# given, is another kernel whose headers are on the host: the upgrade.
-# Its /lib/modules/K/build link appears after the install, as when
-# linux-headers-K is installed, and the hook its postinst runs is run.
+# given, is another kernel whose headers are on the host and whose
+# modules are in DIR: the upgrade. After the install, K's modules appear
+# in /lib/modules/K as linux-image-K installs them, then its build link
+# as linux-headers-K does, and the hook the headers' postinst runs is
+# run. What the system wrote by then is saved in $TCPSM_RESULTS/upgrade/:
+# the overlay layers of the root and of both kernels' /lib/modules, as
+# tar files, and the paths each deleted.
 #
 #   1 apt install of both packages builds tcpsm.ko by DKMS for the running
-#     kernel, with the packages' version, for this kernel only
+#     kernel, with the packages' version, for this kernel only; or, after
+#     the upgrade (TCPSM_PKG_STATE): the files the old kernel's system
+#     wrote are restored, as a reboot finds them, and the module DKMS
+#     built for this kernel at the upgrade is the one modprobe finds
 #   2 the first `tcpsm stats` loads it through the family alias
 #   3 `tcpsm --version` shows the CLI's and the module's version
 #   4 modprobe -r / modprobe
@@ -22,14 +35,18 @@
 #     unit runs it (a non-root user, no capability), logs an alarm
 #   6 tcpsm-exporter.service verifies; its ExecStart, as a non-root user
 #     with CAP_NET_ADMIN alone, serves every namespace, a named one too
-#   7 (with K) the kernel upgrade: DKMS builds it for K too
-#   7 or 8 apt purge leaves no file behind
+#   7 with K, the kernel upgrade: DKMS builds it for K too, and what the
+#     system wrote is saved for the reboot into K, where the purge is
+#     tested (a server's life: install, upgrade, reboot, purge); without
+#     K: apt purge leaves no file behind
 set -u
 
 export DEBIAN_FRONTEND=noninteractive
 R=${TCPSM_RESULTS:-/tmp}
 DEBS=${TCPSM_DEBS:-}
 OTHER=${TCPSM_OTHER_KVER:-}
+FROM=${TCPSM_PKG_FROM:-}
+STATE=${TCPSM_PKG_STATE:-}
 KREL=$(uname -r)
 n=0 failed=0
 exec > >(tee "$R/tap") 2>&1
@@ -37,7 +54,9 @@ exec > >(tee "$R/tap") 2>&1
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
 skip() { n=$((n + 1)); echo "ok $n $* # SKIP"; }
-diag() { sed -u 's/^/# /'; }
+# diagnostics, each line with the seconds since the start: where a job
+# of minutes under TCG spends them
+diag() { local l; while IFS= read -r l; do printf '# %4ds %s\n' "$SECONDS" "$l"; done; }
 # check NAME CMD...: one result, the command's output as diagnostics
 # (as it comes: a DKMS build under TCG takes minutes)
 check() {
@@ -48,8 +67,7 @@ check() {
 	if [ "$rc" -eq 0 ]; then ok "$name"; else not_ok "$name"; fi
 }
 
-plan=6
-[ -z "$OTHER" ] || plan=7
+plan=7
 echo "TAP version 13"
 echo "1..$plan"
 
@@ -65,7 +83,11 @@ if [ -z "$dkms_deb" ] || [ -z "$cli_deb" ]; then
 	exit 1
 fi
 V=$(dpkg-deb -f "$dkms_deb" Version)
-echo "# packages $V; kernel $KREL; upgrade to ${OTHER:-none}"
+if [ -n "$STATE" ]; then
+	echo "# packages $V; kernel $KREL, after the upgrade from $FROM"
+else
+	echo "# packages $V; kernel $KREL; upgrade to ${OTHER:-none}"
+fi
 
 # man-db's trigger would index every manual page under TCG; not tested here
 echo 'man-db man-db/auto-update boolean false' | debconf-set-selections
@@ -99,8 +121,45 @@ t_install() {
 	[ -z "$OTHER" ] || [ ! -e "/lib/modules/$OTHER" ] || { echo "/lib/modules/$OTHER exists"; return 1; }
 	echo "built in $((SECONDS - t0)) s: $ko, signer: $(modinfo -F signer "$ko")"
 }
+# restore DIR TAR WHITEOUTS: what a reboot finds under DIR: the paths the
+# old system deleted are gone, the files it wrote are there (save() made
+# sure no directory was opaque: replaced whole).
+restore() {
+	local w
+	while IFS= read -r w; do
+		rm -rf "${1%/}$w"
+	done < "$3"
+	tar -C "$1" -xpf "$2"
+}
+
+t_reboot() {
+	local ko
+	if grep -q '^tcpsm ' /proc/modules; then
+		echo "tcpsm is loaded before the restore"
+		return 1
+	fi
+	restore / "$STATE/root.tar" "$STATE/root.whiteouts" || return 1
+	restore "/lib/modules/$KREL" "$STATE/modules-$KREL.tar" "$STATE/modules-$KREL.whiteouts" ||
+		return 1
+	# the old kernel, still installed: its modules, and what was written there
+	modules_of "$FROM" "${TCPSM_PKG_FROM_MODULES:-}" || return 1
+	restore "/lib/modules/$FROM" "$STATE/modules-$FROM.tar" "$STATE/modules-$FROM.whiteouts" ||
+		return 1
+	ko=$(dkms_ko "$FROM") || { echo "$FROM: $ko"; return 1; }
+	[ "$(modinfo -k "$FROM" -n tcpsm)" = "$ko" ] ||
+		{ echo "modprobe would find $(modinfo -k "$FROM" -n tcpsm) on $FROM"; return 1; }
+	dkms status tcpsm
+	dpkg-query -W tcpsm tcpsm-dkms || return 1
+	ko=$(dkms_ko "$KREL") || { echo "$ko"; return 1; }
+	[ "$(modinfo -n tcpsm)" = "$ko" ] || { echo "modprobe finds $(modinfo -n tcpsm)"; return 1; }
+	echo "restored in $((SECONDS - t0)) s: $ko, built by DKMS on $FROM at the upgrade"
+}
 t0=$SECONDS
-check "package: apt install builds tcpsm.ko $V by DKMS for $KREL" t_install
+if [ -n "$STATE" ]; then
+	check "package: after the upgrade from $FROM and a reboot, DKMS's tcpsm.ko $V for $KREL is installed" t_reboot
+else
+	check "package: apt install builds tcpsm.ko $V by DKMS for $KREL" t_install
+fi
 
 t_autoload() {
 	local out
@@ -210,19 +269,62 @@ t_exporter_unit() {
 }
 check "package: tcpsm-exporter.service verifies; its ExecStart, CAP_NET_ADMIN alone, serves every namespace" t_exporter_unit
 
+# save LAYER NAME: an overlay's upper layer into upgrade/NAME.tar, its
+# whiteouts (what was deleted below it: character devices 0/0) as paths
+# in upgrade/NAME.whiteouts
+save() {
+	local d=$R/upgrade
+	mkdir -p "$d" || return 1
+	(cd "$1" && find . -type c -printf '/%P\n') > "$d/$2.whiteouts" || return 1
+	# an opaque directory (one deleted and made again) hides all below
+	# it, which restore() does not do: refuse one
+	python3 - "$1" <<'PY' || return 1
+import os, sys
+bad = 0
+for d, _, _ in os.walk(sys.argv[1]):
+    try:
+        if os.getxattr(d, "trusted.overlay.opaque", follow_symlinks=False) == b"y":
+            print("an opaque directory, which the reboot could not restore:", d)
+            bad = 1
+    except OSError:
+        pass
+sys.exit(bad)
+PY
+	(cd "$1" && find . -mindepth 1 ! -type c -print0 |
+		tar --null --no-recursion -T - -cpf "$d/$2.tar") || return 1
+	echo "saved $2: $(tar -tf "$d/$2.tar" | wc -l) paths, $(wc -l < "$d/$2.whiteouts") deleted"
+}
+
+# modules_of KVER DIR: /lib/modules/KVER, writable as on disk, with the
+# modules of DIR (the kernel's image, unpacked) below; its layer in
+# /run/modules-KVER/upper. The running kernel's is scripts/guest.sh's.
+modules_of() {
+	local up=/run/modules-$1
+	[ -d "$2" ] || { echo "no modules for $1 ('$2')"; return 1; }
+	mkdir -p "/lib/modules/$1" "$up/upper" "$up/work"
+	mount -t overlay -o "lowerdir=$2,upperdir=$up/upper,workdir=$up/work" \
+		overlay "/lib/modules/$1"
+}
+
 t_upgrade() {
 	local ko
 	[ -d "/usr/src/linux-headers-$OTHER" ] || { echo "no headers for $OTHER"; return 1; }
-	# what linux-headers-$OTHER installs, then what its postinst runs
-	mkdir -p "/lib/modules/$OTHER"
+	# what linux-image-$OTHER installs (its modules), what
+	# linux-headers-$OTHER installs, then what the latter's postinst runs
+	modules_of "$OTHER" "${TCPSM_OTHER_MODULES:-}" || return 1
 	ln -s "/usr/src/linux-headers-$OTHER" "/lib/modules/$OTHER/build"
 	t0=$SECONDS
 	run-parts --verbose --exit-on-error --arg="$OTHER" /etc/kernel/header_postinst.d || return 1
 	dkms status tcpsm
 	ko=$(dkms_ko "$OTHER") || { echo "$ko"; return 1; }
+	[ "$(modinfo -k "$OTHER" -n tcpsm)" = "$ko" ] ||
+		{ echo "modprobe would find $(modinfo -k "$OTHER" -n tcpsm) on $OTHER"; return 1; }
 	echo "built in $((SECONDS - t0)) s: $ko"
+	# what the reboot into $OTHER finds (scripts/check-kernels.sh)
+	save /run/overlay/upper root && save /run/modules/upper "modules-$KREL" &&
+		save "/run/modules-$OTHER/upper" "modules-$OTHER"
 }
-[ -z "$OTHER" ] || check "package: a new kernel's headers: DKMS builds tcpsm.ko for $OTHER too" t_upgrade
+[ -z "$OTHER" ] || check "package: a new kernel's image and headers: DKMS builds tcpsm.ko for $OTHER too" t_upgrade
 
 t_purge() {
 	local left
@@ -241,7 +343,7 @@ t_purge() {
 	[ ! -e /var/lib/dkms/tcpsm ] || { echo "/var/lib/dkms/tcpsm left"; return 1; }
 	! modinfo tcpsm > /dev/null 2>&1 || { echo "modprobe still finds tcpsm"; return 1; }
 }
-check "package: apt purge leaves no file behind" t_purge
+[ -n "$OTHER" ] || check "package: apt purge leaves no file behind" t_purge
 
 echo "# package: $((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
