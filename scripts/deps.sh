@@ -57,7 +57,8 @@ if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -print -quit 
 fi
 
 KERNELS=${KERNELS:-$(scripts/kernel.sh names)}
-# A package test that upgrades to another kernel needs its headers too.
+# A package test that upgrades to another kernel needs its headers and
+# its image (the modules the upgrade installs; the reboot boots it) too.
 hdr_kernels=$KERNELS
 for k in $KERNELS; do
 	hdr_kernels+=" $(scripts/kernel.sh upgrade "$k")"
@@ -76,7 +77,7 @@ if [ "${#todo[@]}" -gt 0 ]; then
 fi
 
 # The VM kernels (cached outside the clone).
-for k in $KERNELS; do
+for k in $(printf '%s\n' $hdr_kernels | awk '!seen[$0]++'); do
 	$SUDO env ${KVER:+KVER="$KVER"} ${TCPSM_CACHE:+TCPSM_CACHE="$TCPSM_CACHE"} \
 		scripts/kernel.sh env "$k" | sed -n "s/^KVER=/deps.sh: kernel $k: /p"
 done
