@@ -121,15 +121,26 @@ t_install() {
 	[ -z "$OTHER" ] || [ ! -e "/lib/modules/$OTHER" ] || { echo "/lib/modules/$OTHER exists"; return 1; }
 	echo "built in $((SECONDS - t0)) s: $ko, signer: $(modinfo -F signer "$ko")"
 }
-# restore DIR TAR WHITEOUTS: what a reboot finds under DIR: the paths the
-# old system deleted are gone, the files it wrote are there (save() made
-# sure no directory was opaque: replaced whole).
+# modules_of KVER DIR: /lib/modules/KVER, writable as on disk, with the
+# modules of DIR (the kernel's image, unpacked) below; its layer in
+# /run/modules-KVER/upper. The running kernel's is scripts/guest.sh's.
+modules_of() {
+	local up=/run/modules-$1
+	[ -d "$2" ] || { echo "no modules for $1 ('$2')"; return 1; }
+	mkdir -p "/lib/modules/$1" "$up/upper" "$up/work"
+	mount -t overlay -o "lowerdir=$2,upperdir=$up/upper,workdir=$up/work" \
+		overlay "/lib/modules/$1"
+}
+
+# restore DIR NAME: what a reboot finds under DIR, from save()'s NAME.*
+# in $STATE: the paths the old system deleted are gone, and so is what
+# was below its opaque directories; the files it wrote are there.
 restore() {
 	local w
-	while IFS= read -r w; do
+	cat "$STATE/$2.whiteouts" "$STATE/$2.opaque" | while IFS= read -r w; do
 		rm -rf "${1%/}$w"
-	done < "$3"
-	tar -C "$1" -xpf "$2"
+	done
+	tar -C "$1" -xpf "$STATE/$2.tar"
 }
 
 t_reboot() {
@@ -138,13 +149,11 @@ t_reboot() {
 		echo "tcpsm is loaded before the restore"
 		return 1
 	fi
-	restore / "$STATE/root.tar" "$STATE/root.whiteouts" || return 1
-	restore "/lib/modules/$KREL" "$STATE/modules-$KREL.tar" "$STATE/modules-$KREL.whiteouts" ||
-		return 1
+	restore / root || return 1
+	restore "/lib/modules/$KREL" "modules-$KREL" || return 1
 	# the old kernel, still installed: its modules, and what was written there
 	modules_of "$FROM" "${TCPSM_PKG_FROM_MODULES:-}" || return 1
-	restore "/lib/modules/$FROM" "$STATE/modules-$FROM.tar" "$STATE/modules-$FROM.whiteouts" ||
-		return 1
+	restore "/lib/modules/$FROM" "modules-$FROM" || return 1
 	ko=$(dkms_ko "$FROM") || { echo "$FROM: $ko"; return 1; }
 	[ "$(modinfo -k "$FROM" -n tcpsm)" = "$ko" ] ||
 		{ echo "modprobe would find $(modinfo -k "$FROM" -n tcpsm) on $FROM"; return 1; }
@@ -276,34 +285,23 @@ save() {
 	local d=$R/upgrade
 	mkdir -p "$d" || return 1
 	(cd "$1" && find . -type c -printf '/%P\n') > "$d/$2.whiteouts" || return 1
-	# an opaque directory (one deleted and made again) hides all below
-	# it, which restore() does not do: refuse one
-	python3 - "$1" <<'PY' || return 1
+	# opaque directories: what lies below them is hidden. overlayfs
+	# marks every directory made in a merged one so, when nothing is below
+	python3 - "$1" > "$d/$2.opaque" <<'PY' || return 1
 import os, sys
-bad = 0
-for d, _, _ in os.walk(sys.argv[1]):
+top = sys.argv[1]
+for d, _, _ in os.walk(top):
+    if d == top:
+        continue
     try:
         if os.getxattr(d, "trusted.overlay.opaque", follow_symlinks=False) == b"y":
-            print("an opaque directory, which the reboot could not restore:", d)
-            bad = 1
+            print("/" + os.path.relpath(d, top))
     except OSError:
         pass
-sys.exit(bad)
 PY
 	(cd "$1" && find . -mindepth 1 ! -type c -print0 |
 		tar --null --no-recursion -T - -cpf "$d/$2.tar") || return 1
-	echo "saved $2: $(tar -tf "$d/$2.tar" | wc -l) paths, $(wc -l < "$d/$2.whiteouts") deleted"
-}
-
-# modules_of KVER DIR: /lib/modules/KVER, writable as on disk, with the
-# modules of DIR (the kernel's image, unpacked) below; its layer in
-# /run/modules-KVER/upper. The running kernel's is scripts/guest.sh's.
-modules_of() {
-	local up=/run/modules-$1
-	[ -d "$2" ] || { echo "no modules for $1 ('$2')"; return 1; }
-	mkdir -p "/lib/modules/$1" "$up/upper" "$up/work"
-	mount -t overlay -o "lowerdir=$2,upperdir=$up/upper,workdir=$up/work" \
-		overlay "/lib/modules/$1"
+	echo "saved $2: $(tar -tf "$d/$2.tar" | wc -l) paths, $(wc -l < "$d/$2.whiteouts") deleted, $(wc -l < "$d/$2.opaque") opaque"
 }
 
 t_upgrade() {
