@@ -16,7 +16,7 @@
 # under /tmp (the guest has its own /tmp: clones there must work too).
 # Its results are the job "NAME/package" (build/vm/NAME-package/). With
 # an upgrade kernel UP, the same job then boots UP on what the first boot
-# wrote before its purge (tests/package.sh): the reboot after the
+# wrote by the end of its upgrade (tests/package.sh): the reboot after the
 # upgrade, whose results are the row "UP/upgrade" (build/vm/UP-upgrade/).
 #
 # Prints each job's log as it ends, a table, every failure named with
